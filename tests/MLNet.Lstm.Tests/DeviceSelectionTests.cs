@@ -2,6 +2,7 @@ using TorchSharp;
 
 namespace MLNet.Lstm.Tests;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class DeviceSelectionTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace MLNet.Lstm.Tests.Native;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class TorchSmokeTests
 {
     [Fact]
