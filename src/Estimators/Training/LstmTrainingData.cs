@@ -37,6 +37,11 @@ internal sealed record LstmColumns(
                 throw new ArgumentOutOfRangeException(nameof(windowSize),
                     $"WindowSize is {w} but the feature column '{featureColumnName}' has dimensions [T = {t}, F = {f}]. Leave WindowSize unset or make it {t}.");
         }
+        else if (windowSize is null && WindowAnnotations.TryGetWindowInfo(feature, out var winfo))
+        {
+            t = winfo.WindowSize;
+            f = winfo.FeatureCount;
+        }
         else if (windowSize is int w)
         {
             if (w <= 0 || vec.Size % w != 0)
@@ -181,7 +186,12 @@ internal sealed record WindowNormalizationInfo(string Mode, string ShiftColumnNa
 {
     public static WindowNormalizationInfo? Read(DataViewSchema.Column column)
     {
-        // Filled in once the window transforms (WindowAnnotations) are merged: until then windows are raw.
-        return null;
+        if (!WindowAnnotations.TryGetWindowInfo(column, out var info) || info.Normalization is null
+            || info.Normalization == WindowNormalization.None)
+            return null;
+        if (info.ShiftColumnName is null || info.ScaleColumnName is null)
+            throw new ArgumentOutOfRangeException(nameof(column),
+                $"The window column '{column.Name}' is normalised ({info.Normalization}) but does not name its shift and scale columns ({WindowAnnotations.WindowShiftColumn}, {WindowAnnotations.WindowScaleColumn}).");
+        return new WindowNormalizationInfo(info.Normalization.Value.ToString(), info.ShiftColumnName, info.ScaleColumnName, info.TargetIndex);
     }
 }
