@@ -5,6 +5,7 @@ namespace MLNet.Lstm.Benchmarks;
 /// <summary>
 /// Entry point. Usage: <c>MLNet.Lstm.Benchmarks [suite ...] [--quick] [--reps N] [--warmups N] [--threads N]</c>;
 /// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>all</c> (default).
+/// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
 /// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).
 /// </summary>
 public static class BenchmarkProgram
@@ -16,7 +17,21 @@ public static class BenchmarkProgram
     {
         if (args.Length > 0 && args[0] == MemorySuite.ChildVerb)
             return MemorySuite.Child(args.Skip(1).ToArray(), Console.Out);
+        if (args.Length > 1 && args[0] == "dump-series")
+            return DumpSeries(args[1], args.Length > 3 && args[2] == "--rows" ? int.Parse(args[3]) : 20_000);
         return Run(args, Console.Out);
+    }
+
+    /// <summary>
+    /// Writes the training suite's synthetic series (<paramref name="rows"/> × 2, float32 little-endian) for
+    /// benchmarks/reference/pytorch_lstm.py <c>--series</c>, so PyTorch trains on the same numbers.
+    /// </summary>
+    private static int DumpSeries(string path, int rows)
+    {
+        var series = TrainingSuite.SyntheticSeries(rows, 2, seed: 1);
+        File.WriteAllBytes(path, System.Runtime.InteropServices.MemoryMarshal.AsBytes(series.AsSpan()).ToArray());
+        Console.WriteLine($"wrote {rows} x 2 float32 to {path}");
+        return 0;
     }
 
     /// <summary>Runs the selected suites, writing Markdown to <paramref name="output"/>; returns the exit code.</summary>
