@@ -115,11 +115,17 @@ internal sealed class OnnxModelBuilder
     /// <summary>Adds an int64 1-D constant, the usual form of shapes and axes.</summary>
     public string AddInt64Vector(string name, params long[] values) => AddInitializer(name, values, new long[] { values.Length });
 
-    /// <summary>Adds a node; its outputs become defined names. Returns the first output's name.</summary>
+    /// <summary>
+    /// Adds a node; its outputs become defined names. An empty output name skips an optional output (ONNX's
+    /// convention, e.g. LSTM's <c>Y</c> when only <c>Y_h</c> is needed). Returns the first output's name.
+    /// </summary>
     public string AddNode(string opType, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
     {
         foreach (var output in outputs)
-            Define(output);
+        {
+            if (output.Length > 0)
+                Define(output);
+        }
         _nodes.Add(new Node($"{opType}_{_nodeCounter++}", opType, inputs, outputs, attributes));
         return outputs[0];
     }

@@ -1,0 +1,98 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Lstm.Training;
+
+/// <summary>
+/// Stacked LSTM layers (one <c>nn.LSTM</c> per layer so that widths may differ), dropout between layers and before
+/// the head, and a linear head from the last step's hidden state to the horizon's outputs. Input <c>[N, T, F]</c>,
+/// output <c>[N, h]</c>.
+/// </summary>
+internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<LSTM> layers;
+    private readonly Dropout dropout;
+    private readonly Linear head;
+
+    public LstmNetwork(int featureCount, IReadOnlyList<int> hiddenSizes, float dropoutRate, int horizon)
+        : base(nameof(LstmNetwork))
+    {
+        FeatureCount = featureCount;
+        HiddenSizes = hiddenSizes.ToArray();
+        Horizon = horizon;
+        layers = new ModuleList<LSTM>();
+        long input = featureCount;
+        foreach (var h in hiddenSizes)
+        {
+            layers.Add(nn.LSTM(input, h, batchFirst: true));
+            input = h;
+        }
+        dropout = nn.Dropout(dropoutRate);
+        head = nn.Linear(input, horizon);
+        RegisterComponents();
+    }
+
+    public int FeatureCount { get; }
+    public int[] HiddenSizes { get; }
+    public int Horizon { get; }
+
+    public override Tensor forward(Tensor x)
+    {
+        Tensor y = x;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var (output, hN, cN) = layers[i].call(y, null);
+            hN.Dispose();
+            cN.Dispose();
+            y = i < layers.Count - 1 ? dropout.call(output) : output;
+        }
+        var last = y.select(1, -1);
+        return head.call(dropout.call(last));
+    }
+
+    /// <summary>Copies the parameters to plain arrays (PyTorch layout).</summary>
+    public LstmNetworkWeights GetWeights(int windowSize)
+    {
+        using var _ = no_grad();
+        var p = named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+        static float[] Read(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
+        var list = new List<LstmLayerWeights>();
+        int input = FeatureCount;
+        for (int i = 0; i < HiddenSizes.Length; i++)
+        {
+            list.Add(new LstmLayerWeights(input, HiddenSizes[i],
+                Read(p[$"layers.{i}.weight_ih_l0"]), Read(p[$"layers.{i}.weight_hh_l0"]),
+                Read(p[$"layers.{i}.bias_ih_l0"]), Read(p[$"layers.{i}.bias_hh_l0"])));
+            input = HiddenSizes[i];
+        }
+        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]));
+    }
+
+    /// <summary>Overwrites the parameters with <paramref name="weights"/> (same architecture required).</summary>
+    public void SetWeights(LstmNetworkWeights weights)
+    {
+        if (weights.FeatureCount != FeatureCount || weights.Horizon != Horizon || !weights.HiddenSizes.SequenceEqual(HiddenSizes))
+            throw new InvalidOperationException(
+                $"The initial model's network (features {weights.FeatureCount}, hidden sizes [{string.Join(", ", weights.HiddenSizes)}], horizon {weights.Horizon}) " +
+                $"does not match this trainer's (features {FeatureCount}, hidden sizes [{string.Join(", ", HiddenSizes)}], horizon {Horizon}).");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var p = named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+        static void Write(Tensor target, float[] values)
+        {
+            using var src = tensor(values).reshape(target.shape).to(target.device);
+            target.copy_(src);
+        }
+        for (int i = 0; i < HiddenSizes.Length; i++)
+        {
+            var l = weights.Layers[i];
+            Write(p[$"layers.{i}.weight_ih_l0"], l.WeightIh);
+            Write(p[$"layers.{i}.weight_hh_l0"], l.WeightHh);
+            Write(p[$"layers.{i}.bias_ih_l0"], l.BiasIh);
+            Write(p[$"layers.{i}.bias_hh_l0"], l.BiasHh);
+        }
+        Write(p["head.weight"], weights.HeadWeight);
+        Write(p["head.bias"], weights.HeadBias);
+    }
+}

@@ -1,0 +1,197 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Lstm.Training;
+
+/// <summary>The resolved shape of the training problem: window [T, F], horizon h and normalisation.</summary>
+internal sealed record LstmColumns(
+    string FeatureColumnName,
+    string LabelColumnName,
+    int WindowSize,
+    int FeatureCount,
+    int Horizon,
+    string? NormalizationMode,
+    string? ShiftColumnName,
+    string? ScaleColumnName,
+    int TargetIndex)
+{
+    public LstmScoringLayout ToLayout() =>
+        new(FeatureColumnName, LabelColumnName, NormalizationMode, ShiftColumnName, ScaleColumnName, TargetIndex);
+
+    /// <summary>Checks the window and label columns of <paramref name="schema"/> and reads T, F and h.</summary>
+    public static LstmColumns Resolve(DataViewSchema schema, string featureColumnName, string labelColumnName, int? windowSize)
+    {
+        var feature = schema.GetColumnOrNull(featureColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(featureColumnName),
+                $"The feature column '{featureColumnName}' is not in the data. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
+        if (feature.Type is not VectorDataViewType vec || vec.ItemType != NumberDataViewType.Single || !vec.IsKnownSize)
+            throw new ArgumentOutOfRangeException(nameof(featureColumnName),
+                $"The feature column '{featureColumnName}' must be a known-size vector of Single (a window of T·F values, e.g. from SlidingWindow), but is {feature.Type}.");
+
+        int t, f;
+        if (vec.Dimensions.Length == 2)
+        {
+            t = vec.Dimensions[0];
+            f = vec.Dimensions[1];
+            if (windowSize is int w && w != t)
+                throw new ArgumentOutOfRangeException(nameof(windowSize),
+                    $"WindowSize is {w} but the feature column '{featureColumnName}' has dimensions [T = {t}, F = {f}]. Leave WindowSize unset or make it {t}.");
+        }
+        else if (windowSize is null && WindowAnnotations.TryGetWindowInfo(feature, out var winfo))
+        {
+            t = winfo.WindowSize;
+            f = winfo.FeatureCount;
+        }
+        else if (windowSize is int w)
+        {
+            if (w <= 0 || vec.Size % w != 0)
+                throw new ArgumentOutOfRangeException(nameof(windowSize),
+                    $"WindowSize {w} does not divide the feature column '{featureColumnName}''s {vec.Size} values into [T, F] (T·F = {vec.Size}).");
+            t = w;
+            f = vec.Size / w;
+        }
+        else
+        {
+            throw new ArgumentOutOfRangeException(nameof(windowSize),
+                $"The feature column '{featureColumnName}' ({feature.Type}) has no [T, F] dimensions; set Options.WindowSize to the window length T (the column holds T·F values, time-major).");
+        }
+
+        var label = schema.GetColumnOrNull(labelColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(labelColumnName),
+                $"The label column '{labelColumnName}' is not in the data. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
+        int h;
+        if (label.Type == NumberDataViewType.Single)
+            h = 1;
+        else if (label.Type is VectorDataViewType lv && lv.ItemType == NumberDataViewType.Single && lv.IsKnownSize)
+            h = lv.Size;
+        else
+            throw new ArgumentOutOfRangeException(nameof(labelColumnName),
+                $"The label column '{labelColumnName}' must be Single (horizon 1) or a known-size vector of Single (horizon h), but is {label.Type}.");
+
+        var norm = WindowNormalizationInfo.Read(feature);
+        if (norm is not null)
+        {
+            foreach (var name in new[] { norm.ShiftColumnName, norm.ScaleColumnName })
+            {
+                var c = schema.GetColumnOrNull(name);
+                if (c is null || c.Value.Type is not VectorDataViewType cv || cv.ItemType != NumberDataViewType.Single || cv.Size != f)
+                    throw new ArgumentOutOfRangeException(nameof(featureColumnName),
+                        $"The window column '{featureColumnName}' is normalised ({norm.Mode}) but its column '{name}' is missing or not a vector of {f} Single values.");
+            }
+            if (norm.TargetIndex < 0 || norm.TargetIndex >= f)
+                throw new ArgumentOutOfRangeException(nameof(featureColumnName),
+                    $"The window column '{featureColumnName}''s target index {norm.TargetIndex} is outside its {f} features.");
+        }
+        return new LstmColumns(featureColumnName, labelColumnName, t, f, h, norm?.Mode, norm?.ShiftColumnName, norm?.ScaleColumnName, norm?.TargetIndex ?? 0);
+    }
+}
+
+/// <summary>Windows and labels read once into contiguous row-major buffers.</summary>
+internal sealed class LstmDataset
+{
+    public LstmDataset(float[] x, float[] y, int count)
+    {
+        X = x;
+        Y = y;
+        Count = count;
+    }
+
+    /// <summary>[Count, T, F] values (the array may be longer; the first Count rows are used).</summary>
+    public float[] X { get; }
+
+    /// <summary>[Count, h] (normalised when the window is).</summary>
+    public float[] Y { get; }
+
+    public int Count { get; }
+
+    /// <summary>Reads the labelled rows (rows whose label has a NaN are skipped) of <paramref name="data"/>.</summary>
+    public static LstmDataset Read(IDataView data, LstmColumns cols, string what)
+    {
+        var schema = data.Schema;
+        var feature = schema[cols.FeatureColumnName];
+        var label = schema[cols.LabelColumnName];
+        var active = new List<DataViewSchema.Column> { feature, label };
+        if (cols.ShiftColumnName is not null)
+        {
+            active.Add(schema[cols.ShiftColumnName]);
+            active.Add(schema[cols.ScaleColumnName!]);
+        }
+
+        int tf = cols.WindowSize * cols.FeatureCount, h = cols.Horizon;
+        long capacity = data.GetRowCount() ?? CountRows(data);
+        if (capacity * tf > Array.MaxLength)
+            throw new InvalidOperationException($"The {what} data has too many windows ({capacity}) for one buffer.");
+        var x = new float[capacity * tf];
+        var y = new float[capacity * h];
+        int n = 0;
+        using (var cursor = data.GetRowCursor(active))
+        {
+            var getX = cursor.GetGetter<VBuffer<float>>(feature);
+            ValueGetter<float>? getY1 = h == 1 && label.Type is not VectorDataViewType ? cursor.GetGetter<float>(label) : null;
+            ValueGetter<VBuffer<float>>? getYv = getY1 is null ? cursor.GetGetter<VBuffer<float>>(label) : null;
+            ValueGetter<VBuffer<float>>? getShift = cols.ShiftColumnName is null ? null : cursor.GetGetter<VBuffer<float>>(schema[cols.ShiftColumnName]);
+            ValueGetter<VBuffer<float>>? getScale = cols.ScaleColumnName is null ? null : cursor.GetGetter<VBuffer<float>>(schema[cols.ScaleColumnName]);
+            VBuffer<float> xb = default, yb = default, sb = default, cb = default;
+            float y1 = 0;
+            var labels = new float[h];
+            while (cursor.MoveNext())
+            {
+                if (n >= capacity)
+                    throw new InvalidOperationException($"The {what} data returned more rows than it reported ({capacity}).");
+                if (getY1 is not null)
+                {
+                    getY1(ref y1);
+                    labels[0] = y1;
+                }
+                else
+                {
+                    getYv!(ref yb);
+                    yb.CopyTo(labels);
+                }
+                if (labels.Any(float.IsNaN))
+                    continue;
+                getX(ref xb);
+                xb.CopyTo(x.AsSpan(n * tf, tf));
+                if (getShift is not null)
+                {
+                    getShift(ref sb);
+                    getScale!(ref cb);
+                    float shift = sb.GetItemOrDefault(cols.TargetIndex), scale = cb.GetItemOrDefault(cols.TargetIndex);
+                    for (int k = 0; k < h; k++)
+                        labels[k] = (labels[k] - shift) / scale;
+                }
+                labels.CopyTo(y.AsSpan(n * h, h));
+                n++;
+            }
+        }
+        if (n == 0)
+            throw new InvalidOperationException(
+                $"The {what} data has no labelled rows: every row's label '{cols.LabelColumnName}' is missing (NaN) or the data is empty. Give windows with known next values (e.g. SlidingWindow without only trailing unlabelled windows).");
+        // Rows without a label leave unused space at the end; tensors view the first Count rows (no copy).
+        return new LstmDataset(x, y, n);
+    }
+
+    private static long CountRows(IDataView data)
+    {
+        long count = 0;
+        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+        while (cursor.MoveNext())
+            count++;
+        return count;
+    }
+}
+
+/// <summary>The window normalisation a window column carries in its annotations (design.md).</summary>
+internal sealed record WindowNormalizationInfo(string Mode, string ShiftColumnName, string ScaleColumnName, int TargetIndex)
+{
+    public static WindowNormalizationInfo? Read(DataViewSchema.Column column)
+    {
+        if (!WindowAnnotations.TryGetWindowInfo(column, out var info) || info.Normalization is null
+            || info.Normalization == WindowNormalization.None)
+            return null;
+        if (info.ShiftColumnName is null || info.ScaleColumnName is null)
+            throw new ArgumentOutOfRangeException(nameof(column),
+                $"The window column '{column.Name}' is normalised ({info.Normalization}) but does not name its shift and scale columns ({WindowAnnotations.WindowShiftColumn}, {WindowAnnotations.WindowScaleColumn}).");
+        return new WindowNormalizationInfo(info.Normalization.Value.ToString(), info.ShiftColumnName, info.ScaleColumnName, info.TargetIndex);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+
+namespace MLNet.Lstm;
+
+/// <summary>One layer of a fitted LSTM network, as listed by <see cref="LstmModelSummary"/>.</summary>
+/// <param name="Name">The layer's name, e.g. <c>lstm_1</c>.</param>
+/// <param name="Kind">The layer type: <c>LSTM</c>, <c>Dropout</c> or <c>Linear</c>.</param>
+/// <param name="OutputShape">The output shape with <c>N</c> for the batch, e.g. <c>[N, 49, 100]</c>.</param>
+/// <param name="ParameterCount">The number of trainable parameters of the layer.</param>
+public sealed record LstmLayerSummary(string Name, string Kind, string OutputShape, long ParameterCount);
+
+/// <summary>
+/// The architecture of a fitted LSTM network (like Keras' <c>model.summary()</c>): its layers, their output shapes
+/// and parameter counts. <see cref="ToString"/> prints it as a table.
+/// </summary>
+public sealed class LstmModelSummary
+{
+    internal LstmModelSummary(int windowSize, int featureCount, int horizon, IReadOnlyList<int> hiddenSizes, float dropout)
+    {
+        WindowSize = windowSize;
+        FeatureCount = featureCount;
+        Horizon = horizon;
+        HiddenSizes = hiddenSizes.ToArray();
+        var layers = new List<LstmLayerSummary>();
+        int input = featureCount;
+        for (int l = 0; l < hiddenSizes.Count; l++)
+        {
+            int h = hiddenSizes[l];
+            long count = 4L * h * (input + h) + 8L * h;
+            bool last = l == hiddenSizes.Count - 1;
+            layers.Add(new LstmLayerSummary($"lstm_{l + 1}", "LSTM", last ? $"[N, {h}]" : $"[N, {windowSize}, {h}]", count));
+            if (dropout > 0)
+                layers.Add(new LstmLayerSummary($"dropout_{l + 1}", "Dropout", last ? $"[N, {h}]" : $"[N, {windowSize}, {h}]", 0));
+            input = h;
+        }
+        layers.Add(new LstmLayerSummary("dense", "Linear", $"[N, {horizon}]", (long)horizon * input + horizon));
+        Layers = layers;
+        ParameterCount = layers.Sum(l => l.ParameterCount);
+    }
+
+    /// <summary>The window length T.</summary>
+    public int WindowSize { get; }
+
+    /// <summary>The number of features F per time step.</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>The number of predicted steps h.</summary>
+    public int Horizon { get; }
+
+    /// <summary>The hidden size of each stacked LSTM layer.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; }
+
+    /// <summary>The layers in order (the last LSTM layer's output is its last time step's hidden state).</summary>
+    public IReadOnlyList<LstmLayerSummary> Layers { get; }
+
+    /// <summary>The total number of trainable parameters.</summary>
+    public long ParameterCount { get; }
+
+    /// <summary>The summary as a text table.</summary>
+    public override string ToString()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        string line = new('-', 64);
+        sb.AppendLine($"Input: [N, {WindowSize}, {FeatureCount}]");
+        sb.AppendLine(line);
+        sb.AppendLine($"{"Layer (type)",-28}{"Output shape",-22}{"Param #",14}");
+        sb.AppendLine(new string('=', 64));
+        foreach (var l in Layers)
+            sb.AppendLine($"{l.Name + " (" + l.Kind + ")",-28}{l.OutputShape,-22}{l.ParameterCount.ToString("N0", inv),14}");
+        sb.AppendLine(new string('=', 64));
+        sb.AppendLine($"Total params: {ParameterCount.ToString("N0", inv)}");
+        return sb.ToString();
+    }
+}

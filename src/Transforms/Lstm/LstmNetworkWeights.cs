@@ -1,0 +1,65 @@
+namespace MLNet.Lstm;
+
+/// <summary>
+/// The weights of one LSTM layer in PyTorch's layout: gate blocks in the order i, f, g, o; <c>WeightIh</c> is
+/// <c>[4H, InputSize]</c> and <c>WeightHh</c> is <c>[4H, H]</c>, both row-major.
+/// </summary>
+internal sealed record LstmLayerWeights(int InputSize, int HiddenSize, float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh);
+
+/// <summary>
+/// A fitted network as plain arrays (no TorchSharp): stacked LSTM layers and the linear head <c>[Horizon, H]</c>.
+/// Used to write the ONNX graph, to warm-start a new fit and by tests that check the equations.
+/// </summary>
+internal sealed class LstmNetworkWeights
+{
+    public LstmNetworkWeights(int windowSize, int featureCount, int horizon, IReadOnlyList<LstmLayerWeights> layers, float[] headWeight, float[] headBias)
+    {
+        if (layers.Count == 0)
+            throw new ArgumentException("An LSTM network needs at least one layer.", nameof(layers));
+        int input = featureCount;
+        foreach (var l in layers)
+        {
+            if (l.InputSize != input || l.WeightIh.Length != 4 * l.HiddenSize * l.InputSize
+                || l.WeightHh.Length != 4 * l.HiddenSize * l.HiddenSize || l.BiasIh.Length != 4 * l.HiddenSize
+                || l.BiasHh.Length != 4 * l.HiddenSize)
+                throw new ArgumentException($"LSTM layer weights do not match input size {input} and hidden size {l.HiddenSize}.", nameof(layers));
+            input = l.HiddenSize;
+        }
+        if (headWeight.Length != horizon * input || headBias.Length != horizon)
+            throw new ArgumentException($"Head weights must be [{horizon}, {input}] and bias [{horizon}].", nameof(headWeight));
+        WindowSize = windowSize;
+        FeatureCount = featureCount;
+        Horizon = horizon;
+        Layers = layers.ToArray();
+        HeadWeight = headWeight;
+        HeadBias = headBias;
+    }
+
+    public int WindowSize { get; }
+    public int FeatureCount { get; }
+    public int Horizon { get; }
+    public IReadOnlyList<LstmLayerWeights> Layers { get; }
+    public int[] HiddenSizes => Layers.Select(l => l.HiddenSize).ToArray();
+    public float[] HeadWeight { get; }
+    public float[] HeadBias { get; }
+}
+
+/// <summary>
+/// How the ONNX graph meets the data: the input column names, the target's index among the window's features and
+/// whether scores are de-normalised with per-window shift/scale columns.
+/// </summary>
+internal sealed record LstmScoringLayout(
+    string FeatureColumnName,
+    string LabelColumnName,
+    string? NormalizationMode,
+    string? ShiftColumnName,
+    string? ScaleColumnName,
+    int TargetIndex,
+    string ScoreColumnName = "Score")
+{
+    public bool IsNormalized => ShiftColumnName is not null && ScaleColumnName is not null;
+
+    public string[] InputColumnNames => IsNormalized
+        ? new[] { FeatureColumnName, ShiftColumnName!, ScaleColumnName! }
+        : new[] { FeatureColumnName };
+}

@@ -1,0 +1,89 @@
+namespace MLNet.Lstm;
+
+/// <summary>
+/// A plain-data snapshot of the settings a fitted <see cref="LstmForecastingTransformer"/> was trained with
+/// (the trainer's options, resolved: window shape, horizon, device actually used).
+/// </summary>
+public sealed record LstmTrainingSettings
+{
+    /// <summary>The label column.</summary>
+    public string LabelColumnName { get; init; } = "Label";
+
+    /// <summary>The window (feature) column.</summary>
+    public string FeatureColumnName { get; init; } = "Window";
+
+    /// <summary>The window length T.</summary>
+    public int WindowSize { get; init; }
+
+    /// <summary>The number of features per step F.</summary>
+    public int FeatureCount { get; init; }
+
+    /// <summary>The number of predicted steps h.</summary>
+    public int Horizon { get; init; }
+
+    /// <summary>The index of the target among the window's features (used for de-normalisation).</summary>
+    public int TargetIndex { get; init; }
+
+    /// <summary>The window normalisation mode read from the window column, or <see langword="null"/> when raw.</summary>
+    public string? Normalization { get; init; }
+
+    /// <summary>Hidden size of each LSTM layer.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = Array.Empty<int>();
+
+    /// <summary>Dropout rate between layers and before the head.</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>Maximum number of epochs.</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>Learning rate.</summary>
+    public float LearningRate { get; init; }
+
+    /// <summary>Optimizer name (<c>Adam</c>, <c>AdamW</c>, <c>Sgd</c>).</summary>
+    public string Optimizer { get; init; } = "Adam";
+
+    /// <summary>Momentum (SGD only).</summary>
+    public float Momentum { get; init; }
+
+    /// <summary>Loss name (<c>Mse</c>, <c>Mae</c>, <c>Huber</c>).</summary>
+    public string Loss { get; init; } = "Mse";
+
+    /// <summary>Huber loss threshold.</summary>
+    public float HuberDelta { get; init; }
+
+    /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW).</summary>
+    public float WeightDecay { get; init; }
+
+    /// <summary>Gradient clipping by global norm, or <see langword="null"/> for none.</summary>
+    public float? GradientClipNorm { get; init; }
+
+    /// <summary>Whether training windows were shuffled each epoch.</summary>
+    public bool Shuffle { get; init; }
+
+    /// <summary>The random seed.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>The fraction of windows held out for validation (from the end, in time order).</summary>
+    public float ValidationFraction { get; init; }
+
+    /// <summary>Whether a separate validation set was given.</summary>
+    public bool HasValidationSet { get; init; }
+
+    /// <summary>Early stopping patience in epochs (0: off).</summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>Whether the best epoch's weights were restored at the end.</summary>
+    public bool RestoreBestWeights { get; init; }
+
+    /// <summary>The torch device training ran on, e.g. <c>cpu</c> or <c>cuda:0</c>.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>The number of training windows (after the validation split) and of validation windows.</summary>
+    public int TrainingRowCount { get; init; }
+
+    /// <summary>The number of validation windows.</summary>
+    public int ValidationRowCount { get; init; }
+}
