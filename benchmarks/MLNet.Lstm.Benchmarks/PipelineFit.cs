@@ -37,7 +37,7 @@ internal static class PipelineFit
                     BatchSize = config.BatchSize,
                     LearningRate = (float)config.LearningRate,
                     Seed = config.Seed,
-                    Device = new TorchDeviceOptions { Device = "cpu", Threads = config.Threads },
+                    Device = new TorchDeviceOptions { Device = TrainingConfig.Device, Threads = config.Threads },
                 }));
             var model = pipeline.Fit(data);
             GC.KeepAlive(model);

@@ -10,6 +10,9 @@ internal sealed record TrainingConfig(int Rows, int WindowSize, int Features, in
 {
     /// <summary>Windows a series of <see cref="Rows"/> rows gives (horizon 1, labelled windows only).</summary>
     public int Windows => Rows - WindowSize;
+
+    /// <summary>Torch device of both sides: <c>MLNET_LSTM_BENCH_DEVICE</c> (benchmarks/gpu.sh sets cuda), else cpu.</summary>
+    public static string Device => Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_DEVICE") is { Length: > 0 } d ? d : "cpu";
 }
 
 /// <summary>
@@ -110,10 +113,12 @@ internal static class TrainingSuite
     {
         torch.set_num_threads(c.Threads);
         torch.manual_seed(c.Seed);
+        var device = torch.device(TrainingConfig.Device);
         using var net = new Net(c.Features, c.Hidden, c.Layers);
+        net.to(device);
         using var optimizer = optim.Adam(net.parameters(), lr: c.LearningRate);
-        using var xs = torch.tensor(x, new long[] { c.Windows, c.WindowSize, c.Features });
-        using var ys = torch.tensor(y, new long[] { c.Windows });
+        using var xs = torch.tensor(x, new long[] { c.Windows, c.WindowSize, c.Features }, device: device);
+        using var ys = torch.tensor(y, new long[] { c.Windows }, device: device);
         var loss = nn.MSELoss();
         var generator = new torch.Generator((ulong)c.Seed);
         for (int epoch = 0; epoch < c.Epochs; epoch++)
@@ -123,7 +128,7 @@ internal static class TrainingSuite
             {
                 using var scope = NewDisposeScope();
                 long end = Math.Min(start + c.BatchSize, c.Windows);
-                var idx = perm.slice(0, start, end, 1);
+                var idx = perm.slice(0, start, end, 1).to(device);
                 var prediction = net.forward(xs.index_select(0, idx));
                 var l = loss.forward(prediction, ys.index_select(0, idx));
                 optimizer.zero_grad();
@@ -131,6 +136,8 @@ internal static class TrainingSuite
                 optimizer.step();
             }
         }
+        if (device.type == DeviceType.CUDA)
+            torch.cuda.synchronize();
         return (long)c.Windows * c.Epochs;
     }
 }
