@@ -1,0 +1,91 @@
+using System.Diagnostics;
+
+namespace MLNet.Lstm.Benchmarks;
+
+/// <summary>
+/// Entry point. Usage: <c>MLNet.Lstm.Benchmarks [suite ...] [--quick] [--reps N] [--warmups N] [--threads N]</c>;
+/// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>all</c> (default).
+/// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
+/// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).
+/// </summary>
+public static class BenchmarkProgram
+{
+    private static readonly string[] AllSuites = { "training", "scoring", "memory", "scaling" };
+
+    /// <summary>Process entry point.</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == MemorySuite.ChildVerb)
+            return MemorySuite.Child(args.Skip(1).ToArray(), Console.Out);
+        if (args.Length > 1 && args[0] == "dump-series")
+            return DumpSeries(args[1], args.Length > 3 && args[2] == "--rows" ? int.Parse(args[3]) : 20_000);
+        return Run(args, Console.Out);
+    }
+
+    /// <summary>
+    /// Writes the training suite's synthetic series (<paramref name="rows"/> × 2, float32 little-endian) for
+    /// benchmarks/reference/pytorch_lstm.py <c>--series</c>, so PyTorch trains on the same numbers.
+    /// </summary>
+    private static int DumpSeries(string path, int rows)
+    {
+        var series = TrainingSuite.SyntheticSeries(rows, 2, seed: 1);
+        File.WriteAllBytes(path, System.Runtime.InteropServices.MemoryMarshal.AsBytes(series.AsSpan()).ToArray());
+        Console.WriteLine($"wrote {rows} x 2 float32 to {path}");
+        return 0;
+    }
+
+    /// <summary>Runs the selected suites, writing Markdown to <paramref name="output"/>; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output)
+    {
+        var suites = new List<string>();
+        bool quick = false;
+        int reps = 5, warmups = 1, threads = 1;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick": quick = true; break;
+                case "--reps": reps = int.Parse(args[++i]); break;
+                case "--warmups": warmups = int.Parse(args[++i]); break;
+                case "--threads": threads = int.Parse(args[++i]); break;
+                case "all": suites.AddRange(AllSuites); break;
+                case "-h" or "--help":
+                    output.WriteLine("usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|all ...] [--quick] [--reps N] [--warmups N] [--threads N]");
+                    return 0;
+                default:
+                    if (!AllSuites.Contains(args[i]))
+                    {
+                        output.WriteLine($"unknown argument '{args[i]}'; suites: {string.Join(", ", AllSuites)}, all");
+                        return 2;
+                    }
+                    suites.Add(args[i]);
+                    break;
+            }
+        }
+        if (suites.Count == 0)
+            suites.AddRange(AllSuites);
+        if (quick)
+        {
+            reps = 1;
+            warmups = 0;
+        }
+
+        var settings = new BenchmarkSettings(quick, reps, warmups, threads, output);
+        settings.Line($"<!-- MLNet.Lstm.Benchmarks {string.Join(' ', args)}; {Environment.ProcessorCount} logical CPUs; .NET {Environment.Version}; repetitions {reps} (medians), warm-ups {warmups} -->");
+        settings.Line();
+        foreach (var suite in suites.Distinct())
+        {
+            var sw = Stopwatch.StartNew();
+            switch (suite)
+            {
+                case "training": TrainingSuite.Run(settings); break;
+                case "scoring": ScoringSuite.Run(settings); break;
+                case "memory": MemorySuite.Run(settings); break;
+                case "scaling": ScalingSuite.Run(settings); break;
+            }
+            settings.Line($"<!-- suite {suite}: {sw.Elapsed.TotalSeconds:F1} s -->");
+            settings.Line();
+        }
+        return 0;
+    }
+}

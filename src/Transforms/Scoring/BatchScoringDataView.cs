@@ -1,0 +1,321 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Lstm.Scoring;
+
+/// <summary>
+/// The lazy result of <see cref="OnnxBatchScorer.Transform"/>: every input column passes through, followed by the
+/// graph's output columns (an output named like an input column hides it, as in ML.NET's own transforms).
+/// </summary>
+/// <remarks>
+/// <para>A cursor reads up to <c>BatchSize</c> rows from the input cursor, copies the graph inputs into one
+/// contiguous buffer per input, runs the graph once, and then serves the rows one at a time.</para>
+/// <para>Pass-through columns of any ML.NET type are supported: for each active one the cursor caches the batch's
+/// values through the column's typed getter (vectors are deep-copied, since a getter may reuse its buffers).
+/// A pass-through column that is also a graph input is served from the input buffer instead.</para>
+/// <para>Row ids are cached per batch, so <c>GetIdGetter</c> reports the input's ids.
+/// The view asks its input for one cursor only (cursor sets are a single cursor), so row order is the input's.</para>
+/// </remarks>
+internal sealed class BatchScoringDataView : IDataView
+{
+    private readonly OnnxBatchScorer _scorer;
+    private readonly IDataView _input;
+    private readonly int[] _modelInputColumns;
+
+    public BatchScoringDataView(OnnxBatchScorer scorer, IDataView input)
+    {
+        _scorer = scorer;
+        _input = input;
+        _modelInputColumns = scorer.BindInputColumns(input.Schema);
+        Schema = scorer.GetOutputSchema(input.Schema);
+    }
+
+    public bool CanShuffle => _input.CanShuffle;
+
+    public DataViewSchema Schema { get; }
+
+    internal int InputColumnCount => _input.Schema.Count;
+
+    public long? GetRowCount() => _input.GetRowCount();
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var active = new bool[Schema.Count];
+        foreach (var column in columnsNeeded)
+            active[column.Index] = true;
+        bool anyOutput = false;
+        for (int i = InputColumnCount; i < Schema.Count; i++)
+            anyOutput |= active[i];
+
+        var inputActive = new bool[InputColumnCount];
+        for (int i = 0; i < InputColumnCount; i++)
+            inputActive[i] = active[i];
+        if (anyOutput)
+        {
+            foreach (int c in _modelInputColumns)
+                inputActive[c] = true;
+        }
+        var inputColumns = _input.Schema.Where(c => inputActive[c.Index]);
+        var cursor = _input.GetRowCursor(inputColumns, rand);
+        return new Cursor(this, cursor, active, anyOutput);
+    }
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        => new[] { GetRowCursor(columnsNeeded, rand) };
+
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly BatchScoringDataView _parent;
+        private readonly DataViewRowCursor _input;
+        private readonly bool[] _active;
+        private readonly OnnxBatchBuffers? _buffers;
+        private readonly ValueGetter<VBuffer<float>>[] _modelInputGetters;
+        private readonly ColumnCache?[] _caches;
+        private readonly ValueGetter<DataViewRowId> _inputIdGetter;
+        private readonly DataViewRowId[] _ids;
+        private readonly int _capacity;
+        private VBuffer<float> _scratch;
+        private int _batchRows;
+        private int _row = -1;
+        private long _position = -1;
+        private bool _done;
+        private bool _disposed;
+
+        public Cursor(BatchScoringDataView parent, DataViewRowCursor input, bool[] active, bool anyOutput)
+        {
+            _parent = parent;
+            _input = input;
+            _active = active;
+            var scorer = parent._scorer;
+            _capacity = scorer.BatchSize;
+            // A small input needs no full-size buffers.
+            if (parent._input.GetRowCount() is long rows && rows < _capacity)
+                _capacity = (int)Math.Max(rows, 1);
+
+            _modelInputGetters = Array.Empty<ValueGetter<VBuffer<float>>>();
+            if (anyOutput)
+            {
+                _buffers = new OnnxBatchBuffers(scorer, _capacity);
+                _modelInputGetters = parent._modelInputColumns
+                    .Select(c => input.GetGetter<VBuffer<float>>(input.Schema[c]))
+                    .ToArray();
+            }
+
+            _caches = new ColumnCache?[parent.InputColumnCount];
+            for (int c = 0; c < _caches.Length; c++)
+            {
+                if (!active[c])
+                    continue;
+                int modelInput = anyOutput ? Array.IndexOf(parent._modelInputColumns, c) : -1;
+                _caches[c] = modelInput >= 0
+                    ? new ModelInputCache(_buffers!.InputBuffers[modelInput], scorer.Inputs[modelInput].Size)
+                    : ColumnCache.Create(input, input.Schema[c], _capacity);
+            }
+            _inputIdGetter = input.GetIdGetter();
+            _ids = new DataViewRowId[_capacity];
+        }
+
+        public override DataViewSchema Schema => _parent.Schema;
+
+        public override long Position => _position;
+
+        public override long Batch => 0;
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+
+        public override bool MoveNext()
+        {
+            if (_disposed || _done)
+                return false;
+            if (_row + 1 < _batchRows)
+            {
+                _row++;
+                _position++;
+                return true;
+            }
+            if (!FillBatch())
+            {
+                _done = true;
+                _row = -1;
+                return false;
+            }
+            _row = 0;
+            _position++;
+            return true;
+        }
+
+        private bool FillBatch()
+        {
+            int n = 0;
+            while (n < _capacity && _input.MoveNext())
+            {
+                for (int i = 0; i < _modelInputGetters.Length; i++)
+                {
+                    _modelInputGetters[i](ref _scratch);
+                    int size = _parent._scorer.Inputs[i].Size;
+                    _scratch.CopyTo(_buffers!.InputBuffers[i].AsSpan(n * size, size));
+                }
+                foreach (var cache in _caches)
+                    cache?.Read(n);
+                _inputIdGetter(ref _ids[n]);
+                n++;
+            }
+            _batchRows = n;
+            if (n == 0)
+                return false;
+            _buffers?.Run(n);
+            return true;
+        }
+
+        public override ValueGetter<DataViewRowId> GetIdGetter()
+            => (ref DataViewRowId value) =>
+            {
+                EnsureOnRow();
+                value = _ids[_row];
+            };
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (column.Index < 0 || column.Index >= _active.Length || !_active[column.Index])
+                throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor.");
+            if (column.Index < _caches.Length)
+            {
+                if (_caches[column.Index]!.GetGetter(() => CurrentRow) is not ValueGetter<TValue> passThrough)
+                    throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
+                return passThrough;
+            }
+
+            int k = column.Index - _caches.Length;
+            var spec = _parent._scorer.Outputs[k];
+            var buffer = _buffers!.OutputBuffers[k];
+            Delegate getter;
+            if (spec.Scalar)
+            {
+                getter = (ValueGetter<float>)((ref float value) => value = buffer[CurrentRow]);
+            }
+            else
+            {
+                int size = spec.Size;
+                getter = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+                {
+                    var editor = VBufferEditor.Create(ref value, size);
+                    buffer.AsSpan(CurrentRow * size, size).CopyTo(editor.Values);
+                    value = editor.Commit();
+                });
+            }
+            return getter as ValueGetter<TValue>
+                ?? throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
+        }
+
+        private int CurrentRow
+        {
+            get
+            {
+                EnsureOnRow();
+                return _row;
+            }
+        }
+
+        private void EnsureOnRow()
+        {
+            if (_row < 0 || _disposed)
+                throw new InvalidOperationException("The cursor is not on a row: call MoveNext first, and stop once it returns false.");
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (_disposed)
+                return;
+            if (disposing)
+            {
+                _input.Dispose();
+                _buffers?.Dispose();
+            }
+            _disposed = true;
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>The values of one pass-through column for the rows of the current batch.</summary>
+internal abstract class ColumnCache
+{
+    /// <summary>Reads the input cursor's current value into slot <paramref name="slot"/>.</summary>
+    public abstract void Read(int slot);
+
+    /// <summary>A typed getter (<c>ValueGetter&lt;T&gt;</c>) reading the slot that <paramref name="row"/> gives.</summary>
+    public abstract Delegate GetGetter(Func<int> row);
+
+    public static ColumnCache Create(DataViewRow input, DataViewSchema.Column column, int capacity)
+    {
+        var raw = column.Type.RawType;
+        Type cacheType = raw.IsGenericType && raw.GetGenericTypeDefinition() == typeof(VBuffer<>)
+            ? typeof(VectorCache<>).MakeGenericType(raw.GetGenericArguments()[0])
+            : typeof(ValueCache<>).MakeGenericType(raw);
+        return (ColumnCache)Activator.CreateInstance(cacheType, input, column, capacity)!;
+    }
+
+    private sealed class ValueCache<T> : ColumnCache
+    {
+        private readonly ValueGetter<T> _source;
+        private readonly T[] _values;
+
+        public ValueCache(DataViewRow input, DataViewSchema.Column column, int capacity)
+        {
+            _source = input.GetGetter<T>(column);
+            _values = new T[capacity];
+        }
+
+        public override void Read(int slot) => _source(ref _values[slot]);
+
+        public override Delegate GetGetter(Func<int> row) => (ValueGetter<T>)((ref T value) => value = _values[row()]);
+    }
+
+    private sealed class VectorCache<T> : ColumnCache
+    {
+        private readonly ValueGetter<VBuffer<T>> _source;
+        private readonly VBuffer<T>[] _values;
+        private VBuffer<T> _scratch;
+
+        public VectorCache(DataViewRow input, DataViewSchema.Column column, int capacity)
+        {
+            _source = input.GetGetter<VBuffer<T>>(column);
+            _values = new VBuffer<T>[capacity];
+        }
+
+        public override void Read(int slot)
+        {
+            // The source may hand out buffers it reuses, so the slot gets its own copy.
+            _source(ref _scratch);
+            _scratch.CopyTo(ref _values[slot]);
+        }
+
+        public override Delegate GetGetter(Func<int> row)
+            => (ValueGetter<VBuffer<T>>)((ref VBuffer<T> value) => _values[row()].CopyTo(ref value));
+    }
+}
+
+/// <summary>A pass-through graph input served from the batch's contiguous input buffer.</summary>
+internal sealed class ModelInputCache : ColumnCache
+{
+    private readonly float[] _buffer;
+    private readonly int _size;
+
+    public ModelInputCache(float[] buffer, int size)
+    {
+        _buffer = buffer;
+        _size = size;
+    }
+
+    public override void Read(int slot)
+    {
+    }
+
+    public override Delegate GetGetter(Func<int> row)
+        => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+        {
+            var editor = VBufferEditor.Create(ref value, _size);
+            _buffer.AsSpan(row() * _size, _size).CopyTo(editor.Values);
+            value = editor.Commit();
+        });
+}

@@ -1,0 +1,225 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MLNet.Lstm.Scoring;
+
+/// <summary>Options of <see cref="OnnxBatchScorer"/>.</summary>
+internal sealed class BatchScorerOptions
+{
+    /// <summary>
+    /// ML.NET input columns fed to the graph, each a known-size <c>Vector&lt;Single&gt;</c> whose graph input has
+    /// shape <c>[N, d1, ..., dk]</c> with <c>d1·…·dk</c> equal to the vector size. The graph input of the same name
+    /// is used unless <see cref="GraphInputNames"/> maps it.
+    /// </summary>
+    public IReadOnlyList<string> InputColumnNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>Optional graph input names, parallel to <see cref="InputColumnNames"/>.</summary>
+    public IReadOnlyList<string>? GraphInputNames { get; init; }
+
+    /// <summary>
+    /// Graph outputs to expose, as ML.NET columns of the same name unless <see cref="OutputColumnNames"/> maps
+    /// them. Every output must be float32 with shape <c>[N, fixed dims...]</c>.
+    /// </summary>
+    public IReadOnlyList<string> GraphOutputNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>Optional ML.NET output column names, parallel to <see cref="GraphOutputNames"/>.</summary>
+    public IReadOnlyList<string>? OutputColumnNames { get; init; }
+
+    /// <summary>
+    /// Graph outputs exposed as a scalar <c>Single</c> column: an output of shape <c>[N]</c> always is; an output of
+    /// shape <c>[N, 1]</c> is when its graph name is listed here (otherwise it is a <c>Vector&lt;Single&gt;</c> of 1).
+    /// </summary>
+    public IReadOnlyCollection<string> ScalarOutputs { get; init; } = Array.Empty<string>();
+
+    /// <summary>Rows per <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue})"/> call (default 1,024).</summary>
+    public int BatchSize { get; init; } = 1024;
+
+    /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int IntraOpNumThreads { get; init; }
+
+    /// <summary>
+    /// Whether ONNX Runtime's intra-op workers spin while waiting for work (its default is to spin). Spinning
+    /// lowers latency on an idle machine and wastes cores on a busy one.
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
+}
+
+/// <summary>
+/// Scores an ONNX graph over an ML.NET <see cref="IDataView"/> in batches: the cursor reads up to
+/// <see cref="BatchScorerOptions.BatchSize"/> rows into one contiguous float buffer per graph input, runs one
+/// ONNX Runtime <c>Run</c> per batch and then serves the rows one by one (see <see cref="BatchScoringDataView"/>).
+/// For single rows (<c>PredictionEngine</c>), <see cref="GetRowToRowMapper"/> runs a batch of one on pinned,
+/// reused buffers.
+/// </summary>
+/// <remarks>
+/// One <see cref="InferenceSession"/> is shared by every cursor and row (its <c>Run</c> is thread-safe); buffers
+/// are per cursor. The session uses sequential execution, all graph optimisations and the configured number of
+/// intra-op threads. Dispose the scorer to release the native session.
+/// </remarks>
+internal sealed class OnnxBatchScorer : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    /// <summary>Creates a scorer for <paramref name="model"/> (ONNX <c>ModelProto</c> bytes).</summary>
+    public OnnxBatchScorer(byte[] model, BatchScorerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
+        if (options.InputColumnNames.Count == 0 || options.GraphOutputNames.Count == 0)
+            throw new ArgumentException("At least one input column and one graph output are needed.", nameof(options));
+        if (options.GraphInputNames is { } gin && gin.Count != options.InputColumnNames.Count)
+            throw new ArgumentException("GraphInputNames must be parallel to InputColumnNames.", nameof(options));
+        if (options.OutputColumnNames is { } ocn && ocn.Count != options.GraphOutputNames.Count)
+            throw new ArgumentException("OutputColumnNames must be parallel to GraphOutputNames.", nameof(options));
+
+        Options = options;
+        BatchSize = options.BatchSize;
+        using var sessionOptions = new SessionOptions
+        {
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = options.IntraOpNumThreads,
+            InterOpNumThreads = 1,
+        };
+        if (!options.AllowSpinning)
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _session = new InferenceSession(model, sessionOptions);
+        try
+        {
+            Inputs = ResolveInputs(options);
+            Outputs = ResolveOutputs(options);
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+        InputGraphNames = Inputs.Select(i => i.GraphName).ToArray();
+        OutputGraphNames = Outputs.Select(o => o.GraphName).ToArray();
+    }
+
+    internal BatchScorerOptions Options { get; }
+
+    internal int BatchSize { get; }
+
+    internal InferenceSession Session => _session;
+
+    internal IReadOnlyList<InputSpec> Inputs { get; }
+
+    internal IReadOnlyList<OutputSpec> Outputs { get; }
+
+    internal string[] InputGraphNames { get; }
+
+    internal string[] OutputGraphNames { get; }
+
+    /// <summary>
+    /// The entry point for transformers: scores <paramref name="input"/> with a new scorer that the returned view
+    /// keeps alive. Prefer holding an <see cref="OnnxBatchScorer"/> and calling <see cref="Transform"/> when the
+    /// same model scores many data views.
+    /// </summary>
+    public static IDataView Create(byte[] model, IDataView input, BatchScorerOptions options)
+        => new OnnxBatchScorer(model, options).Transform(input);
+
+    /// <summary>Lazily scores <paramref name="input"/>: nothing runs until a cursor moves.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new BatchScoringDataView(this, input);
+    }
+
+    /// <summary>The schema <see cref="Transform"/> gives for an input of <paramref name="inputSchema"/>.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        BindInputColumns(inputSchema);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        foreach (var output in Outputs)
+            builder.AddColumn(output.ColumnName, output.ColumnType);
+        return builder.ToSchema();
+    }
+
+    /// <summary>A row mapper that scores one row per <c>Run</c>, for <c>PredictionEngine</c>.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new OnnxRowMapper(this, inputSchema);
+
+    /// <summary>Column indices of the graph inputs in <paramref name="schema"/>, checked for type and size.</summary>
+    internal int[] BindInputColumns(DataViewSchema schema)
+    {
+        var indices = new int[Inputs.Count];
+        for (int i = 0; i < Inputs.Count; i++)
+        {
+            var spec = Inputs[i];
+            var column = schema.GetColumnOrNull(spec.ColumnName)
+                ?? throw new ArgumentException($"The input has no column '{spec.ColumnName}' for graph input '{spec.GraphName}'.");
+            if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector
+                || n.RawType != typeof(float) || vector.Size != spec.Size)
+            {
+                throw new ArgumentException(
+                    $"Column '{spec.ColumnName}' must be a Vector<Single> of {spec.Size} values for graph input " +
+                    $"'{spec.GraphName}', but it is {column.Type}.");
+            }
+            indices[i] = column.Index;
+        }
+        return indices;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _session.Dispose();
+
+    private InputSpec[] ResolveInputs(BatchScorerOptions options)
+    {
+        var specs = new InputSpec[options.InputColumnNames.Count];
+        for (int i = 0; i < specs.Length; i++)
+        {
+            string column = options.InputColumnNames[i];
+            string graphName = options.GraphInputNames?[i] ?? column;
+            if (!_session.InputMetadata.TryGetValue(graphName, out var meta))
+                throw new ArgumentException($"The ONNX graph has no input '{graphName}'.");
+            specs[i] = new InputSpec(column, graphName, FixedSize(graphName, meta));
+        }
+        return specs;
+    }
+
+    private OutputSpec[] ResolveOutputs(BatchScorerOptions options)
+    {
+        var specs = new OutputSpec[options.GraphOutputNames.Count];
+        for (int i = 0; i < specs.Length; i++)
+        {
+            string graphName = options.GraphOutputNames[i];
+            string column = options.OutputColumnNames?[i] ?? graphName;
+            if (!_session.OutputMetadata.TryGetValue(graphName, out var meta))
+                throw new ArgumentException($"The ONNX graph has no output '{graphName}'.");
+            int size = FixedSize(graphName, meta);
+            bool scalar = meta.Dimensions.Length == 1
+                || (size == 1 && meta.Dimensions.Length == 2 && options.ScalarOutputs.Contains(graphName));
+            DataViewType type = scalar ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, size);
+            specs[i] = new OutputSpec(column, graphName, size, scalar, type);
+        }
+        return specs;
+    }
+
+    private static int FixedSize(string name, NodeMetadata meta)
+    {
+        if (meta.ElementType != typeof(float))
+            throw new ArgumentException($"ONNX value '{name}' must be float32, not {meta.ElementType}.");
+        var dims = meta.Dimensions;
+        if (dims.Length < 1)
+            throw new ArgumentException($"ONNX value '{name}' must have a leading batch dimension.");
+        long size = 1;
+        for (int d = 1; d < dims.Length; d++)
+        {
+            if (dims[d] <= 0)
+                throw new ArgumentException($"ONNX value '{name}' has a non-fixed dimension {d}; only the batch dimension may vary.");
+            size *= dims[d];
+        }
+        return checked((int)size);
+    }
+
+    /// <summary>One graph input: its ML.NET column, graph name and per-row size.</summary>
+    internal sealed record InputSpec(string ColumnName, string GraphName, int Size);
+
+    /// <summary>One graph output: its ML.NET column, graph name, per-row size and ML.NET type.</summary>
+    internal sealed record OutputSpec(string ColumnName, string GraphName, int Size, bool Scalar, DataViewType ColumnType);
+}

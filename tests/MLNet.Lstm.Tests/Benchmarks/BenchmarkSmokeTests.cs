@@ -1,0 +1,32 @@
+using MLNet.Lstm.Benchmarks;
+
+namespace MLNet.Lstm.Tests.Benchmarks;
+
+/// <summary>
+/// Runs the benchmark program's quick mode in-process: every suite starts, runs one tiny iteration and prints its
+/// tables. No timing is asserted.
+/// </summary>
+public class BenchmarkSmokeTests
+{
+    [Fact]
+    public void QuickModeRunsEverySuite()
+    {
+        var output = new StringWriter();
+        int code = BenchmarkProgram.Run(new[] { "--quick" }, output);
+        string text = output.ToString();
+        Assert.True(code == 0, text);
+        Assert.Contains("### Training", text);
+        Assert.Contains("### Scoring", text);
+        Assert.Contains("### Memory", text);
+        Assert.Contains("### Scaling", text);
+        Assert.Contains("(b) OnnxBatchScorer", text);
+    }
+
+    [Fact]
+    public void UnknownSuiteIsRejected()
+    {
+        var output = new StringWriter();
+        Assert.Equal(2, BenchmarkProgram.Run(new[] { "nope" }, output));
+        Assert.Contains("unknown argument", output.ToString());
+    }
+}
