@@ -1,4 +1,5 @@
 using MLNet.Lstm;
+using MLNet.Lstm.Internal;
 
 namespace Microsoft.ML;
 

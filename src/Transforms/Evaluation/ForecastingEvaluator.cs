@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
 
 namespace MLNet.Lstm;
 
@@ -131,8 +132,8 @@ public sealed class ForecastingEvaluator
         }
 
         if (schema.GetColumnOrNull(_options.WindowColumnName) is DataViewSchema.Column window
-            && WindowAnnotations.TryGetTargetColumnName(window, out var targetName)
-            && schema.GetColumnOrNull(targetName) is DataViewSchema.Column target
+            && WindowAnnotations.TryGetWindowInfo(window, out var info)
+            && schema.GetColumnOrNull(info.FeatureNames[info.TargetIndex]) is DataViewSchema.Column target
             && IsNumericScalar(target.Type))
         {
             return target;
