@@ -1,0 +1,184 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
+
+namespace MLNet.Lstm;
+
+/// <summary>
+/// Rescales each window on its own, like the Keras stock tutorial's <c>normalise_windows</c>, as an ML.NET estimator.
+/// Create it with <c>mlContext.Transforms.NormalizeWindows(...)</c>.
+/// </summary>
+/// <remarks>
+/// <para>Input columns: the window column (<c>Vector&lt;Single&gt;</c> of T·F values, time-major, normally made by
+/// <see cref="SlidingWindowEstimator"/>); optionally the label column (<c>Single</c> or <c>Vector&lt;Single&gt;</c>).</para>
+/// <para>Output columns: <see cref="Options.OutputColumnName"/>, the normalised window (same type, replaces the input
+/// when the names are equal) with the window annotations plus <see cref="WindowAnnotations.WindowNormalization"/>,
+/// <see cref="WindowAnnotations.WindowShiftColumn"/> and <see cref="WindowAnnotations.WindowScaleColumn"/>;
+/// <c>{output}Shift</c> and <c>{output}Scale</c> (<c>Vector&lt;Single&gt;</c> of F); when the label column is present,
+/// <c>{label}Normalized</c> = <c>(y - shift[target]) / scale[target]</c>. All other columns pass through.</para>
+/// <para>Each window and column f is mapped by <c>w'[t,f] = (w[t,f] - shift[f]) / scale[f]</c> (see
+/// <see cref="WindowNormalization"/>); the inverse is <c>w = w' * scale[f] + shift[f]</c>
+/// (<see cref="NormalizeWindowsTransformer.Denormalize(float, float, float)"/>).</para>
+/// <para>T and F come from the window column's dimensions <c>[T, F]</c>, else its <see cref="WindowAnnotations.WindowSize"/>
+/// annotation, else <see cref="Options.WindowSize"/>; the target index from <see cref="WindowAnnotations.WindowTargetIndex"/>,
+/// else <see cref="Options.TargetIndex"/>, else 0.</para>
+/// </remarks>
+public sealed class NormalizeWindowsEstimator : IEstimator<NormalizeWindowsTransformer>
+{
+    /// <summary>Parameters of <see cref="NormalizeWindowsEstimator"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>Name of the normalised window column. Default <c>Window</c>.</summary>
+        public string OutputColumnName { get; set; } = "Window";
+
+        /// <summary>Name of the window column to normalise. Default: <see cref="OutputColumnName"/> (replace it).</summary>
+        public string? InputColumnName { get; set; }
+
+        /// <summary>The normalisation. Default <see cref="WindowNormalization.RelativeToFirst"/>.</summary>
+        public WindowNormalization Mode { get; set; } = WindowNormalization.RelativeToFirst;
+
+        /// <summary>Name of the label column to normalise when present. Default <c>Label</c>.</summary>
+        public string LabelColumnName { get; set; } = "Label";
+
+        /// <summary>Name of the normalised label column. Default <c>{LabelColumnName}Normalized</c>.</summary>
+        public string? NormalizedLabelColumnName { get; set; }
+
+        /// <summary>Name of the per-window shift column. Default <c>{OutputColumnName}Shift</c>.</summary>
+        public string? ShiftColumnName { get; set; }
+
+        /// <summary>Name of the per-window scale column. Default <c>{OutputColumnName}Scale</c>.</summary>
+        public string? ScaleColumnName { get; set; }
+
+        /// <summary>T, needed only when the window column has neither dimensions <c>[T, F]</c> nor a <c>WindowSize</c> annotation.</summary>
+        public int? WindowSize { get; set; }
+
+        /// <summary>Index of the label's column among the F, needed only when the window column has no <c>WindowTargetIndex</c> annotation (default 0).</summary>
+        public int? TargetIndex { get; set; }
+
+        internal Options Clone() => (Options)MemberwiseClone();
+
+        internal void Validate()
+        {
+            Guard.NotNullOrEmpty(OutputColumnName, nameof(OutputColumnName));
+            Guard.NotNullOrEmpty(LabelColumnName, nameof(LabelColumnName));
+            if (!Enum.IsDefined(Mode))
+                throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "NormalizeWindows: unknown mode; use None, RelativeToFirst, MinMax or ZScore.");
+            if (WindowSize is { } t)
+                Guard.AtLeast(t, 1, "Give the number of time steps per window.", nameof(WindowSize));
+            if (TargetIndex is { } ti)
+                Guard.AtLeast(ti, 0, "Give the index of the target among the window's columns.", nameof(TargetIndex));
+        }
+    }
+
+    private readonly Options _options;
+
+    /// <summary>Creates the estimator. Prefer <c>mlContext.Transforms.NormalizeWindows(...)</c>.</summary>
+    /// <param name="options">The parameters; copied.</param>
+    public NormalizeWindowsEstimator(Options options)
+    {
+        Guard.NotNull(options);
+        _options = options.Clone();
+        _options.Validate();
+    }
+
+    /// <summary>Reads the window shape from the schema and returns the (stateless) transformer.</summary>
+    /// <param name="input">Data with the window column.</param>
+    /// <returns>The fitted transformer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing, has the wrong type or size, or T cannot be determined.</exception>
+    public NormalizeWindowsTransformer Fit(IDataView input)
+    {
+        Guard.NotNull(input);
+        return Create(input.Schema);
+    }
+
+    private NormalizeWindowsTransformer Create(DataViewSchema schema)
+    {
+        string inputName = _options.InputColumnName ?? _options.OutputColumnName;
+        var column = schema.GetColumnOrNull(inputName);
+        if (column is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"NormalizeWindows: window column '{inputName}' was not found. Available columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}. " +
+                "Put mlContext.Transforms.SlidingWindow(...) before NormalizeWindows, or set inputColumnName.");
+        }
+        if (column.Value.Type is not VectorDataViewType { ItemType: NumberDataViewType } vector || vector.ItemType != NumberDataViewType.Single || vector.Size == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"NormalizeWindows: window column '{inputName}' has type {column.Value.Type}, but must be a Vector<Single> of known size T*F. " +
+                "Make it with mlContext.Transforms.SlidingWindow(...) or declare it with [VectorType(T*F)] float[].");
+        }
+        int size = vector.Size;
+        int t, f;
+        IReadOnlyList<string>? names = null;
+        int target = _options.TargetIndex ?? 0;
+        if (_options.WindowSize is { } optionT)
+        {
+            if (size % optionT != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"NormalizeWindows: window column '{inputName}' has {size} values, which is not a multiple of WindowSize {optionT}; fix the vector size or WindowSize.");
+            }
+            t = optionT;
+            f = size / t;
+            if (WindowAnnotations.TryGetWindowInfo(column.Value, out var info) && info.WindowSize == t)
+            {
+                names = info.FeatureNames;
+                target = _options.TargetIndex ?? info.TargetIndex;
+            }
+        }
+        else if (WindowAnnotations.TryGetWindowInfo(column.Value, out var info))
+        {
+            t = info.WindowSize;
+            f = info.FeatureCount;
+            names = info.FeatureNames;
+            target = _options.TargetIndex ?? info.TargetIndex;
+        }
+        else
+        {
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"NormalizeWindows: cannot tell the window size T of column '{inputName}' (a Vector<Single> of {size} values without dimensions [T, F] or a WindowSize annotation). " +
+                "Set NormalizeWindowsEstimator.Options.WindowSize.");
+        }
+        if (target >= f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"NormalizeWindows: the target index {target} is outside the {f} columns of window column '{inputName}'; set Options.TargetIndex between 0 and {f - 1}.");
+        }
+        var transformer = new NormalizeWindowsTransformer(_options, inputName, t, f, target, names ?? Enumerable.Range(0, f).Select(i => $"f{i}").ToArray());
+        transformer.Bind(schema);
+        return transformer;
+    }
+
+    /// <summary>The schema of the transformed data, for pipeline validation.</summary>
+    /// <param name="inputSchema">The input's schema shape.</param>
+    /// <returns>The output's schema shape.</returns>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        Guard.NotNull(inputSchema);
+        string inputName = _options.InputColumnName ?? _options.OutputColumnName;
+        if (!SchemaShapeUtil.TryFind(inputSchema, inputName, out var column))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"NormalizeWindows: window column '{inputName}' was not found. Put mlContext.Transforms.SlidingWindow(...) before NormalizeWindows, or set inputColumnName.");
+        }
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"NormalizeWindows: window column '{inputName}' must be a Vector<Single> of known size T*F.");
+        }
+        // The shape does not tell the vector sizes: placeholder size 1 keeps the columns "fixed-size vectors".
+        var vector = new VectorDataViewType(NumberDataViewType.Single, 1);
+        var columns = new List<(string, DataViewType)>
+        {
+            (_options.OutputColumnName, vector),
+            (_options.ShiftColumnName ?? _options.OutputColumnName + "Shift", vector),
+            (_options.ScaleColumnName ?? _options.OutputColumnName + "Scale", vector),
+        };
+        if (SchemaShapeUtil.TryFind(inputSchema, _options.LabelColumnName, out var label))
+        {
+            columns.Add((_options.NormalizedLabelColumnName ?? _options.LabelColumnName + "Normalized",
+                label.Kind == SchemaShape.Column.VectorKind.Scalar ? NumberDataViewType.Single : vector));
+        }
+        return SchemaShapeUtil.Append(inputSchema, columns.ToArray());
+    }
+}

@@ -1,0 +1,319 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Lstm;
+
+/// <summary>
+/// The lazily computed output of <see cref="SlidingWindowTransformer.Transform"/>: a sequential view whose cursor
+/// streams the input through a ring buffer of the last T + h rows.
+/// </summary>
+internal sealed class SlidingWindowDataView : IDataView
+{
+    private readonly SlidingWindowTransformer _parent;
+    private readonly IDataView _input;
+    private readonly SlidingWindowTransformer.Binding _binding;
+
+    public SlidingWindowDataView(SlidingWindowTransformer parent, IDataView input, SlidingWindowTransformer.Binding binding)
+    {
+        _parent = parent;
+        _input = input;
+        _binding = binding;
+    }
+
+    public bool CanShuffle => false;
+
+    public DataViewSchema Schema => _binding.OutputSchema;
+
+    public long? GetRowCount() => null;
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var active = new bool[Schema.Count];
+        foreach (var column in columnsNeeded)
+            active[column.Index] = true;
+        var inputColumns = new HashSet<int>(_binding.FeatureColumns);
+        for (int i = 0; i < _binding.InputColumnCount; i++)
+        {
+            if (active[i])
+                inputColumns.Add(i);
+        }
+        var cursor = _input.GetRowCursor(inputColumns.Select(i => _input.Schema[i]));
+        return new Cursor(_parent, _binding, cursor, active);
+    }
+
+    /// <summary>Always a single cursor: windows need the rows in order.</summary>
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        => new[] { GetRowCursor(columnsNeeded, rand) };
+
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly SlidingWindowTransformer _parent;
+        private readonly SlidingWindowTransformer.Binding _binding;
+        private readonly DataViewRowCursor _input;
+        private readonly bool[] _active;
+        private readonly int _t, _f, _h, _stride, _target, _ringRows;
+        private readonly bool _trailing, _skip;
+        private readonly Func<float>[] _readers;
+        private readonly float[] _ring;       // _ringRows x F values, row r at slot r % _ringRows
+        private readonly byte[] _bad;         // per ring row: 1 = some feature non-finite, 2 = target non-finite
+        private readonly PassRing?[] _passRings; // per input column, when active: the last h + 1 values
+        private long _rowsRead;
+        private long _nextEnd;
+        private long _currentEnd = -1;
+        private long _position = -1;
+        private bool _inputDone;
+        private bool _done;
+
+        public Cursor(SlidingWindowTransformer parent, SlidingWindowTransformer.Binding binding, DataViewRowCursor input, bool[] active)
+        {
+            _parent = parent;
+            _binding = binding;
+            _input = input;
+            _active = active;
+            _t = parent.WindowSize;
+            _f = parent.FeatureCount;
+            _h = parent.Horizon;
+            _stride = parent.Stride;
+            _target = parent.TargetIndex;
+            _trailing = parent.IncludeUnlabeledTrailingWindows;
+            _skip = parent.SkipNonFiniteWindows;
+            _ringRows = _t + _h;
+            _ring = new float[_ringRows * _f];
+            _bad = new byte[_ringRows];
+            _nextEnd = _t - 1;
+            _readers = new Func<float>[_f];
+            for (int f = 0; f < _f; f++)
+                _readers[f] = MakeReader(input, input.Schema[binding.FeatureColumns[f]]);
+            _passRings = new PassRing?[binding.InputColumnCount];
+            for (int i = 0; i < binding.InputColumnCount; i++)
+            {
+                if (active[i])
+                    _passRings[i] = PassRing.Create(input, input.Schema[i], _h + 1);
+            }
+        }
+
+        public override DataViewSchema Schema => _binding.OutputSchema;
+
+        public override long Position => _position;
+
+        public override long Batch => 0;
+
+        public override bool MoveNext()
+        {
+            if (_done)
+                return false;
+            while (true)
+            {
+                long end = _nextEnd;
+                while (!_inputDone && _rowsRead <= end + _h)
+                {
+                    if (_input.MoveNext())
+                        ReadRow();
+                    else
+                        _inputDone = true;
+                }
+                if (_rowsRead <= end + _h && (!_trailing || end >= _rowsRead))
+                {
+                    _done = true;
+                    if (_position < 0 && _rowsRead < (_trailing ? _t : _t + _h))
+                        throw SlidingWindowTransformer.TooShort(_parent.GetOptions(), _rowsRead);
+                    return false;
+                }
+                _nextEnd += _stride;
+                if (_skip && !IsFinite(end))
+                    continue;
+                _currentEnd = end;
+                _position++;
+                return true;
+            }
+        }
+
+        private bool IsFinite(long end)
+        {
+            for (long r = end - _t + 1; r <= end; r++)
+            {
+                if ((_bad[r % _ringRows] & 1) != 0)
+                    return false;
+            }
+            for (long r = end + 1; r <= end + _h && r < _rowsRead; r++)
+            {
+                if ((_bad[r % _ringRows] & 2) != 0)
+                    return false;
+            }
+            return true;
+        }
+
+        private void ReadRow()
+        {
+            int slot = (int)(_rowsRead % _ringRows);
+            int offset = slot * _f;
+            byte bad = 0;
+            for (int f = 0; f < _f; f++)
+            {
+                float v = _readers[f]();
+                _ring[offset + f] = v;
+                if (!float.IsFinite(v))
+                {
+                    if (!_skip)
+                    {
+                        throw new InvalidOperationException(
+                            $"SlidingWindow: input column '{_parent.InputColumnNames[f]}' has a non-finite value ({v}) at row {_rowsRead} (0-based). " +
+                            "Clean or impute the series, or set SlidingWindowEstimator.Options.SkipNonFiniteWindows = true to skip the windows that contain it.");
+                    }
+                    bad |= 1;
+                    if (f == _target)
+                        bad |= 2;
+                }
+            }
+            _bad[slot] = bad;
+            int passSlot = (int)(_rowsRead % (_h + 1));
+            foreach (var ring in _passRings)
+                ring?.Capture(passSlot);
+            _rowsRead++;
+        }
+
+        private float TargetAt(long row) => row < _rowsRead ? _ring[(int)(row % _ringRows) * _f + _target] : float.NaN;
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (!IsColumnActive(column))
+                throw new InvalidOperationException($"SlidingWindow: column '{column.Name}' was not requested when the cursor was created.");
+            Delegate getter;
+            if (column.Index == _binding.WindowColumn)
+                getter = (ValueGetter<VBuffer<float>>)GetWindow;
+            else if (column.Index == _binding.LabelColumn)
+                getter = _h == 1 ? (ValueGetter<float>)GetLabel : (ValueGetter<VBuffer<float>>)GetLabels;
+            else
+                getter = _passRings[column.Index]!.GetGetter(this);
+            if (getter is not ValueGetter<TValue> typed)
+                throw new InvalidOperationException($"SlidingWindow: column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
+            return typed;
+        }
+
+        private void CheckPosition()
+        {
+            if (_position < 0 || _done)
+                throw new InvalidOperationException("SlidingWindow: the cursor is not on a row; call MoveNext first.");
+        }
+
+        private void GetWindow(ref VBuffer<float> value)
+        {
+            CheckPosition();
+            var editor = VBufferEditor.Create(ref value, _t * _f);
+            long start = _currentEnd - _t + 1;
+            for (int t = 0; t < _t; t++)
+            {
+                int slot = (int)((start + t) % _ringRows);
+                _ring.AsSpan(slot * _f, _f).CopyTo(editor.Values.Slice(t * _f, _f));
+            }
+            value = editor.Commit();
+        }
+
+        private void GetLabel(ref float value)
+        {
+            CheckPosition();
+            value = TargetAt(_currentEnd + 1);
+        }
+
+        private void GetLabels(ref VBuffer<float> value)
+        {
+            CheckPosition();
+            var editor = VBufferEditor.Create(ref value, _h);
+            for (int k = 0; k < _h; k++)
+                editor.Values[k] = TargetAt(_currentEnd + 1 + k);
+            value = editor.Commit();
+        }
+
+        internal int CurrentPassSlot
+        {
+            get
+            {
+                CheckPosition();
+                return (int)(_currentEnd % (_h + 1));
+            }
+        }
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() =>
+            (ref DataViewRowId value) => value = new DataViewRowId((ulong)_position, 0);
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _input.Dispose();
+            base.Dispose(disposing);
+        }
+
+        private static Func<float> MakeReader(DataViewRow row, DataViewSchema.Column column)
+        {
+            var type = column.Type.RawType;
+            if (type == typeof(float)) { var g = row.GetGetter<float>(column); float v = 0; return () => { g(ref v); return v; }; }
+            if (type == typeof(double)) { var g = row.GetGetter<double>(column); double v = 0; return () => { g(ref v); return (float)v; }; }
+            if (type == typeof(int)) { var g = row.GetGetter<int>(column); int v = 0; return () => { g(ref v); return v; }; }
+            if (type == typeof(long)) { var g = row.GetGetter<long>(column); long v = 0; return () => { g(ref v); return v; }; }
+            if (type == typeof(short)) { var g = row.GetGetter<short>(column); short v = 0; return () => { g(ref v); return v; }; }
+            if (type == typeof(sbyte)) { var g = row.GetGetter<sbyte>(column); sbyte v = 0; return () => { g(ref v); return v; }; }
+            if (type == typeof(uint)) { var g = row.GetGetter<uint>(column); uint v = 0; return () => { g(ref v); return v; }; }
+            if (type == typeof(ulong)) { var g = row.GetGetter<ulong>(column); ulong v = 0; return () => { g(ref v); return v; }; }
+            if (type == typeof(ushort)) { var g = row.GetGetter<ushort>(column); ushort v = 0; return () => { g(ref v); return v; }; }
+            if (type == typeof(byte)) { var g = row.GetGetter<byte>(column); byte v = 0; return () => { g(ref v); return v; }; }
+            throw new ArgumentOutOfRangeException(nameof(column), $"SlidingWindow: input column '{column.Name}' has type {column.Type}, which is not numeric.");
+        }
+
+        /// <summary>The last h + 1 values of one passed-through input column.</summary>
+        private abstract class PassRing
+        {
+            public abstract void Capture(int slot);
+
+            public abstract Delegate GetGetter(Cursor cursor);
+
+            public static PassRing Create(DataViewRow row, DataViewSchema.Column column, int size)
+            {
+                var raw = column.Type.RawType;
+                Type ringType = raw.IsGenericType && raw.GetGenericTypeDefinition() == typeof(VBuffer<>)
+                    ? typeof(VectorRing<>).MakeGenericType(raw.GetGenericArguments()[0])
+                    : typeof(ValueRing<>).MakeGenericType(raw);
+                return (PassRing)Activator.CreateInstance(ringType, row, column, size)!;
+            }
+        }
+
+        private sealed class ValueRing<T> : PassRing
+        {
+            private readonly ValueGetter<T> _source;
+            private readonly T[] _slots;
+
+            public ValueRing(DataViewRow row, DataViewSchema.Column column, int size)
+            {
+                _source = row.GetGetter<T>(column);
+                _slots = new T[size];
+            }
+
+            public override void Capture(int slot) => _source(ref _slots[slot]);
+
+            public override Delegate GetGetter(Cursor cursor) => (ValueGetter<T>)((ref T value) => value = _slots[cursor.CurrentPassSlot]);
+        }
+
+        private sealed class VectorRing<T> : PassRing
+        {
+            private readonly ValueGetter<VBuffer<T>> _source;
+            private readonly VBuffer<T>[] _slots;
+            private VBuffer<T> _scratch;
+
+            public VectorRing(DataViewRow row, DataViewSchema.Column column, int size)
+            {
+                _source = row.GetGetter<VBuffer<T>>(column);
+                _slots = new VBuffer<T>[size];
+            }
+
+            public override void Capture(int slot)
+            {
+                _source(ref _scratch);
+                _scratch.CopyTo(ref _slots[slot]);
+            }
+
+            public override Delegate GetGetter(Cursor cursor) =>
+                (ValueGetter<VBuffer<T>>)((ref VBuffer<T> value) => _slots[cursor.CurrentPassSlot].CopyTo(ref value));
+        }
+    }
+}

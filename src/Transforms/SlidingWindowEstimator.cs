@@ -1,0 +1,152 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
+
+namespace MLNet.Lstm;
+
+/// <summary>
+/// Turns a time-ordered table (one row per time step) into one row per sliding window, the way the Keras stock
+/// tutorial's <c>DataLoader</c> does, as an ML.NET estimator. Create it with
+/// <c>mlContext.Transforms.SlidingWindow(...)</c>.
+/// </summary>
+/// <remarks>
+/// <para>Input columns: the F numeric scalar columns named by <see cref="Options.InputColumnNames"/> (Single, Double
+/// or an integer type, converted to Single), time-ordered; any other columns.</para>
+/// <para>Output columns: <see cref="Options.OutputColumnName"/> (<c>Vector&lt;Single&gt;</c> of T·F values,
+/// dimensions <c>[T, F]</c>, time-major: index <c>t*F + f</c>, with the annotations of
+/// <see cref="WindowAnnotations"/>); <see cref="Options.LabelColumnName"/> (<c>Single</c> for horizon 1, else
+/// <c>Vector&lt;Single&gt;</c> of the <c>horizon</c> next target values; NaN where not known yet); every input column,
+/// with the value of the window's last row.</para>
+/// <para>With N rows, window T, horizon h and stride s there are <c>floor((N - T - h) / s) + 1</c> windows, in time
+/// order. Fitting learns nothing; it validates the schema and that the series has at least T + h rows.</para>
+/// </remarks>
+public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer>
+{
+    /// <summary>Parameters of <see cref="SlidingWindowEstimator"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>Name of the window column to produce. Default <c>Window</c>.</summary>
+        public string OutputColumnName { get; set; } = "Window";
+
+        /// <summary>The F numeric scalar input columns, in feature order. Required.</summary>
+        public string[] InputColumnNames { get; set; } = Array.Empty<string>();
+
+        /// <summary>T, the number of time steps of a window. At least 1.</summary>
+        public int WindowSize { get; set; }
+
+        /// <summary>h, how many steps ahead the label reaches. At least 1. Default 1.</summary>
+        public int Horizon { get; set; } = 1;
+
+        /// <summary>Name of the label column to produce. Default <c>Label</c>.</summary>
+        public string LabelColumnName { get; set; } = "Label";
+
+        /// <summary>The column forecast by the label; one of <see cref="InputColumnNames"/>. Default: the first of them.</summary>
+        public string? TargetColumnName { get; set; }
+
+        /// <summary>Distance in rows between the last rows of two consecutive windows. At least 1. Default 1.</summary>
+        public int Stride { get; set; } = 1;
+
+        /// <summary>
+        /// Also emit the trailing windows whose label is not (fully) known yet, with NaN for the unknown label values,
+        /// to forecast past the end of the data. Default <see langword="false"/>.
+        /// </summary>
+        public bool IncludeUnlabeledTrailingWindows { get; set; }
+
+        /// <summary>
+        /// Skip the windows whose values or label contain NaN or infinity instead of failing. Default
+        /// <see langword="false"/>: a non-finite input value is an error that names its row and column.
+        /// </summary>
+        public bool SkipNonFiniteWindows { get; set; }
+
+        internal Options Clone() => new()
+        {
+            OutputColumnName = OutputColumnName,
+            InputColumnNames = (string[])InputColumnNames.Clone(),
+            WindowSize = WindowSize,
+            Horizon = Horizon,
+            LabelColumnName = LabelColumnName,
+            TargetColumnName = TargetColumnName,
+            Stride = Stride,
+            IncludeUnlabeledTrailingWindows = IncludeUnlabeledTrailingWindows,
+            SkipNonFiniteWindows = SkipNonFiniteWindows,
+        };
+
+        internal void Validate()
+        {
+            Guard.NotNullOrEmpty(OutputColumnName, nameof(OutputColumnName));
+            Guard.NotEmpty(InputColumnNames, nameof(InputColumnNames));
+            for (int i = 0; i < InputColumnNames.Length; i++)
+                Guard.Check(!string.IsNullOrEmpty(InputColumnNames[i]), $"SlidingWindow: inputColumnNames[{i}] is null or empty; give the name of a numeric column.", nameof(InputColumnNames));
+            var duplicate = InputColumnNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+            Guard.Check(duplicate is null, $"SlidingWindow: input column '{duplicate?.Key}' is listed more than once in inputColumnNames; list each column once.", nameof(InputColumnNames));
+            Guard.AtLeast(WindowSize, 1, "Give the number of time steps per window (windowSize), e.g. 50.", nameof(WindowSize));
+            Guard.AtLeast(Horizon, 1, "The label is the value 'horizon' steps after the window's last row; use 1 for the next step.", nameof(Horizon));
+            Guard.AtLeast(Stride, 1, "Use 1 for a window at every row, 2 for every other row, ...", nameof(Stride));
+            Guard.NotNullOrEmpty(LabelColumnName, nameof(LabelColumnName));
+            Guard.Check(LabelColumnName != OutputColumnName, $"SlidingWindow: the label column and the window column are both named '{OutputColumnName}'; give them different names.", nameof(LabelColumnName));
+            string target = TargetColumnName ?? InputColumnNames[0];
+            Guard.Check(Array.IndexOf(InputColumnNames, target) >= 0,
+                $"SlidingWindow: the target column '{target}' is not one of inputColumnNames [{string.Join(", ", InputColumnNames)}]; add it to inputColumnNames or choose another targetColumnName.",
+                nameof(TargetColumnName));
+        }
+    }
+
+    private readonly Options _options;
+
+    /// <summary>Creates the estimator. Prefer <c>mlContext.Transforms.SlidingWindow(...)</c>.</summary>
+    /// <param name="options">The parameters; copied.</param>
+    public SlidingWindowEstimator(Options options)
+    {
+        Guard.NotNull(options);
+        _options = options.Clone();
+        _options.Validate();
+    }
+
+    /// <summary>Validates the input and returns the (stateless) transformer.</summary>
+    /// <param name="input">A time-ordered series, one row per step.</param>
+    /// <returns>The fitted transformer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
+    /// <exception cref="InvalidOperationException">The series has fewer than T + h rows.</exception>
+    public SlidingWindowTransformer Fit(IDataView input)
+    {
+        Guard.NotNull(input);
+        var transformer = new SlidingWindowTransformer(_options);
+        var binding = transformer.Bind(input.Schema);
+        if (!binding.PassThrough)
+            CheckLength(input);
+        return transformer;
+    }
+
+    private void CheckLength(IDataView input)
+    {
+        int needed = _options.IncludeUnlabeledTrailingWindows ? _options.WindowSize : _options.WindowSize + _options.Horizon;
+        long? count = input.GetRowCount();
+        if (count is null)
+        {
+            long n = 0;
+            using var cursor = input.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+            while (n < needed && cursor.MoveNext())
+                n++;
+            count = n;
+        }
+        if (count < needed)
+            throw SlidingWindowTransformer.TooShort(_options, count.Value);
+    }
+
+    /// <summary>The schema of the transformed data, for pipeline validation.</summary>
+    /// <param name="inputSchema">The input's schema shape.</param>
+    /// <returns>The output's schema shape.</returns>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        Guard.NotNull(inputSchema);
+        var schema = SchemaShapeUtil.ToSchema(inputSchema);
+        var transformer = new SlidingWindowTransformer(_options);
+        var binding = transformer.Bind(schema);
+        if (binding.PassThrough)
+            return inputSchema;
+        var output = binding.OutputSchema;
+        return SchemaShapeUtil.Append(inputSchema,
+            (_options.OutputColumnName, output[binding.WindowColumn].Type),
+            (_options.LabelColumnName, output[binding.LabelColumn].Type));
+    }
+}

@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
+using MLNet.Lstm.Onnx;
+
+namespace MLNet.Lstm;
+
+/// <summary>
+/// The fitted (stateless) sliding-window transform: one output row per complete window of a time-ordered series.
+/// See <see cref="SlidingWindowEstimator"/> for the columns and semantics.
+/// </summary>
+/// <remarks>
+/// <para>Input columns: the numeric scalar <see cref="InputColumnNames"/>, time-ordered; any other columns.
+/// Output columns: <see cref="OutputColumnName"/> (<c>Vector&lt;Single&gt;</c>, dimensions <c>[T, F]</c>),
+/// <see cref="LabelColumnName"/> (<c>Single</c> or <c>Vector&lt;Single&gt;</c> of <see cref="Horizon"/>), and the
+/// input columns with the values of each window's last row.</para>
+/// <para><see cref="Transform"/> streams: a cursor keeps the last T + h rows (O(T·F) memory) and is sequential (one
+/// cursor, no shuffling, unknown row count).</para>
+/// <para>Pass-through: when the input already has <see cref="OutputColumnName"/> as a <c>Vector&lt;Single&gt;</c> of
+/// T·F values (rows that are already windows, e.g. the input of a <c>PredictionEngine</c>), the transformer is the
+/// identity, both in <see cref="Transform"/> and as a row-to-row mapper.</para>
+/// <para>Saving: the transformer is saved as built-in ML.NET transformers (an <c>OnnxTransformer</c> with an
+/// <c>Identity</c> graph on the window column whose ONNX metadata holds the parameters, then column copying), so a
+/// reloaded model is the pass-through form: it scores window rows. See docs/windows.md for scoring a raw series.</para>
+/// </remarks>
+public sealed class SlidingWindowTransformer : ITransformer
+{
+    /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.format</c> of the saved graph.</summary>
+    public const string OnnxFormat = "SlidingWindow";
+
+    /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph.</summary>
+    public const int OnnxFormatVersion = 1;
+
+    private readonly SlidingWindowEstimator.Options _options;
+
+    internal SlidingWindowTransformer(SlidingWindowEstimator.Options options)
+    {
+        _options = options.Clone();
+        _options.Validate();
+        TargetColumnName = _options.TargetColumnName ?? _options.InputColumnNames[0];
+        TargetIndex = Array.IndexOf(_options.InputColumnNames, TargetColumnName);
+    }
+
+    /// <summary>Name of the window column.</summary>
+    public string OutputColumnName => _options.OutputColumnName;
+
+    /// <summary>The F input columns, in feature order.</summary>
+    public IReadOnlyList<string> InputColumnNames => _options.InputColumnNames;
+
+    /// <summary>T, the number of time steps of a window.</summary>
+    public int WindowSize => _options.WindowSize;
+
+    /// <summary>F, the number of values per time step.</summary>
+    public int FeatureCount => _options.InputColumnNames.Length;
+
+    /// <summary>h, how many steps ahead the label reaches.</summary>
+    public int Horizon => _options.Horizon;
+
+    /// <summary>Name of the label column.</summary>
+    public string LabelColumnName => _options.LabelColumnName;
+
+    /// <summary>The column forecast by the label.</summary>
+    public string TargetColumnName { get; }
+
+    /// <summary>Index of <see cref="TargetColumnName"/> among <see cref="InputColumnNames"/>.</summary>
+    public int TargetIndex { get; }
+
+    /// <summary>Distance in rows between consecutive windows.</summary>
+    public int Stride => _options.Stride;
+
+    /// <summary>Whether trailing windows without a (complete) label are emitted, with NaN label values.</summary>
+    public bool IncludeUnlabeledTrailingWindows => _options.IncludeUnlabeledTrailingWindows;
+
+    /// <summary>Whether windows with non-finite values are skipped rather than reported as errors.</summary>
+    public bool SkipNonFiniteWindows => _options.SkipNonFiniteWindows;
+
+    /// <summary>
+    /// Always <see langword="true"/>, so that a chain that starts with this transformer can make a
+    /// <c>PredictionEngine</c> over window rows; <see cref="GetRowToRowMapper"/> then requires the window column in its
+    /// input (a raw series cannot be mapped row by row).
+    /// </summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The parameters as options (a copy).</summary>
+    public SlidingWindowEstimator.Options GetOptions() => _options.Clone();
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        Guard.NotNull(inputSchema);
+        return Bind(inputSchema).OutputSchema;
+    }
+
+    /// <summary>Windows the series (or passes window rows through, see the remarks of the class).</summary>
+    /// <param name="input">A time-ordered series, or rows that already have the window column.</param>
+    /// <returns>A lazily computed, sequential data view.</returns>
+    public IDataView Transform(IDataView input)
+    {
+        Guard.NotNull(input);
+        var binding = Bind(input.Schema);
+        return binding.PassThrough ? input : new SlidingWindowDataView(this, input, binding);
+    }
+
+    /// <summary>
+    /// The identity mapper, for inputs that already have the window column (a <c>Vector&lt;Single&gt;</c> of T·F).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The input has no window column: windows span several rows, so a
+    /// raw series cannot be mapped row by row.</exception>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        Guard.NotNull(inputSchema);
+        if (!HasWindowColumn(inputSchema))
+        {
+            throw new InvalidOperationException(
+                $"SlidingWindow maps rows one by one only when its input already has the window column '{OutputColumnName}' " +
+                $"as a Vector<Single> of {WindowSize * FeatureCount} values (windowSize {WindowSize} x {FeatureCount} columns). " +
+                "A window spans several rows of a raw series: use Transform on the whole series, or give the PredictionEngine " +
+                $"an input class with a [VectorType({WindowSize * FeatureCount})] float[] {OutputColumnName} field.");
+        }
+        return new IdentityRowToRowMapper(inputSchema);
+    }
+
+    /// <summary>
+    /// Saves the transformer as built-in ML.NET transformers: an <c>OnnxTransformer</c> running an <c>Identity</c>
+    /// graph on the window column, then column copying back to the window column's name. The ONNX model metadata
+    /// holds the parameters (format below), so the reloaded model is the pass-through form.
+    /// </summary>
+    /// <remarks>
+    /// ONNX metadata (format <c>SlidingWindow</c>, version 1): <c>mlnet_lstm.format</c> = <c>SlidingWindow</c>,
+    /// <c>mlnet_lstm.version</c> = <c>1</c>, <c>mlnet_lstm.input_columns</c> (JSON array of strings),
+    /// <c>mlnet_lstm.window_size</c>, <c>mlnet_lstm.horizon</c>, <c>mlnet_lstm.stride</c> (integers),
+    /// <c>mlnet_lstm.output_column</c>, <c>mlnet_lstm.label_column</c>, <c>mlnet_lstm.target_column</c> (strings),
+    /// <c>mlnet_lstm.include_unlabeled_trailing_windows</c>, <c>mlnet_lstm.skip_non_finite_windows</c>
+    /// (<c>true</c>/<c>false</c>). Graph: input <c>{window}</c> float <c>[N, T·F]</c> → Identity →
+    /// output <c>{window}.sliding_window</c> float <c>[N, T, F]</c> (a Reshape).
+    /// </remarks>
+    public void Save(ModelSaveContext ctx)
+    {
+        Guard.NotNull(ctx);
+        CreatePersistedForm().Save(ctx);
+    }
+
+    internal ITransformer CreatePersistedForm()
+    {
+        int size = WindowSize * FeatureCount;
+        string input = OutputColumnName;
+        string temp = OutputColumnName + ".sliding_window";
+        var b = new OnnxModelBuilder("mlnet_lstm_sliding_window");
+        b.AddInput(input, OnnxElementType.Float, OnnxDim.Batch, size);
+        b.AddInt64Vector("shape", -1, WindowSize, FeatureCount);
+        b.AddNode("Reshape", new[] { input, "shape" }, new[] { temp });
+        b.AddOutput(temp, OnnxElementType.Float, OnnxDim.Batch, WindowSize, FeatureCount);
+        foreach (var (key, value) in OnnxMetadata())
+            b.SetMetadata(key, value);
+        byte[] bytes = b.Build();
+
+        var ml = new MLContext();
+        var schemaBuilder = new DataViewSchema.Builder();
+        schemaBuilder.AddColumn(input, new VectorDataViewType(NumberDataViewType.Single, size));
+        var empty = new EmptyDataView(schemaBuilder.ToSchema());
+        using var stream = new MemoryStream(bytes);
+        return ml.Transforms.ApplyOnnxModel(new[] { temp }, new[] { input }, stream)
+            .Append(ml.Transforms.CopyColumns(OutputColumnName, temp))
+            .Append(ml.Transforms.DropColumns(temp))
+            .Fit(empty);
+    }
+
+    internal IEnumerable<KeyValuePair<string, string>> OnnxMetadata()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        yield return new("mlnet_lstm.format", OnnxFormat);
+        yield return new("mlnet_lstm.version", OnnxFormatVersion.ToString(inv));
+        yield return new("mlnet_lstm.input_columns", JsonSerializer.Serialize(_options.InputColumnNames));
+        yield return new("mlnet_lstm.window_size", WindowSize.ToString(inv));
+        yield return new("mlnet_lstm.horizon", Horizon.ToString(inv));
+        yield return new("mlnet_lstm.stride", Stride.ToString(inv));
+        yield return new("mlnet_lstm.output_column", OutputColumnName);
+        yield return new("mlnet_lstm.label_column", LabelColumnName);
+        yield return new("mlnet_lstm.target_column", TargetColumnName);
+        yield return new("mlnet_lstm.include_unlabeled_trailing_windows", IncludeUnlabeledTrailingWindows ? "true" : "false");
+        yield return new("mlnet_lstm.skip_non_finite_windows", SkipNonFiniteWindows ? "true" : "false");
+    }
+
+    internal static SlidingWindowEstimator.Options? OptionsFromOnnxMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("mlnet_lstm.format", out var format) || format != OnnxFormat)
+            return null;
+        if (!metadata.TryGetValue("mlnet_lstm.version", out var version) || version != OnnxFormatVersion.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"The saved SlidingWindow graph has format version '{version}'; this library reads version {OnnxFormatVersion}. Use a matching MLNet.Lstm version.");
+        var inv = CultureInfo.InvariantCulture;
+        return new SlidingWindowEstimator.Options
+        {
+            InputColumnNames = JsonSerializer.Deserialize<string[]>(metadata["mlnet_lstm.input_columns"]) ?? Array.Empty<string>(),
+            WindowSize = int.Parse(metadata["mlnet_lstm.window_size"], inv),
+            Horizon = int.Parse(metadata["mlnet_lstm.horizon"], inv),
+            Stride = int.Parse(metadata["mlnet_lstm.stride"], inv),
+            OutputColumnName = metadata["mlnet_lstm.output_column"],
+            LabelColumnName = metadata["mlnet_lstm.label_column"],
+            TargetColumnName = metadata["mlnet_lstm.target_column"],
+            IncludeUnlabeledTrailingWindows = metadata["mlnet_lstm.include_unlabeled_trailing_windows"] == "true",
+            SkipNonFiniteWindows = metadata["mlnet_lstm.skip_non_finite_windows"] == "true",
+        };
+    }
+
+    private bool HasWindowColumn(DataViewSchema schema)
+    {
+        var column = schema.GetColumnOrNull(OutputColumnName);
+        return column is { Type: VectorDataViewType v } && v.ItemType == NumberDataViewType.Single && v.Size == WindowSize * FeatureCount;
+    }
+
+    internal static InvalidOperationException TooShort(SlidingWindowEstimator.Options o, long rows)
+    {
+        int needed = o.IncludeUnlabeledTrailingWindows ? o.WindowSize : o.WindowSize + o.Horizon;
+        string why = o.IncludeUnlabeledTrailingWindows
+            ? $"windowSize {o.WindowSize}"
+            : $"windowSize {o.WindowSize} + horizon {o.Horizon}";
+        return new InvalidOperationException(
+            $"SlidingWindow needs at least {needed} rows ({why}) of column '{o.InputColumnNames[0]}' to make one window, but the input has {rows}. " +
+            "Give a longer series or a smaller windowSize/horizon.");
+    }
+
+    internal sealed class Binding
+    {
+        public bool PassThrough;
+        public DataViewSchema OutputSchema = null!;
+        public int[] FeatureColumns = Array.Empty<int>();
+        public int InputColumnCount;
+        public int WindowColumn;
+        public int LabelColumn;
+    }
+
+    internal Binding Bind(DataViewSchema input)
+    {
+        if (HasWindowColumn(input))
+            return new Binding { PassThrough = true, OutputSchema = input, InputColumnCount = input.Count };
+
+        var features = new int[FeatureCount];
+        for (int f = 0; f < FeatureCount; f++)
+        {
+            string name = _options.InputColumnNames[f];
+            var column = input.GetColumnOrNull(name);
+            if (column is null)
+            {
+                var window = input.GetColumnOrNull(OutputColumnName);
+                if (window is { Type: VectorDataViewType wv })
+                {
+                    throw new ArgumentOutOfRangeException(nameof(input),
+                        $"SlidingWindow: the window column '{OutputColumnName}' has type {wv} but must be a Vector<Single> of {WindowSize * FeatureCount} values " +
+                        $"(windowSize {WindowSize} x {FeatureCount} columns), and the input column '{name}' to build it from was not found. " +
+                        $"Fix the window column's size (e.g. [VectorType({WindowSize * FeatureCount})]) or give the raw series.");
+                }
+                throw new ArgumentOutOfRangeException(nameof(input),
+                    $"SlidingWindow: input column '{name}' was not found. Available columns: {string.Join(", ", input.Where(c => !c.IsHidden).Select(c => c.Name))}. " +
+                    "Check inputColumnNames or load the column.");
+            }
+            if (column.Value.Type is not NumberDataViewType)
+            {
+                throw new ArgumentOutOfRangeException(nameof(input),
+                    $"SlidingWindow: input column '{name}' has type {column.Value.Type}, but windows need numeric scalar columns (Single, Double or an integer type). " +
+                    "Convert it (mlContext.Transforms.Conversion.ConvertType) or remove it from inputColumnNames.");
+            }
+            features[f] = column.Value.Index;
+        }
+
+        var builder = new DataViewSchema.Builder();
+        foreach (var column in input)
+            builder.AddColumn(column.Name, column.Type, column.Annotations);
+        builder.AddColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, WindowSize, FeatureCount),
+            WindowAnnotations.Build(_options.InputColumnNames, TargetIndex, WindowSize));
+        builder.AddColumn(LabelColumnName, Horizon == 1 ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, Horizon));
+        return new Binding
+        {
+            PassThrough = false,
+            OutputSchema = builder.ToSchema(),
+            FeatureColumns = features,
+            InputColumnCount = input.Count,
+            WindowColumn = input.Count,
+            LabelColumn = input.Count + 1,
+        };
+    }
+}

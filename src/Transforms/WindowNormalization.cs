@@ -1,0 +1,24 @@
+namespace MLNet.Lstm;
+
+/// <summary>
+/// How <see cref="NormalizeWindowsTransformer"/> rescales each window. Every mode is an affine map per window and per
+/// feature column f: <c>w'[t,f] = (w[t,f] - shift[f]) / scale[f]</c>; the inverse is <c>w = w' * scale[f] + shift[f]</c>.
+/// </summary>
+public enum WindowNormalization
+{
+    /// <summary>No rescaling: shift 0, scale 1.</summary>
+    None = 0,
+
+    /// <summary>
+    /// The Keras stock tutorial's <c>normalise_windows</c> rule: shift = scale = <c>w[0,f]</c>, so
+    /// <c>w' = w / w0 - 1</c>. A window whose first value is zero in some column is an error (use
+    /// <see cref="MinMax"/> or <see cref="ZScore"/> for series that cross zero).
+    /// </summary>
+    RelativeToFirst = 1,
+
+    /// <summary>shift = min over the window, scale = max - min (scale 1 when max equals min).</summary>
+    MinMax = 2,
+
+    /// <summary>shift = mean over the window, scale = population standard deviation (scale 1 when it is 0).</summary>
+    ZScore = 3,
+}
