@@ -178,6 +178,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         b.AddInitializer("one", new[] { 1f }, new long[] { 1 });
         string x3 = b.AddNode("Reshape", new[] { x, "shape_ntf" }, new[] { "x3" });
         string shift, scale;
+        string? numerator = null;
         switch (Mode)
         {
             case WindowNormalization.RelativeToFirst:
@@ -196,12 +197,20 @@ public sealed class NormalizeWindowsTransformer : ITransformer
             }
             case WindowNormalization.ZScore:
             {
-                shift = b.AddNode("ReduceMean", new[] { x3 }, new[] { "mean" }, OnnxAttribute.Of("axes", new long[] { 1 }), OnnxAttribute.Of("keepdims", 1L));
-                string d = b.AddNode("Sub", new[] { x3, shift }, new[] { "centered" });
-                string sq = b.AddNode("Mul", new[] { d, d }, new[] { "squared" });
+                // Computed on differences from the first value, so that float32 sums of large prices stay exact
+                // enough: d = x - x0, m = mean(d), w' = (d - m) / std(d), shift = x0 + m (same as the C# path).
+                b.AddInt64Vector("start0", 0);
+                b.AddInt64Vector("end1", 1);
+                b.AddInt64Vector("axis1", 1);
+                string first = b.AddNode("Slice", new[] { x3, "start0", "end1", "axis1" }, new[] { "first" });
+                string d = b.AddNode("Sub", new[] { x3, first }, new[] { "delta" });
+                string m = b.AddNode("ReduceMean", new[] { d }, new[] { "delta_mean" }, OnnxAttribute.Of("axes", new long[] { 1 }), OnnxAttribute.Of("keepdims", 1L));
+                numerator = b.AddNode("Sub", new[] { d, m }, new[] { "centered" });
+                string sq = b.AddNode("Mul", new[] { numerator, numerator }, new[] { "squared" });
                 string variance = b.AddNode("ReduceMean", new[] { sq }, new[] { "variance" }, OnnxAttribute.Of("axes", new long[] { 1 }), OnnxAttribute.Of("keepdims", 1L));
                 string std = b.AddNode("Sqrt", new[] { variance }, new[] { "std" });
                 scale = OneWhereZero(b, std);
+                shift = b.AddNode("Add", new[] { first, m }, new[] { "mean" });
                 break;
             }
             default:
@@ -218,8 +227,8 @@ public sealed class NormalizeWindowsTransformer : ITransformer
                 break;
             }
         }
-        string centered = b.AddNode("Sub", new[] { x3, shift }, new[] { "x_minus_shift" });
-        b.AddNode("Div", new[] { centered, scale }, new[] { windowOutput });
+        numerator ??= b.AddNode("Sub", new[] { x3, shift }, new[] { "x_minus_shift" });
+        b.AddNode("Div", new[] { numerator, scale }, new[] { windowOutput });
         b.AddNode("Reshape", new[] { shift, "shape_nf" }, new[] { ShiftColumnName });
         b.AddNode("Reshape", new[] { scale, "shape_nf" }, new[] { ScaleColumnName });
         b.AddOutput(windowOutput, OnnxElementType.Float, OnnxDim.Batch, t, f);
@@ -284,21 +293,28 @@ public sealed class NormalizeWindowsTransformer : ITransformer
                 }
                 case WindowNormalization.ZScore:
                 {
+                    // On differences from the first value (as the ONNX graph does): d = w - w0, m = mean(d),
+                    // w' = (d - m) / std, shift = w0 + m.
+                    float first = window[j];
                     double sum = 0;
                     for (int i = 0; i < t; i++)
-                        sum += window[i * f + j];
-                    float mean = (float)(sum / t);
+                        sum += window[i * f + j] - first;
+                    float m = (float)(sum / t);
                     double sq = 0;
                     for (int i = 0; i < t; i++)
                     {
-                        float d = window[i * f + j] - mean;
-                        sq += (double)d * d;
+                        float c = (window[i * f + j] - first) - m;
+                        sq += (double)c * c;
                     }
-                    sh = mean;
                     sc = (float)Math.Sqrt(sq / t);
                     if (sc == 0f)
                         sc = 1f;
-                    break;
+                    sh = first + m;
+                    shift[j] = sh;
+                    scale[j] = sc;
+                    for (int i = 0; i < t; i++)
+                        window[i * f + j] = ((window[i * f + j] - first) - m) / sc;
+                    continue;
                 }
                 default:
                     sh = 0f;

@@ -91,6 +91,7 @@ internal static class WindowTestUtil
         return result;
     }
 
+    /// <summary>Equal to <paramref name="tolerance"/> relative (absolute below magnitude 1); NaN matches NaN.</summary>
     public static void Close(float[] expected, float[] actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -99,7 +100,7 @@ internal static class WindowTestUtil
             if (float.IsNaN(expected[i]))
                 Assert.True(float.IsNaN(actual[i]), $"index {i}: expected NaN, got {actual[i]}");
             else
-                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"index {i}: expected {expected[i]}, got {actual[i]}");
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1.0, Math.Abs(expected[i])), $"index {i}: expected {expected[i]}, got {actual[i]}");
         }
     }
 
