@@ -62,20 +62,81 @@ public sealed record SeriesWindowing(
 /// </remarks>
 public sealed class SeriesForecaster
 {
-    private readonly MLContext _mlContext;
+    // Used only to build small in-memory data views and type conversions; no state of a caller's context is needed.
+    private readonly MLContext _mlContext = new();
     private readonly ITransformer _model;
 
     /// <summary>Creates a forecaster for a fitted model and the windowing it was trained with.</summary>
-    public SeriesForecaster(MLContext mlContext, ITransformer model, SeriesWindowing windowing)
+    /// <param name="model">A fitted chain mapping the window column to the score column.</param>
+    /// <param name="windowing">The windowing the model was trained with.</param>
+    public SeriesForecaster(ITransformer model, SeriesWindowing windowing)
     {
-        _mlContext = Guard.NotNull(mlContext);
         _model = Guard.NotNull(model);
         Windowing = Guard.NotNull(windowing);
         windowing.Validate();
     }
 
+    /// <summary>
+    /// Creates a forecaster for a fitted chain that contains a <see cref="SlidingWindowTransformer"/>, whose windowing
+    /// it uses.
+    /// </summary>
+    /// <param name="model">The fitted chain, e.g. <c>SlidingWindow → NormalizeWindows → Lstm</c>.</param>
+    /// <param name="scoreColumnName">The model's score column.</param>
+    public static SeriesForecaster Create(ITransformer model, string scoreColumnName = "Score")
+    {
+        Guard.NotNull(model);
+        var window = Flatten(model).OfType<SlidingWindowTransformer>().FirstOrDefault()
+            ?? throw new ArgumentException(
+                "The model contains no SlidingWindowTransformer, so its windowing is unknown. Fit a chain that starts with " +
+                "mlContext.Transforms.SlidingWindow(...), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).",
+                nameof(model));
+        return new SeriesForecaster(model, new SeriesWindowing(
+            window.OutputColumnName, window.InputColumnNames.ToArray(), window.WindowSize, window.TargetIndex, window.Horizon, scoreColumnName));
+    }
+
+    /// <summary>
+    /// Loads a model zip written by <c>mlContext.Model.Save</c> from a fitted chain that contains a
+    /// <see cref="SlidingWindowTransformer"/>, with stock <c>mlContext.Model.Load</c>, and reads the windowing from the
+    /// zip (the <c>SlidingWindow</c> ONNX graph's metadata).
+    /// </summary>
+    /// <param name="modelPath">The model zip.</param>
+    /// <param name="scoreColumnName">The model's score column.</param>
+    public static SeriesForecaster Load(string modelPath, string scoreColumnName = "Score")
+    {
+        Guard.NotNullOrEmpty(modelPath);
+        if (!File.Exists(modelPath))
+            throw new FileNotFoundException($"The model file '{modelPath}' does not exist. Save a model with mlContext.Model.Save first.", modelPath);
+        var options = Onnx.SavedModelOnnxMetadata.Read(modelPath)
+            .Select(SlidingWindowTransformer.OptionsFromOnnxMetadata)
+            .FirstOrDefault(o => o is not null)
+            ?? throw new InvalidOperationException(
+                $"The model '{modelPath}' has no saved SlidingWindow step, so its windowing is unknown. Save the whole fitted " +
+                "chain (SlidingWindow → ... → Lstm), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).");
+        var model = new MLContext().Model.Load(modelPath, out _);
+        string target = options.TargetColumnName ?? options.InputColumnNames[0];
+        return new SeriesForecaster(model, new SeriesWindowing(
+            options.OutputColumnName, options.InputColumnNames, options.WindowSize,
+            Array.IndexOf(options.InputColumnNames, target), options.Horizon, scoreColumnName));
+    }
+
     /// <summary>The windowing of the model.</summary>
     public SeriesWindowing Windowing { get; }
+
+    /// <summary>The model the forecaster scores windows with.</summary>
+    public ITransformer Model => _model;
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
+    {
+        yield return transformer;
+        if (transformer is IEnumerable<ITransformer> chain)
+        {
+            foreach (var inner in chain)
+            {
+                foreach (var t in Flatten(inner))
+                    yield return t;
+            }
+        }
+    }
 
     private int T => Windowing.WindowSize;
     private int F => Windowing.FeatureCount;

@@ -62,7 +62,7 @@ public class SeriesForecasterTests
         using var stream = new MemoryStream(LastRowModel(horizon));
         var schemaProbe = ml.Data.LoadFromEnumerable(Array.Empty<WindowOnly>());
         var model = ml.Transforms.ApplyOnnxModel(new[] { "Score" }, new[] { "Window" }, stream).Fit(schemaProbe);
-        return new SeriesForecaster(ml, model, new SeriesWindowing("Window", new[] { "X", "C" }, T, 0, horizon));
+        return new SeriesForecaster(model, new SeriesWindowing("Window", new[] { "X", "C" }, T, 0, horizon));
     }
 
     private sealed class WindowOnly
@@ -148,5 +148,41 @@ public class SeriesForecasterTests
         var tooShort = ml.Data.LoadFromEnumerable(new[] { new SeriesRow { X = 1, C = 1 } });
         ex = Assert.Throws<ArgumentException>(() => f.Forecast(tooShort, 1));
         Assert.Contains("at least 2", ex.Message);
+    }
+
+    [Fact]
+    public void ForecasterFromAFittedChainAndFromItsSavedZipAgree()
+    {
+        var (ml, series) = Series();
+        using var stream = new MemoryStream(LastRowModel(1));
+        var chain = ml.Transforms.SlidingWindow("Window", new[] { "X", "C" }, windowSize: T)
+            .Append(ml.Transforms.ApplyOnnxModel(new[] { "Score" }, new[] { "Window" }, stream))
+            .Fit(series);
+        var fromChain = ml.Forecasting.CreateSeriesForecaster(chain);
+        Assert.Equal(new[] { "X", "C" }, fromChain.Windowing.FeatureColumnNames);
+        Assert.Equal(T, fromChain.Windowing.WindowSize);
+        AssertSegments(fromChain.Forecast(series, 3), (6, new[] { 15f, 21f, 27f }));
+
+        var path = Path.Combine(Path.GetTempPath(), $"forecaster-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(chain, series.Schema, path);
+            var loaded = new MLContext().Forecasting.LoadSeriesForecaster(path);
+            Assert.Equal(fromChain.Windowing.FeatureColumnNames, loaded.Windowing.FeatureColumnNames);
+            Assert.Equal(fromChain.Windowing.TargetIndex, loaded.Windowing.TargetIndex);
+            var before = fromChain.PredictMultipleSequences(series, 2, CovariatePolicy.FromCaller);
+            var after = loaded.PredictMultipleSequences(series, 2, CovariatePolicy.FromCaller);
+            Assert.Equal(before.Segments.Select(s => s.Values), after.Segments.Select(s => s.Values));
+            AssertSegments(after, (2, new[] { 7f, 10f }), (4, new[] { 11f, 16f }));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var noWindow = Assert.Throws<ArgumentException>(() => ml.Forecasting.CreateSeriesForecaster(chain.LastTransformer));
+        Assert.Contains("SlidingWindow", noWindow.Message);
+        var missing = Assert.Throws<FileNotFoundException>(() => ml.Forecasting.LoadSeriesForecaster("/nonexistent/model.zip"));
+        Assert.Contains("model.zip", missing.Message);
     }
 }

@@ -3,8 +3,11 @@ using MLNet.Lstm.Internal;
 
 namespace Microsoft.ML;
 
-/// <summary>Evaluation of forecasts on <see cref="ForecastingCatalog"/> (<c>mlContext.Forecasting.Evaluate</c>).</summary>
-public static class ForecastingEvaluationCatalog
+/// <summary>
+/// Forecasting workflows on <see cref="ForecastingCatalog"/>: <c>mlContext.Forecasting.Evaluate</c>, and
+/// <see cref="SeriesForecaster"/>s for the prediction modes over a whole series and forecasts past its end.
+/// </summary>
+public static class ForecastingWorkflowCatalog
 {
     /// <summary>
     /// Evaluates scored windows: MAE, MSE, RMSE, MAPE, sMAPE and R² of the score against the label, the same metrics for
@@ -37,5 +40,32 @@ public static class ForecastingEvaluationCatalog
     {
         Guard.NotNull(catalog, nameof(catalog));
         return new ForecastingEvaluator(options).Evaluate(data);
+    }
+
+    /// <summary>
+    /// Creates a <see cref="SeriesForecaster"/> for a fitted chain that starts with a <see cref="SlidingWindowTransformer"/>
+    /// (e.g. <c>SlidingWindow → NormalizeWindows → Lstm</c>); the windowing is taken from it.
+    /// </summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="model">The fitted chain.</param>
+    /// <param name="scoreColumnName">The model's score column.</param>
+    public static SeriesForecaster CreateSeriesForecaster(this ForecastingCatalog catalog, ITransformer model, string scoreColumnName = "Score")
+    {
+        Guard.NotNull(catalog, nameof(catalog));
+        return SeriesForecaster.Create(model, scoreColumnName);
+    }
+
+    /// <summary>
+    /// Loads a model zip saved with <c>mlContext.Model.Save</c> from a chain that starts with <c>SlidingWindow</c>, and
+    /// creates a <see cref="SeriesForecaster"/> for it: the windowing parameters are read from the zip, so a reloaded
+    /// model forecasts a raw series in one call.
+    /// </summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="modelPath">The model zip.</param>
+    /// <param name="scoreColumnName">The model's score column.</param>
+    public static SeriesForecaster LoadSeriesForecaster(this ForecastingCatalog catalog, string modelPath, string scoreColumnName = "Score")
+    {
+        Guard.NotNull(catalog, nameof(catalog));
+        return SeriesForecaster.Load(modelPath, scoreColumnName);
     }
 }
