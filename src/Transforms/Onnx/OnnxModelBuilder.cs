@@ -168,7 +168,9 @@ internal sealed class OnnxModelBuilder
         foreach (var node in _nodes)
             WriteMessage(graph, 1, n => WriteNode(n, node));
         WriteString(graph, 2, _graphName);
-        foreach (var tensor in _initializers)
+        // Initializers no node reads are left out (ONNX Runtime would warn about each one on every session).
+        var used = new HashSet<string>(_nodes.SelectMany(n => n.Inputs).Concat(_outputs.Select(o => o.Name)), StringComparer.Ordinal);
+        foreach (var tensor in _initializers.Where(t => used.Contains(t.Name)))
             WriteMessage(graph, 5, t => WriteTensor(t, tensor));
         foreach (var input in _inputs)
             WriteMessage(graph, 11, v => WriteValueInfo(v, input));

@@ -1,0 +1,411 @@
+using Microsoft.Data.Analysis;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
+
+namespace MLNet.Lstm;
+
+/// <summary>
+/// The windowing a forecasting model was trained with: which series columns form a window, in which order, how many
+/// steps, which column is the target, and how many steps ahead the model predicts.
+/// </summary>
+/// <param name="WindowColumnName">The model's window column (e.g. <c>Window</c>).</param>
+/// <param name="FeatureColumnNames">The F series columns of a window, in feature order.</param>
+/// <param name="WindowSize">T, the number of steps in a window.</param>
+/// <param name="TargetIndex">Index of the target column in <paramref name="FeatureColumnNames"/>.</param>
+/// <param name="Horizon">h, the number of steps the model predicts from one window.</param>
+/// <param name="ScoreColumnName">The model's score column.</param>
+public sealed record SeriesWindowing(
+    string WindowColumnName,
+    string[] FeatureColumnNames,
+    int WindowSize,
+    int TargetIndex,
+    int Horizon,
+    string ScoreColumnName = "Score")
+{
+    /// <summary>F, the number of columns in a window.</summary>
+    public int FeatureCount => FeatureColumnNames.Length;
+
+    /// <summary>The target column's name.</summary>
+    public string TargetColumnName => FeatureColumnNames[TargetIndex];
+
+    internal void Validate()
+    {
+        Guard.NotNullOrEmpty(WindowColumnName, nameof(WindowColumnName));
+        Guard.NotEmpty(FeatureColumnNames, nameof(FeatureColumnNames));
+        Guard.AtLeast(WindowSize, 1, null, nameof(WindowSize));
+        Guard.AtLeast(Horizon, 1, null, nameof(Horizon));
+        Guard.Check(TargetIndex >= 0 && TargetIndex < FeatureColumnNames.Length,
+            $"TargetIndex {TargetIndex} is outside the {FeatureColumnNames.Length} feature columns.", nameof(TargetIndex));
+    }
+}
+
+/// <summary>
+/// Runs a fitted forecasting model over a whole series in the prediction modes of the Keras stock tutorial, and
+/// forecasts past the end of the data.
+/// </summary>
+/// <remarks>
+/// <para>The model is any fitted chain that maps a window column (a <c>Single</c> vector of T·F values, time-major) to
+/// a score column in label units, such as <c>SlidingWindow → NormalizeWindows → Lstm</c>, fitted or reloaded.</para>
+/// <list type="bullet">
+/// <item><description><see cref="PredictPointByPoint(IDataView)"/>: one step ahead from every true window (what <c>Transform</c> does).</description></item>
+/// <item><description><see cref="PredictMultipleSequences(IDataView, int, CovariatePolicy)"/>: from a true window, predict <c>predictionLength</c> steps
+/// recursively (each prediction fed back as the newest step), then restart from the true window
+/// <c>predictionLength</c> steps later.</description></item>
+/// <item><description><see cref="PredictFullSequence(IDataView, CovariatePolicy)"/>: recursive from the first window over the whole series.</description></item>
+/// <item><description><see cref="Forecast(IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/>: the steps after the series' last row.</description></item>
+/// </list>
+/// <para>A horizon-h model contributes h steps per call: its h predictions are fed back together. Input columns other
+/// than the target follow the <see cref="CovariatePolicy"/> given to each call.</para>
+/// <para>Input columns of the series: the <see cref="SeriesWindowing.FeatureColumnNames"/>, numeric scalars, one row per
+/// step in time order. The methods read the series into memory (T·F floats per row).</para>
+/// </remarks>
+public sealed class SeriesForecaster
+{
+    // Used only to build small in-memory data views and type conversions; no state of a caller's context is needed.
+    private readonly MLContext _mlContext = new();
+    private readonly ITransformer _model;
+
+    /// <summary>Creates a forecaster for a fitted model and the windowing it was trained with.</summary>
+    /// <param name="model">A fitted chain mapping the window column to the score column.</param>
+    /// <param name="windowing">The windowing the model was trained with.</param>
+    public SeriesForecaster(ITransformer model, SeriesWindowing windowing)
+    {
+        _model = Guard.NotNull(model);
+        Windowing = Guard.NotNull(windowing);
+        windowing.Validate();
+    }
+
+    /// <summary>
+    /// Creates a forecaster for a fitted chain that contains a <see cref="SlidingWindowTransformer"/>, whose windowing
+    /// it uses.
+    /// </summary>
+    /// <param name="model">The fitted chain, e.g. <c>SlidingWindow → NormalizeWindows → Lstm</c>.</param>
+    /// <param name="scoreColumnName">The model's score column.</param>
+    public static SeriesForecaster Create(ITransformer model, string scoreColumnName = "Score")
+    {
+        Guard.NotNull(model);
+        var window = Flatten(model).OfType<SlidingWindowTransformer>().FirstOrDefault()
+            ?? throw new ArgumentException(
+                "The model contains no SlidingWindowTransformer, so its windowing is unknown. Fit a chain that starts with " +
+                "mlContext.Transforms.SlidingWindow(...), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).",
+                nameof(model));
+        return new SeriesForecaster(model, new SeriesWindowing(
+            window.OutputColumnName, window.InputColumnNames.ToArray(), window.WindowSize, window.TargetIndex, window.Horizon, scoreColumnName));
+    }
+
+    /// <summary>
+    /// Loads a model zip written by <c>mlContext.Model.Save</c> from a fitted chain that contains a
+    /// <see cref="SlidingWindowTransformer"/>, with stock <c>mlContext.Model.Load</c>, and reads the windowing from the
+    /// zip (the <c>SlidingWindow</c> ONNX graph's metadata).
+    /// </summary>
+    /// <param name="modelPath">The model zip.</param>
+    /// <param name="scoreColumnName">The model's score column.</param>
+    public static SeriesForecaster Load(string modelPath, string scoreColumnName = "Score")
+    {
+        Guard.NotNullOrEmpty(modelPath);
+        if (!File.Exists(modelPath))
+            throw new FileNotFoundException($"The model file '{modelPath}' does not exist. Save a model with mlContext.Model.Save first.", modelPath);
+        var options = Onnx.SavedModelOnnxMetadata.Read(modelPath)
+            .Select(SlidingWindowTransformer.OptionsFromOnnxMetadata)
+            .FirstOrDefault(o => o is not null)
+            ?? throw new InvalidOperationException(
+                $"The model '{modelPath}' has no saved SlidingWindow step, so its windowing is unknown. Save the whole fitted " +
+                "chain (SlidingWindow → ... → Lstm), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).");
+        var model = new MLContext().Model.Load(modelPath, out _);
+        string target = options.TargetColumnName ?? options.InputColumnNames[0];
+        return new SeriesForecaster(model, new SeriesWindowing(
+            options.OutputColumnName, options.InputColumnNames, options.WindowSize,
+            Array.IndexOf(options.InputColumnNames, target), options.Horizon, scoreColumnName));
+    }
+
+    /// <summary>The windowing of the model.</summary>
+    public SeriesWindowing Windowing { get; }
+
+    /// <summary>The model the forecaster scores windows with.</summary>
+    public ITransformer Model => _model;
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
+    {
+        yield return transformer;
+        if (transformer is IEnumerable<ITransformer> chain)
+        {
+            foreach (var inner in chain)
+            {
+                foreach (var t in Flatten(inner))
+                    yield return t;
+            }
+        }
+    }
+
+    private int T => Windowing.WindowSize;
+    private int F => Windowing.FeatureCount;
+    private int H => Windowing.Horizon;
+
+    /// <summary>
+    /// Point by point: for every window of true values, the model's first-step prediction for the row after it
+    /// (one segment of one value per window, including the window that ends at the last row).
+    /// </summary>
+    public SeriesPrediction PredictPointByPoint(IDataView series)
+    {
+        var values = ReadSeries(series, T);
+        int n = values.Length;
+        var starts = Enumerable.Range(0, n - T + 1).ToArray();
+        var scores = ScoreWindows(starts.Select(s => TrueWindow(values, s)).ToArray());
+        var segments = starts.Select((s, i) => new ForecastSegment(s + T, new[] { scores[i][0] })).ToArray();
+        return new SeriesPrediction("PointByPoint", null, Observed(values), segments);
+    }
+
+    /// <summary>
+    /// Multiple sequences: from the true window ending before row <c>T + k·predictionLength</c>, predict
+    /// <paramref name="predictionLength"/> steps recursively, for k = 0, 1, ... while the run starts inside the series.
+    /// </summary>
+    public SeriesPrediction PredictMultipleSequences(IDataView series, int predictionLength, CovariatePolicy policy = CovariatePolicy.HoldLastValue)
+    {
+        Guard.AtLeast(predictionLength, 1);
+        var values = ReadSeries(series, T + 1);
+        int n = values.Length;
+        var starts = new List<int>();
+        for (int s = 0; s + T < n; s += predictionLength)
+            starts.Add(s);
+        var runs = starts.Select(s => new Run(s, Math.Min(predictionLength, n - (s + T)))).ToArray();
+        var segments = Recurse(values, runs, policy, futureCovariates: null);
+        return new SeriesPrediction("MultipleSequences", policy, Observed(values), segments);
+    }
+
+    /// <summary>Full sequence: recursive from the first true window over every following row of the series.</summary>
+    public SeriesPrediction PredictFullSequence(IDataView series, CovariatePolicy policy = CovariatePolicy.HoldLastValue)
+    {
+        var values = ReadSeries(series, T + 1);
+        var segments = Recurse(values, new[] { new Run(0, values.Length - T) }, policy, futureCovariates: null);
+        return new SeriesPrediction("FullSequence", policy, Observed(values), segments);
+    }
+
+    /// <summary>
+    /// Forecasts <paramref name="steps"/> values of the target after the series' last row, in label units, starting
+    /// from the window of its last T rows.
+    /// </summary>
+    /// <param name="series">The series, in time order; only its last T rows are used.</param>
+    /// <param name="steps">How many steps to forecast.</param>
+    /// <param name="policy">How to fill the other input columns for the forecast steps.</param>
+    /// <param name="futureCovariates">
+    /// With <see cref="CovariatePolicy.FromCaller"/>: one array of F values per forecast step (at least
+    /// <paramref name="steps"/> - 1 of them; the target's entry is ignored), in <see cref="SeriesWindowing.FeatureColumnNames"/> order.
+    /// </param>
+    public SeriesPrediction Forecast(IDataView series, int steps, CovariatePolicy policy = CovariatePolicy.HoldLastValue,
+        IReadOnlyList<float[]>? futureCovariates = null)
+    {
+        Guard.AtLeast(steps, 1);
+        if (policy == CovariatePolicy.FromCaller && F > 1)
+        {
+            int needed = Math.Max(0, steps - 1);
+            if (futureCovariates is null || futureCovariates.Count < needed)
+            {
+                throw new ArgumentException(
+                    $"CovariatePolicy.FromCaller needs the future values of columns {string.Join(", ", OtherColumns())} for the " +
+                    $"{needed} forecast step(s) after the first: pass futureCovariates with {needed} arrays of {F} values " +
+                    $"(got {futureCovariates?.Count ?? 0}), or use CovariatePolicy.HoldLastValue.", nameof(futureCovariates));
+            }
+            for (int i = 0; i < needed; i++)
+            {
+                if (futureCovariates[i] is null || futureCovariates[i].Length != F)
+                {
+                    throw new ArgumentException(
+                        $"futureCovariates[{i}] has {futureCovariates[i]?.Length ?? 0} values; it needs {F}, one per column " +
+                        $"{string.Join(", ", Windowing.FeatureColumnNames)}.", nameof(futureCovariates));
+                }
+            }
+        }
+        var values = ReadSeries(series, T);
+        int n = values.Length;
+        var segments = Recurse(values, new[] { new Run(n - T, steps) }, policy, futureCovariates);
+        return new SeriesPrediction("Forecast", policy, Observed(values), segments);
+    }
+
+    /// <summary>Point by point on a DataFrame.</summary>
+    public SeriesPrediction PredictPointByPoint(DataFrame series) => PredictPointByPoint((IDataView)Guard.NotNull(series));
+
+    /// <summary>Multiple sequences on a DataFrame.</summary>
+    public SeriesPrediction PredictMultipleSequences(DataFrame series, int predictionLength, CovariatePolicy policy = CovariatePolicy.HoldLastValue)
+        => PredictMultipleSequences((IDataView)Guard.NotNull(series), predictionLength, policy);
+
+    /// <summary>Full sequence on a DataFrame.</summary>
+    public SeriesPrediction PredictFullSequence(DataFrame series, CovariatePolicy policy = CovariatePolicy.HoldLastValue)
+        => PredictFullSequence((IDataView)Guard.NotNull(series), policy);
+
+    /// <summary>Forecast past the end of a DataFrame.</summary>
+    public SeriesPrediction Forecast(DataFrame series, int steps, CovariatePolicy policy = CovariatePolicy.HoldLastValue,
+        IReadOnlyList<float[]>? futureCovariates = null)
+        => Forecast((IDataView)Guard.NotNull(series), steps, policy, futureCovariates);
+
+    private readonly record struct Run(int WindowStart, int Length);
+
+    /// <summary>
+    /// Recursive prediction of several runs in lockstep: each round scores the current window of every unfinished run in
+    /// one batch, appends up to h predictions per run and slides its window.
+    /// </summary>
+    private ForecastSegment[] Recurse(float[][] values, Run[] runs, CovariatePolicy policy, IReadOnlyList<float[]>? futureCovariates)
+    {
+        int n = values.Length;
+        var windows = runs.Select(r => TrueWindow(values, r.WindowStart)).ToArray();
+        var outputs = runs.Select(r => new List<float>(r.Length)).ToArray();
+        // Covariates held at their last observed value: the window's last row before any prediction.
+        var held = runs.Select(r => (float[])values[r.WindowStart + T - 1].Clone()).ToArray();
+        var next = new float[F];
+        while (true)
+        {
+            var active = Enumerable.Range(0, runs.Length).Where(i => outputs[i].Count < runs[i].Length).ToArray();
+            if (active.Length == 0)
+                break;
+            var scores = ScoreWindows(active.Select(i => windows[i]).ToArray());
+            for (int a = 0; a < active.Length; a++)
+            {
+                int i = active[a];
+                for (int j = 0; j < H && outputs[i].Count < runs[i].Length; j++)
+                {
+                    float prediction = scores[a][j];
+                    int row = runs[i].WindowStart + T + outputs[i].Count; // the row this value predicts
+                    outputs[i].Add(prediction);
+                    if (outputs[i].Count == runs[i].Length)
+                        break;
+                    FillNextRow(next, prediction, row, n, values, held[i], policy, futureCovariates);
+                    Slide(windows[i], next);
+                }
+            }
+        }
+        return runs.Select((r, i) => new ForecastSegment(r.WindowStart + T, outputs[i].ToArray())).ToArray();
+    }
+
+    private void FillNextRow(float[] next, float prediction, int row, int n, float[][] values, float[] held,
+        CovariatePolicy policy, IReadOnlyList<float[]>? futureCovariates)
+    {
+        for (int f = 0; f < F; f++)
+        {
+            if (f == Windowing.TargetIndex)
+                next[f] = prediction;
+            else if (policy == CovariatePolicy.HoldLastValue)
+                next[f] = held[f];
+            else if (row < n)
+                next[f] = values[row][f];
+            else
+                next[f] = futureCovariates![row - n][f];
+        }
+    }
+
+    private void Slide(float[] window, float[] newest)
+    {
+        Array.Copy(window, F, window, 0, (T - 1) * F);
+        Array.Copy(newest, 0, window, (T - 1) * F, F);
+    }
+
+    private float[] TrueWindow(float[][] values, int start)
+    {
+        var window = new float[T * F];
+        for (int t = 0; t < T; t++)
+            Array.Copy(values[start + t], 0, window, t * F, F);
+        return window;
+    }
+
+    private float[] Observed(float[][] values) => values.Select(v => v[Windowing.TargetIndex]).ToArray();
+
+    private IEnumerable<string> OtherColumns() =>
+        Windowing.FeatureColumnNames.Where((_, f) => f != Windowing.TargetIndex);
+
+    /// <summary>Scores windows in one batch through the model; returns h values per window.</summary>
+    private float[][] ScoreWindows(float[][] windows)
+    {
+        var windowType = new VectorDataViewType(NumberDataViewType.Single, T, F);
+        var inputDefinition = SchemaDefinition.Create(typeof(WindowRow));
+        inputDefinition[nameof(WindowRow.Window)].ColumnName = Windowing.WindowColumnName;
+        inputDefinition[nameof(WindowRow.Window)].ColumnType = windowType;
+        var input = _mlContext.Data.LoadFromEnumerable(windows.Select(w => new WindowRow { Window = w }), inputDefinition);
+        var scored = _model.Transform(input);
+        var scoreColumn = scored.Schema.GetColumnOrNull(Windowing.ScoreColumnName)
+            ?? throw new InvalidOperationException(
+                $"The model has no score column '{Windowing.ScoreColumnName}'. Columns: {string.Join(", ", scored.Schema.Select(c => c.Name))}.");
+        var result = new float[windows.Length][];
+        using var cursor = scored.GetRowCursor(new[] { scoreColumn });
+        int i = 0;
+        if (scoreColumn.Type is VectorDataViewType)
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(scoreColumn);
+            VBuffer<float> buffer = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref buffer);
+                result[i++] = buffer.DenseValues().ToArray();
+            }
+        }
+        else
+        {
+            var getter = cursor.GetGetter<float>(scoreColumn);
+            float value = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                result[i++] = new[] { value };
+            }
+        }
+        if (i != windows.Length || result.Any(r => r.Length < H))
+        {
+            throw new InvalidOperationException(
+                $"The model returned {i} score row(s) of {(i > 0 ? result[0].Length : 0)} value(s) for {windows.Length} window(s); " +
+                $"expected {H} value(s) per window. Check that SeriesWindowing.Horizon matches the model.");
+        }
+        return result;
+    }
+
+    /// <summary>Reads the feature columns of the series into memory as Single, one array of F values per row.</summary>
+    private float[][] ReadSeries(IDataView series, int minimumRows)
+    {
+        Guard.NotNull(series);
+        var names = Windowing.FeatureColumnNames;
+        var pairs = new InputOutputColumnPair[F];
+        for (int f = 0; f < F; f++)
+        {
+            var column = series.Schema.GetColumnOrNull(names[f])
+                ?? throw new ArgumentException(
+                    $"The series has no column '{names[f]}', which the model's windows need. Columns: " +
+                    $"{string.Join(", ", series.Schema.Select(c => c.Name))}.", nameof(series));
+            if (column.Type is not NumberDataViewType)
+            {
+                throw new ArgumentException(
+                    $"Column '{names[f]}' has type {column.Type}; a series column must be a numeric scalar (Single, Double or an integer type).",
+                    nameof(series));
+            }
+            pairs[f] = new InputOutputColumnPair($"__series_{f}", names[f]);
+        }
+        var converted = _mlContext.Transforms.Conversion.ConvertType(pairs, DataKind.Single).Fit(series).Transform(series);
+        var columns = pairs.Select(p => converted.Schema[p.OutputColumnName]).ToArray();
+        var rows = new List<float[]>();
+        using (var cursor = converted.GetRowCursor(columns))
+        {
+            var getters = columns.Select(c => cursor.GetGetter<float>(c)).ToArray();
+            while (cursor.MoveNext())
+            {
+                var row = new float[F];
+                for (int f = 0; f < F; f++)
+                {
+                    getters[f](ref row[f]);
+                    if (!float.IsFinite(row[f]))
+                    {
+                        throw new InvalidOperationException(
+                            $"Column '{names[f]}' is {row[f]} at row {rows.Count}. Fill or drop missing values before forecasting.");
+                    }
+                }
+                rows.Add(row);
+            }
+        }
+        if (rows.Count < minimumRows)
+        {
+            throw new ArgumentException(
+                $"The series has {rows.Count} row(s); this needs at least {minimumRows} (window size {T}).", nameof(series));
+        }
+        return rows.ToArray();
+    }
+
+    private sealed class WindowRow
+    {
+        public float[] Window { get; set; } = Array.Empty<float>();
+    }
+}
