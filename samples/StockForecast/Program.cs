@@ -1,4 +1,101 @@
-ScottPlot.Plot p = new();
-p.Add.Scatter(new double[]{1,2,3}, new double[]{1,4,9});
-p.SavePng("/tmp/t.png", 400, 300);
-Console.WriteLine("ok");
+// The Keras stock-forecasting tutorial's configuration as an ML.NET pipeline on the bundled EuStockMarkets data:
+// windows of 49 days of four index columns, DAX as the target, per-window normalisation (p / p0 - 1), three LSTM
+// layers of 100 with dropout 0.2, 2 epochs, batch 32, an 85/15 split in time order.
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Lstm;
+using StockForecast;
+
+SampleOptions options;
+try
+{
+    options = SampleOptions.Parse(args);
+}
+catch (SampleUsageException e)
+{
+    if (e.Detail is not null)
+        Console.Error.WriteLine(e.Detail);
+    Console.Error.WriteLine(SampleOptions.Usage);
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+var ml = new MLContext(seed: options.Seed);
+Directory.CreateDirectory(options.OutputDirectory);
+
+// 1. Load the series (one row per trading day, in time order) and split it in time order.
+var series = SeriesCsv.Load(ml, options.DataPath, options.Columns);
+int rows = (int)(series.GetRowCount() ?? SeriesCsv.CountRows(series));
+int trainRows = (int)(rows * options.TrainFraction);
+var train = ml.Data.TakeRows(series, trainRows);
+// The test series starts one window early so that its first window's label is the first day after training.
+var test = ml.Data.SkipRows(series, trainRows - options.Window);
+Console.WriteLine($"Data: {options.DataPath}: {rows} rows; training on the first {trainRows}, testing on the last {rows - trainRows}.");
+
+// 2. The pipeline: windows → per-window normalisation → stacked LSTM.
+var pipeline = ml.Transforms.SlidingWindow("Window", options.Columns, options.Window, options.Horizon,
+        labelColumnName: "Label", targetColumnName: options.Target)
+    .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.RelativeToFirst))
+    .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
+    {
+        LabelColumnName = "Label",
+        FeatureColumnName = "Window",
+        HiddenSizes = options.Hidden,
+        Dropout = 0.2f,
+        Epochs = options.Epochs,
+        BatchSize = options.BatchSize,
+        LearningRate = 0.001f,
+        ValidationFraction = 0.1f,
+        EarlyStoppingPatience = 2,
+        Seed = options.Seed,
+        Device = new TorchDeviceOptions { Device = options.Device },
+        Progress = new ConsoleEpochProgress(),
+    }));
+
+Console.WriteLine($"Training: window {options.Window} × {options.Columns.Length} columns, target {options.Target}, horizon {options.Horizon}, " +
+    $"LSTM {string.Join("×", options.Hidden)}, {options.Epochs} epoch(s), batch {options.BatchSize}, device {options.Device}");
+var model = pipeline.Fit(train);
+var lstm = model.LastTransformer;
+Console.WriteLine();
+Console.WriteLine(lstm.Summary);
+Console.WriteLine($"Trained on {lstm.Settings.Device}; best epoch {lstm.BestEpoch}.");
+
+// 3. Evaluate on the test period, next to the persistence baseline ("tomorrow = today").
+var scored = model.Transform(test);
+var metrics = ml.Forecasting.Evaluate(scored, labelColumnName: "Label", scoreColumnName: "Score");
+Console.WriteLine();
+Console.WriteLine($"Test metrics ({options.Target}, price units):");
+Console.WriteLine(metrics);
+
+// 4. Plots: point by point, multiple sequences, and the loss per epoch.
+var forecaster = ml.Forecasting.CreateSeriesForecaster(model);
+var pointByPoint = forecaster.PredictPointByPoint(test);
+var sequences = forecaster.PredictMultipleSequences(test, predictionLength: options.Window, CovariatePolicy.HoldLastValue);
+var plots = new[]
+{
+    Plots.PointByPoint(pointByPoint, options.Target, Path.Combine(options.OutputDirectory, "point_by_point.png")),
+    Plots.MultipleSequences(sequences, options.Target, Path.Combine(options.OutputDirectory, "multiple_sequences.png")),
+    Plots.Losses(lstm.History, Path.Combine(options.OutputDirectory, "loss.png")),
+};
+Console.WriteLine();
+Console.WriteLine($"Plots: {string.Join(", ", plots)}");
+
+// 5. Save the model zip (written to a temporary name, then renamed), reload it and forecast the next day.
+string modelPath = Path.Combine(options.OutputDirectory, "model.zip");
+string tempPath = modelPath + $".{Guid.NewGuid():N}.tmp";
+ml.Model.Save(model, series.Schema, tempPath);
+File.Move(tempPath, modelPath, overwrite: true);
+Console.WriteLine($"Model: {modelPath} ({new FileInfo(modelPath).Length / 1024.0:F0} KiB)");
+
+var lastWindow = SeriesCsv.LastWindow(ml, series, options.Columns, options.Window);
+float[] before = NextDay.Predict(ml, model, lastWindow, options.Window, options.Columns.Length);
+var reloaded = new MLContext().Model.Load(modelPath, out _);
+float[] after = NextDay.Predict(new MLContext(), reloaded, lastWindow, options.Window, options.Columns.Length);
+bool identical = before.SequenceEqual(after);
+Console.WriteLine();
+Console.WriteLine($"Next-day forecast of {options.Target} (after the last row, from the reloaded model's PredictionEngine): " +
+    string.Join(", ", after.Select(v => v.ToString("F2"))) +
+    $"  [before saving: {string.Join(", ", before.Select(v => v.ToString("F2")))}; identical: {identical}]");
+Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
+return identical ? 0 : 1;
