@@ -377,10 +377,11 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         return new LstmForecastingTransformer(onnx, finalWeights, layout, history, bestEpoch, settings, input);
     }
 
+    // The validation loss drives early stopping and RestoreBestWeights, so it must come from a correct forward:
+    // LstmNetwork.ForwardForEvaluation (eval mode, autograd on), never a no_grad forward, whose oneDNN LSTM kernel
+    // is wrong on some CPUs (see that method and docs/trainer.md, "Known platform issues").
     private static double Evaluate(LstmNetwork network, Tensor x, Tensor y, Options o)
     {
-        network.eval();
-        using var _ = torch.no_grad();
         long n = x.shape[0];
         double sum = 0;
         int batch = Math.Max(o.BatchSize, 256);
@@ -388,7 +389,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         {
             using var scope = torch.NewDisposeScope();
             long count = Math.Min(batch, n - start);
-            var loss = ComputeLoss(network.call(x.narrow(0, start, count)), y.narrow(0, start, count), o);
+            var loss = ComputeLoss(network.ForwardForEvaluation(x.narrow(0, start, count)), y.narrow(0, start, count), o);
             sum += loss.item<float>() * (double)count;
         }
         return sum / n;

@@ -51,6 +51,38 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
         return head.call(dropout.call(last));
     }
 
+    /// <summary>
+    /// The evaluation forward that every caller must use (validation loss, parity tests): dropout off (eval mode,
+    /// the previous mode is restored), autograd ON, no backward. Call it inside a dispose scope: the returned
+    /// predictions are detached, and the autograd graph of the call is freed with the scope's tensors.
+    /// </summary>
+    /// <remarks>
+    /// Known platform issue (docs/trainer.md, "Known platform issues"): with autograd off (<c>no_grad</c>),
+    /// LibTorch 2.10 (TorchSharp 0.107) runs a float32 <c>nn.LSTM</c> through the oneDNN (mkldnn) RNN inference
+    /// kernel, which on AVX-512 CPUs with avx512_bf16 (e.g. AMD EPYC) is wrong for many hidden sizes: max abs diff
+    /// against a float64 LSTM with the same weights on randn input [16, 6, 2] was 0.25 (H = 3), 0.22 (H = 8),
+    /// 0.175 (H = 16), 0.12 (H = 48), 0.10 (H = 100), but ~5e-8 for H = 24, 32, 64. With autograd on (parameters
+    /// requiring grad) ATen's native LSTM runs and is correct (~5e-8) for every H, as is the ONNX export. Hence
+    /// grad mode here, at the cost of recording a graph that is never used.
+    /// </remarks>
+    /// <param name="x">Windows <c>[N, T, F]</c> on the network's device.</param>
+    /// <returns>Predictions <c>[N, h]</c>, detached.</returns>
+    internal Tensor ForwardForEvaluation(Tensor x)
+    {
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            using var _ = enable_grad();
+            return forward(x).detach();
+        }
+        finally
+        {
+            if (wasTraining)
+                train();
+        }
+    }
+
     /// <summary>Copies the parameters to plain arrays (PyTorch layout).</summary>
     public LstmNetworkWeights GetWeights(int windowSize)
     {

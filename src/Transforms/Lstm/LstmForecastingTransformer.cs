@@ -1,25 +1,29 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Onnx;
+using MLNet.Lstm.Scoring;
 
 namespace MLNet.Lstm;
 
 /// <summary>
-/// A fitted LSTM forecaster. It scores through ML.NET's <see cref="OnnxTransformer"/> over the ONNX graph written
-/// at the end of training, and saves as that <see cref="OnnxTransformer"/>, so a zip written by
-/// <c>mlContext.Model.Save</c> reloads with stock <c>mlContext.Model.Load</c> (no reference to this assembly
-/// needed) and scores identically.
+/// A fitted LSTM forecaster. It scores the ONNX graph written at the end of training with a batched ONNX Runtime
+/// scorer (one session per transformer, shared by every cursor and prediction engine), and saves as ML.NET's
+/// <see cref="OnnxTransformer"/> over the same graph, so a zip written by <c>mlContext.Model.Save</c> reloads with
+/// stock <c>mlContext.Model.Load</c> (no reference to this assembly needed), with the same output schema and the
+/// same scores.
 /// </summary>
 /// <remarks>
 /// Output column <c>Score</c>: <c>Vector&lt;Single&gt;</c> of h values (size 1 for horizon 1; ML.NET's
-/// OnnxTransformer cannot produce scalar columns), in the label's units (de-normalised inside the graph when the
-/// window was normalised). The training history, best epoch, architecture summary and settings are properties of
-/// this object only; they are not part of a saved zip.
+/// OnnxTransformer cannot produce scalar columns), typed exactly as the stock OnnxTransformer types it (for
+/// example <c>Vector&lt;Single, 1&gt;</c> for horizon 1, <c>Vector&lt;Single, 1, 3&gt;</c> for horizon 3), in the
+/// label's units (de-normalised inside the graph when the window was normalised). The training history, best
+/// epoch, architecture summary and settings are properties of this object only; they are not part of a saved zip.
 /// </remarks>
 public sealed class LstmForecastingTransformer : ITransformer, IDisposable
 {
     private readonly byte[] _onnxModel;
-    private readonly OnnxTransformer _onnx;
+    private readonly OnnxBatchScorer _scorer;
+    private readonly DataViewSchema _trainingSchema;
 
     internal LstmForecastingTransformer(
         byte[] onnxModel,
@@ -28,9 +32,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
         IReadOnlyList<LstmEpochResult> history,
         int bestEpoch,
         LstmTrainingSettings settings,
-        IDataView schemaSource,
-        int? gpuDeviceId = null,
-        bool fallbackToCpu = true)
+        IDataView schemaSource)
     {
         _onnxModel = onnxModel;
         Weights = weights;
@@ -39,10 +41,22 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
         BestEpoch = bestEpoch;
         Settings = settings;
         Summary = new LstmModelSummary(weights.WindowSize, weights.FeatureCount, weights.Horizon, weights.HiddenSizes, settings.Dropout);
-        using var stream = new MemoryStream(onnxModel, writable: false);
-        _onnx = new MLContext().Transforms
-            .ApplyOnnxModel(new[] { layout.ScoreColumnName }, layout.InputColumnNames, stream, gpuDeviceId, fallbackToCpu)
-            .Fit(schemaSource);
+        _trainingSchema = schemaSource.Schema;
+        _scorer = new OnnxBatchScorer(onnxModel, new BatchScorerOptions
+        {
+            InputColumnNames = layout.InputColumnNames,
+            GraphOutputNames = new[] { layout.ScoreColumnName },
+            StockOutputTypes = true, // the schema must not change across Model.Save / Model.Load
+        });
+        try
+        {
+            _scorer.BindInputColumns(_trainingSchema);
+        }
+        catch
+        {
+            _scorer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Per-epoch losses and durations, in training order (continuing a resumed checkpoint's numbering).</summary>
@@ -70,8 +84,8 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
 
     internal LstmScoringLayout Layout { get; }
 
-    /// <summary>The inner ML.NET transformer that scores and saves the model.</summary>
-    internal OnnxTransformer OnnxTransformer => _onnx;
+    /// <summary>The batched scorer behind <see cref="Transform"/> and <see cref="GetRowToRowMapper"/>.</summary>
+    internal OnnxBatchScorer Scorer => _scorer;
 
     /// <summary>Always <see langword="true"/>: scoring is a row-to-row map.</summary>
     public bool IsRowToRowMapper => true;
@@ -87,26 +101,58 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
     /// <summary>Returns a copy of the ONNX model bytes.</summary>
     public byte[] GetOnnxModel() => (byte[])_onnxModel.Clone();
 
-    /// <summary>The schema after scoring: the input columns plus <c>Score</c>.</summary>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _onnx.GetOutputSchema(inputSchema);
+    /// <summary>The schema after scoring: the input columns plus <c>Score</c>, typed as the stock OnnxTransformer types it.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return _scorer.GetOutputSchema(inputSchema);
+    }
 
-    /// <summary>A row-to-row mapper that scores one row at a time (used by prediction engines).</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)_onnx).GetRowToRowMapper(inputSchema);
+    /// <summary>A row-to-row mapper that scores one row per ONNX Runtime call (used by prediction engines); thread-safe across mappers.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return _scorer.GetRowToRowMapper(inputSchema);
+    }
 
-    /// <summary>Scores <paramref name="input"/>: adds the <c>Score</c> column.</summary>
+    /// <summary>Scores <paramref name="input"/> lazily, in batches: adds the <c>Score</c> column.</summary>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return CreateScoredView(input);
+        return _scorer.Transform(input);
     }
 
-    /// <summary>Saves the model as ML.NET's <see cref="OnnxTransformer"/> holding this model's ONNX graph.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
+    /// <summary>
+    /// Saves the model as ML.NET's <see cref="OnnxTransformer"/> holding this model's ONNX graph (created for the
+    /// save and released after it).
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        using var stream = new MemoryStream(_onnxModel, writable: false);
+        using var onnx = new MLContext().Transforms
+            .ApplyOnnxModel(new[] { Layout.ScoreColumnName }, Layout.InputColumnNames, stream)
+            .Fit(new SchemaOnlyDataView(_trainingSchema));
+        ((ICanSaveModel)onnx).Save(ctx);
+    }
 
-    /// <summary>Releases the ONNX Runtime session.</summary>
-    public void Dispose() => _onnx.Dispose();
+    /// <summary>Releases the ONNX Runtime session. Views returned by <see cref="Transform"/> cannot be read afterwards.</summary>
+    public void Dispose() => _scorer.Dispose();
 
-    // The single place that creates the scored view. A batched ONNX Runtime scorer can replace the row-by-row
-    // OnnxTransformer here; GetRowToRowMapper and Save keep using the OnnxTransformer.
-    private IDataView CreateScoredView(IDataView input) => _onnx.Transform(input);
+    /// <summary>A data view with a schema and no rows: what <c>OnnxScoringEstimator.Fit</c> needs to check the input columns.</summary>
+    private sealed class SchemaOnlyDataView : IDataView
+    {
+        public SchemaOnlyDataView(DataViewSchema schema) => Schema = schema;
+
+        public bool CanShuffle => false;
+
+        public DataViewSchema Schema { get; }
+
+        public long? GetRowCount() => 0;
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+            => throw new NotSupportedException("This view only carries a schema.");
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+            => throw new NotSupportedException("This view only carries a schema.");
+    }
 }

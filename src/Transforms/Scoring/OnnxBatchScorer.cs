@@ -32,6 +32,16 @@ internal sealed class BatchScorerOptions
     /// </summary>
     public IReadOnlyCollection<string> ScalarOutputs { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Whether every output column gets exactly the type ML.NET's stock <c>OnnxTransformer</c> gives it, so that a
+    /// component that scores with this scorer and saves as an <c>OnnxTransformer</c> has the same schema before and
+    /// after a save/load: a <c>Vector&lt;Single&gt;</c> whose dimensions are the graph output's, with every
+    /// symbolic (batch) dimension reported as 1 (<c>[N]</c> → <c>Vector&lt;Single, 1&gt;</c>,
+    /// <c>[N, 3]</c> → <c>Vector&lt;Single, 1, 3&gt;</c>). No output is a scalar then, so
+    /// <see cref="ScalarOutputs"/> must be empty.
+    /// </summary>
+    public bool StockOutputTypes { get; init; }
+
     /// <summary>Rows per <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue})"/> call (default 1,024).</summary>
     public int BatchSize { get; init; } = 1024;
 
@@ -74,6 +84,10 @@ internal sealed class OnnxBatchScorer : IDisposable
             throw new ArgumentException("GraphInputNames must be parallel to InputColumnNames.", nameof(options));
         if (options.OutputColumnNames is { } ocn && ocn.Count != options.GraphOutputNames.Count)
             throw new ArgumentException("OutputColumnNames must be parallel to GraphOutputNames.", nameof(options));
+        if (options.StockOutputTypes && options.ScalarOutputs.Count > 0)
+            throw new ArgumentException(
+                $"ScalarOutputs ({string.Join(", ", options.ScalarOutputs)}) cannot be used with StockOutputTypes: the stock OnnxTransformer has no scalar outputs. Clear one of the two.",
+                nameof(options));
 
         Options = options;
         BatchSize = options.BatchSize;
@@ -192,9 +206,12 @@ internal sealed class OnnxBatchScorer : IDisposable
             if (!_session.OutputMetadata.TryGetValue(graphName, out var meta))
                 throw new ArgumentException($"The ONNX graph has no output '{graphName}'.");
             int size = FixedSize(graphName, meta);
-            bool scalar = meta.Dimensions.Length == 1
-                || (size == 1 && meta.Dimensions.Length == 2 && options.ScalarOutputs.Contains(graphName));
-            DataViewType type = scalar ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, size);
+            bool scalar = !options.StockOutputTypes
+                && (meta.Dimensions.Length == 1
+                    || (size == 1 && meta.Dimensions.Length == 2 && options.ScalarOutputs.Contains(graphName)));
+            DataViewType type = scalar ? NumberDataViewType.Single
+                : options.StockOutputTypes ? new VectorDataViewType(NumberDataViewType.Single, meta.Dimensions.Select(d => d <= 0 ? 1 : d).ToArray())
+                : new VectorDataViewType(NumberDataViewType.Single, size);
             specs[i] = new OutputSpec(column, graphName, size, scalar, type);
         }
         return specs;
