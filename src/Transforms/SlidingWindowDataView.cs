@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
 
 namespace MLNet.Lstm;
 
@@ -56,7 +57,7 @@ internal sealed class SlidingWindowDataView : IDataView
         private readonly Func<float>[] _readers;
         private readonly float[] _ring;       // _ringRows x F values, row r at slot r % _ringRows
         private readonly byte[] _bad;         // per ring row: 1 = some feature non-finite, 2 = target non-finite
-        private readonly PassRing?[] _passRings; // per input column, when active: the last h + 1 values
+        private readonly ColumnCache?[] _passRings; // per input column, when active: the last h + 1 values
         private long _rowsRead;
         private long _nextEnd;
         private long _currentEnd = -1;
@@ -84,11 +85,11 @@ internal sealed class SlidingWindowDataView : IDataView
             _readers = new Func<float>[_f];
             for (int f = 0; f < _f; f++)
                 _readers[f] = MakeReader(input, input.Schema[binding.FeatureColumns[f]]);
-            _passRings = new PassRing?[binding.InputColumnCount];
+            _passRings = new ColumnCache?[binding.InputColumnCount];
             for (int i = 0; i < binding.InputColumnCount; i++)
             {
                 if (active[i])
-                    _passRings[i] = PassRing.Create(input, input.Schema[i], _h + 1);
+                    _passRings[i] = ColumnCache.Create(input, input.Schema[i], _h + 1);
             }
         }
 
@@ -168,7 +169,7 @@ internal sealed class SlidingWindowDataView : IDataView
             _bad[slot] = bad;
             int passSlot = (int)(_rowsRead % (_h + 1));
             foreach (var ring in _passRings)
-                ring?.Capture(passSlot);
+                ring?.Read(passSlot);
             _rowsRead++;
         }
 
@@ -184,7 +185,7 @@ internal sealed class SlidingWindowDataView : IDataView
             else if (column.Index == _binding.LabelColumn)
                 getter = _h == 1 ? (ValueGetter<float>)GetLabel : (ValueGetter<VBuffer<float>>)GetLabels;
             else
-                getter = _passRings[column.Index]!.GetGetter(this);
+                getter = _passRings[column.Index]!.GetGetter(() => CurrentPassSlot);
             if (getter is not ValueGetter<TValue> typed)
                 throw new InvalidOperationException($"SlidingWindow: column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
             return typed;
@@ -259,61 +260,6 @@ internal sealed class SlidingWindowDataView : IDataView
             if (type == typeof(ushort)) { var g = row.GetGetter<ushort>(column); ushort v = 0; return () => { g(ref v); return v; }; }
             if (type == typeof(byte)) { var g = row.GetGetter<byte>(column); byte v = 0; return () => { g(ref v); return v; }; }
             throw new ArgumentOutOfRangeException(nameof(column), $"SlidingWindow: input column '{column.Name}' has type {column.Type}, which is not numeric.");
-        }
-
-        /// <summary>The last h + 1 values of one passed-through input column.</summary>
-        private abstract class PassRing
-        {
-            public abstract void Capture(int slot);
-
-            public abstract Delegate GetGetter(Cursor cursor);
-
-            public static PassRing Create(DataViewRow row, DataViewSchema.Column column, int size)
-            {
-                var raw = column.Type.RawType;
-                Type ringType = raw.IsGenericType && raw.GetGenericTypeDefinition() == typeof(VBuffer<>)
-                    ? typeof(VectorRing<>).MakeGenericType(raw.GetGenericArguments()[0])
-                    : typeof(ValueRing<>).MakeGenericType(raw);
-                return (PassRing)Activator.CreateInstance(ringType, row, column, size)!;
-            }
-        }
-
-        private sealed class ValueRing<T> : PassRing
-        {
-            private readonly ValueGetter<T> _source;
-            private readonly T[] _slots;
-
-            public ValueRing(DataViewRow row, DataViewSchema.Column column, int size)
-            {
-                _source = row.GetGetter<T>(column);
-                _slots = new T[size];
-            }
-
-            public override void Capture(int slot) => _source(ref _slots[slot]);
-
-            public override Delegate GetGetter(Cursor cursor) => (ValueGetter<T>)((ref T value) => value = _slots[cursor.CurrentPassSlot]);
-        }
-
-        private sealed class VectorRing<T> : PassRing
-        {
-            private readonly ValueGetter<VBuffer<T>> _source;
-            private readonly VBuffer<T>[] _slots;
-            private VBuffer<T> _scratch;
-
-            public VectorRing(DataViewRow row, DataViewSchema.Column column, int size)
-            {
-                _source = row.GetGetter<VBuffer<T>>(column);
-                _slots = new VBuffer<T>[size];
-            }
-
-            public override void Capture(int slot)
-            {
-                _source(ref _scratch);
-                _scratch.CopyTo(ref _slots[slot]);
-            }
-
-            public override Delegate GetGetter(Cursor cursor) =>
-                (ValueGetter<VBuffer<T>>)((ref VBuffer<T> value) => _slots[cursor.CurrentPassSlot].CopyTo(ref value));
         }
     }
 }
