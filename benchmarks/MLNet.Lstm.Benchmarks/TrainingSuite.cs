@@ -148,8 +148,7 @@ internal static class TrainingSuite
                 lossSum += l.item<float>() * (end - start);
                 if (collectEveryBatch)
                 {
-                    GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
-                    GC.WaitForPendingFinalizers();
+                    GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
                 }
             }
             GC.KeepAlive(lossSum / c.Windows);

@@ -426,8 +426,9 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
     /// </summary>
     private static void CollectImplicitScalars()
     {
-        GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
-        GC.WaitForPendingFinalizers();
+        // Generation 0 is enough: the step's Scalars are dead here, so this GC queues their finalizers, which free the
+        // native blocks on the finalizer thread (not waited for).
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
         if (++_collections % 128 == 0)
             NativeHeap.Trim();
     }
