@@ -68,6 +68,8 @@ internal static class MemorySuite
         using var child = Process.Start(psi) ?? throw new InvalidOperationException("could not start the child process");
         string text = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
+        foreach (var phase in text.Split('\n').Where(l => l.StartsWith("phase ", StringComparison.Ordinal)))
+            s.Line($"<!-- {args[0]} {phase.Trim()} -->");
         var line = text.Split('\n').LastOrDefault(l => l.StartsWith("peak_bytes=", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"child {string.Join(' ', args)} exited {child.ExitCode} without a peak: {text}");
         return long.Parse(line["peak_bytes=".Length..].Trim());
@@ -97,7 +99,16 @@ internal static class MemorySuite
                 int rows = int.Parse(args[1]);
                 var config = FitConfig(rows, threads);
                 var series = TrainingSuite.SyntheticSeries(rows, 2, seed: 1);
+                if (Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_COLLECT") is { Length: > 0 } k)
+                    LstmForecastingTrainer.FinalizerCollectInterval = int.Parse(k);
+                // Resident and peak memory after each trainer phase (diagnostic lines; the parent reads only peak_bytes).
+                MLNet.Lstm.Training.LstmFitDiagnostics.PhaseObserver = (phase, seconds) =>
+                    output.WriteLine($"phase {phase}: {seconds:F2} s, VmRSS {Mib(Status("VmRSS:")):F0} MiB, VmHWM {Mib(PeakBytes()):F0} MiB");
+                using var sampler = Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_SAMPLE") is { Length: > 0 } ms
+                    ? new Timer(_ => output.WriteLine($"sample VmRSS {Mib(Status("VmRSS:")):F0} MiB, GC.GetTotalMemory {Mib(GC.GetTotalMemory(false)):F0} MiB, allocated so far {Mib(GC.GetTotalAllocatedBytes(false)):F0} MiB, gen0 GCs {GC.CollectionCount(0)}, gen2 {GC.CollectionCount(2)}"), null, 0, int.Parse(ms))
+                    : null;
                 PipelineFit.TryCreate(series, config)!();
+                MLNet.Lstm.Training.LstmFitDiagnostics.PhaseObserver = null;
                 break;
             }
             default:
@@ -106,6 +117,16 @@ internal static class MemorySuite
         }
         output.WriteLine($"peak_bytes={PeakBytes()}");
         return 0;
+    }
+
+    /// <summary>A <c>/proc/self/status</c> field in bytes (0 where there is none).</summary>
+    private static long Status(string field)
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status))
+            return 0;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0]) * 1024;
     }
 
     /// <summary>Peak resident set (<c>VmHWM</c> on Linux; the runtime's peak working set elsewhere).</summary>

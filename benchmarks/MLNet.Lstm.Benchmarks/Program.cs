@@ -4,7 +4,8 @@ namespace MLNet.Lstm.Benchmarks;
 
 /// <summary>
 /// Entry point. Usage: <c>MLNet.Lstm.Benchmarks [suite ...] [--quick] [--reps N] [--warmups N] [--threads N]</c>;
-/// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>all</c> (default).
+/// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>all</c> (default);
+/// <c>profile</c> (not in all): suite 1's pipeline Fit split into the trainer's phases.
 /// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
 /// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).
 /// </summary>
@@ -53,7 +54,7 @@ public static class BenchmarkProgram
                     output.WriteLine("usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|all ...] [--quick] [--reps N] [--warmups N] [--threads N]");
                     return 0;
                 default:
-                    if (!AllSuites.Contains(args[i]))
+                    if (!AllSuites.Contains(args[i]) && args[i] != "profile")
                     {
                         output.WriteLine($"unknown argument '{args[i]}'; suites: {string.Join(", ", AllSuites)}, all");
                         return 2;
@@ -82,6 +83,7 @@ public static class BenchmarkProgram
                 case "scoring": ScoringSuite.Run(settings); break;
                 case "memory": MemorySuite.Run(settings); break;
                 case "scaling": ScalingSuite.Run(settings); break;
+                case "profile": ProfileSuite.Run(settings); break;
             }
             settings.Line($"<!-- suite {suite}: {sw.Elapsed.TotalSeconds:F1} s -->");
             settings.Line();

@@ -23,9 +23,7 @@ internal static class TrainingSuite
 {
     public static void Run(BenchmarkSettings s)
     {
-        var config = s.Quick
-            ? new TrainingConfig(Rows: 300, WindowSize: 10, Features: 2, Hidden: 8, Layers: 1, BatchSize: 32, Epochs: 1, LearningRate: 1e-3, Seed: 1, Threads: s.Threads)
-            : new TrainingConfig(Rows: 20_000, WindowSize: 49, Features: 2, Hidden: 32, Layers: 1, BatchSize: 64, Epochs: 2, LearningRate: 1e-3, Seed: 1, Threads: s.Threads);
+        var config = Config(s);
         TorchNativeLoader.EnsureLoaded();
         var series = SyntheticSeries(config.Rows, config.Features, config.Seed);
         var (x, y) = RelativeToFirstWindows(series, config);
@@ -36,6 +34,8 @@ internal static class TrainingSuite
         {
             new("raw TorchSharp loop", () => RawLoop(x, y, config)),
         };
+        if (!s.Quick)
+            variants.Insert(0, new Variant("raw TorchSharp loop without the per-batch GC (naive)", () => RawLoop(x, y, config, collectEveryBatch: false)));
         var pipeline = PipelineFit.TryCreate(series, config);
         if (pipeline is not null)
             variants.Insert(0, new Variant("ML.NET pipeline Fit (SlidingWindow → NormalizeWindows → Lstm)", pipeline));
@@ -49,6 +49,11 @@ internal static class TrainingSuite
             s.Line($"| ML.NET pipeline Fit | PENDING | PENDING | PENDING ({PipelineFit.MissingReason}) |");
         s.Line();
     }
+
+    /// <summary>The suite's configuration (also the profile suite's).</summary>
+    public static TrainingConfig Config(BenchmarkSettings s) => s.Quick
+        ? new TrainingConfig(Rows: 300, WindowSize: 10, Features: 2, Hidden: 8, Layers: 1, BatchSize: 32, Epochs: 1, LearningRate: 1e-3, Seed: 1, Threads: s.Threads)
+        : new TrainingConfig(Rows: 20_000, WindowSize: 49, Features: 2, Hidden: 32, Layers: 1, BatchSize: 64, Epochs: 2, LearningRate: 1e-3, Seed: 1, Threads: s.Threads);
 
     /// <summary>A reproducible 2-or-more-column positive series (random walks), row-major [rows, features].</summary>
     public static float[] SyntheticSeries(int rows, int features, int seed)
@@ -108,8 +113,13 @@ internal static class TrainingSuite
         }
     }
 
-    /// <summary>The raw loop: shuffled mini-batches, Adam, MSE; returns windows processed (windows × epochs).</summary>
-    public static long RawLoop(float[] x, float[] y, TrainingConfig c)
+    /// <summary>
+    /// The raw loop: shuffled mini-batches, Adam, MSE, the mean training loss read per batch (<c>item()</c>, as the
+    /// trainer does for its history and divergence check); returns windows processed (windows × epochs). With
+    /// <paramref name="collectEveryBatch"/> it runs the same young-generation GC after each batch as the trainer
+    /// (LstmForecastingTrainer.CollectImplicitScalars: frees the Scalars TorchSharp's Adam leaves to finalizers).
+    /// </summary>
+    public static long RawLoop(float[] x, float[] y, TrainingConfig c, bool collectEveryBatch = true)
     {
         torch.set_num_threads(c.Threads);
         torch.manual_seed(c.Seed);
@@ -123,6 +133,7 @@ internal static class TrainingSuite
         var generator = new torch.Generator((ulong)c.Seed);
         for (int epoch = 0; epoch < c.Epochs; epoch++)
         {
+            double lossSum = 0;
             using var perm = torch.randperm(c.Windows, generator: generator);
             for (long start = 0; start < c.Windows; start += c.BatchSize)
             {
@@ -134,7 +145,13 @@ internal static class TrainingSuite
                 optimizer.zero_grad();
                 l.backward();
                 optimizer.step();
+                lossSum += l.item<float>() * (end - start);
+                if (collectEveryBatch)
+                {
+                    GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
+                }
             }
+            GC.KeepAlive(lossSum / c.Windows);
         }
         if (device.type == DeviceType.CUDA)
             torch.cuda.synchronize();

@@ -25,7 +25,23 @@ internal sealed class SlidingWindowDataView : IDataView
 
     public DataViewSchema Schema => _binding.OutputSchema;
 
-    public long? GetRowCount() => null;
+    /// <summary>
+    /// The exact number of windows when the input's row count is known and no window can be skipped
+    /// (<see cref="SlidingWindowTransformer.SkipNonFiniteWindows"/> off: a non-finite value throws instead); otherwise
+    /// <see langword="null"/>. Also null when the input is too short (the cursor throws then).
+    /// </summary>
+    public long? GetRowCount()
+    {
+        if (_parent.SkipNonFiniteWindows || _input.GetRowCount() is not long rows)
+            return null;
+        // Window k ends at row T - 1 + k·stride; it is emitted while its h labels are inside the input (or, with
+        // trailing windows, while its last row is).
+        long lastEnd = _parent.IncludeUnlabeledTrailingWindows ? rows - 1 : rows - 1 - _parent.Horizon;
+        long firstEnd = _parent.WindowSize - 1;
+        if (lastEnd < firstEnd)
+            return null;
+        return (lastEnd - firstEnd) / _parent.Stride + 1;
+    }
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {

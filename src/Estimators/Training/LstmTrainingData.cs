@@ -118,6 +118,11 @@ internal sealed class LstmDataset
         }
 
         int tf = cols.WindowSize * cols.FeatureCount, h = cols.Horizon;
+        // One exact buffer for the windows and one for the labels, wrapped by torch.from_array without a copy. The
+        // count comes from the view when it knows it (SlidingWindow over an input of known length, without
+        // SkipNonFiniteWindows; NormalizeWindows passes it through); otherwise from a counting pass with no active
+        // columns, which costs time (a second pass over the input) but no memory, unlike growing or chunked buffers
+        // (2 x N·T·F·4 at the final copy).
         long capacity = data.GetRowCount() ?? CountRows(data);
         if (capacity * tf > Array.MaxLength)
             throw new InvalidOperationException($"The {what} data has too many windows ({capacity}) for one buffer.");

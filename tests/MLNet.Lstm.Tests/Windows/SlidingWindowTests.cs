@@ -220,6 +220,42 @@ public class SlidingWindowTests
         Assert.Equal(4, Vectors(model.Transform(Series()), "LabelNormalized").Count);
     }
 
+    [Theory]
+    [InlineData(8, 3, 1, 1, false)]
+    [InlineData(8, 3, 1, 1, true)]
+    [InlineData(8, 3, 2, 1, false)]
+    [InlineData(8, 3, 2, 2, false)]
+    [InlineData(9, 3, 2, 2, true)]
+    [InlineData(10, 4, 1, 3, false)]
+    [InlineData(10, 4, 3, 3, true)]
+    [InlineData(5, 4, 1, 1, false)]
+    [InlineData(4, 4, 1, 1, true)]
+    public void RowCountIsExactWhenTheInputCountIsKnown(int n, int t, int h, int stride, bool trailing)
+    {
+        var input = Series(n);
+        Assert.Equal(n, input.GetRowCount());
+        var view = Windows(new() { InputColumnNames = new[] { "A", "B" }, WindowSize = t, Horizon = h, Stride = stride, IncludeUnlabeledTrailingWindows = trailing }, input);
+        long rows = 0;
+        using (var cursor = view.GetRowCursor(view.Schema))
+        {
+            while (cursor.MoveNext())
+                rows++;
+        }
+        Assert.Equal(rows, view.GetRowCount());
+        // NormalizeWindows passes the count through.
+        var normalized = Ml.Transforms.NormalizeWindows("Window").Fit(view).Transform(view);
+        Assert.Equal(rows, normalized.GetRowCount());
+    }
+
+    [Fact]
+    public void RowCountIsUnknownWhenWindowsMayBeSkippedOrTheInputIsTooShort()
+    {
+        var skipping = Windows(new() { InputColumnNames = new[] { "A" }, WindowSize = 3, SkipNonFiniteWindows = true });
+        Assert.Null(skipping.GetRowCount());
+        var fitted = Ml.Transforms.SlidingWindow(new SlidingWindowEstimator.Options { InputColumnNames = new[] { "A" }, WindowSize = 3 }).Fit(Series());
+        Assert.Null(fitted.Transform(Series(3)).GetRowCount());
+    }
+
     private static SchemaShape SchemaShapeOf(IDataView view) => WindowTestUtil.ShapeOf(view);
 
     [Fact]
