@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using Microsoft.ML.Data;
 using MLNet.Lstm.Training;
 using TorchSharp;
@@ -125,6 +126,14 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>Receives each epoch's number, training and validation loss and duration.</summary>
         public IProgress<LstmEpochProgress>? Progress { get; set; }
 
+        /// <summary>
+        /// Where the trainer writes its messages through ML.NET's log channel: set it to your <see cref="MLContext"/> and
+        /// subscribe to <see cref="MLContext.Log"/> (source <c>LstmForecastingTrainer</c>) to see the data, the device,
+        /// each epoch, early stopping and checkpoints. ML.NET gives catalog extensions from other assemblies no access
+        /// to the context that created the catalog, so it has to be passed here. Null (the default): no messages.
+        /// </summary>
+        public IChannelProvider? LogTo { get; set; }
+
         /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first wrong one.</summary>
         public void Validate()
         {
@@ -190,6 +199,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
+        using var log = o.LogTo?.Start(nameof(LstmForecastingTrainer));
         var cols = LstmColumns.Resolve(input.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize);
         if (o.CheckpointDirectory is not null)
             LstmCheckpoint.EnsureWritable(o.CheckpointDirectory);
@@ -222,6 +232,12 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         var device = new TorchDeviceOptions { Device = o.Device.Device, FallbackToCpu = o.Device.FallbackToCpu, Threads = o.Device.Threads, Seed = o.Seed }.Resolve();
         var dev = device.Device;
         torch.manual_seed(o.Seed);
+        if (device.FellBackToCpu)
+            log?.Warning(MessageSensitivity.None, $"Training on the CPU: {device.CpuReason}");
+        log?.Info(MessageSensitivity.None,
+            $"Training LSTM [{string.Join(", ", o.HiddenSizes)}] on {device}: {nTrain} training windows of [{cols.WindowSize}, {cols.FeatureCount}], " +
+            $"{(validationData?.Count ?? nValFromSplit)} validation windows, horizon {cols.Horizon}, {o.Epochs} epoch(s), batch {o.BatchSize}" +
+            (resume is { } from ? $", resuming from '{from.StatePath}' after epoch {from.Info.Epoch}" : "") + ".");
 
         var history = new List<LstmEpochResult>();
         LstmNetworkWeights finalWeights;
@@ -322,6 +338,9 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                 var result = new LstmEpochResult(epoch, trainLoss, valLoss, watch.Elapsed);
                 history.Add(result);
                 o.Progress?.Report(new LstmEpochProgress(epoch, o.Epochs, trainLoss, valLoss, watch.Elapsed));
+                log?.Info(MessageSensitivity.None,
+                    $"Epoch {epoch}/{o.Epochs}: train loss {trainLoss:G6}" + (valLoss is double vl ? $", validation loss {vl:G6}" : "") +
+                    $", {watch.Elapsed.TotalSeconds:F2} s.");
 
                 double monitored = valLoss ?? trainLoss;
                 bool improved = monitored < best - o.EarlyStoppingMinDelta;
@@ -344,10 +363,15 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                     LstmCheckpoint.Write(o.CheckpointDirectory, LstmCheckpoint.LastName, network, info);
                     if (improved)
                         LstmCheckpoint.Write(o.CheckpointDirectory, LstmCheckpoint.BestName, network, info);
+                    log?.Trace(MessageSensitivity.None, $"Checkpoint of epoch {epoch} written to '{o.CheckpointDirectory}'{(improved ? " (also as best)" : "")}.");
                 }
                 afterEpochSeconds += Stopwatch.GetElapsedTime(epochPhase).TotalSeconds;
                 if (o.EarlyStoppingPatience > 0 && wait >= o.EarlyStoppingPatience)
+                {
+                    log?.Info(MessageSensitivity.None,
+                        $"Early stopping after epoch {epoch}: no improvement for {wait} epoch(s); best epoch {bestEpoch} ({best:G6}).");
                     break;
+                }
             }
             if (LstmFitDiagnostics.PhaseObserver is { } observe)
             {
@@ -361,6 +385,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             if (o.RestoreBestWeights && bestWeights is not null && bestEpoch != lastEpoch)
             {
                 finalWeights = bestWeights;
+                log?.Info(MessageSensitivity.None, $"Restored the weights of the best epoch, {bestEpoch}.");
             }
             else
             {
