@@ -51,7 +51,6 @@ var pipeline = ml.Transforms.SlidingWindow("Window", options.Columns, options.Wi
         Seed = options.Seed,
         Device = new TorchDeviceOptions { Device = options.Device },
         Progress = new ConsoleEpochProgress(),
-        LogTo = null, // set to ml and subscribe to ml.Log for the trainer's messages
     }));
 
 Console.WriteLine($"Training: window {options.Window} × {options.Columns.Length} columns, target {options.Target}, horizon {options.Horizon}, " +
