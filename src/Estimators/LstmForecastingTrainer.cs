@@ -229,6 +229,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction),
                 $"ValidationFraction {o.ValidationFraction} leaves no training windows out of {data.Count}.");
 
+        // Threads and the random generator are process-wide in torch: hold them for the whole training.
+        using var seeded = TorchRandomLock.Enter();
         var device = new TorchDeviceOptions { Device = o.Device.Device, FallbackToCpu = o.Device.FallbackToCpu, Threads = o.Device.Threads, Seed = o.Seed }.Resolve();
         var dev = device.Device;
         torch.manual_seed(o.Seed);
@@ -259,12 +261,21 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                 xVal = xAll.narrow(0, nTrain, nValFromSplit);
                 yVal = yAll.narrow(0, nTrain, nValFromSplit);
             }
+            // The data goes to the GPU once, when it fits; otherwise it stays in host memory and each batch is copied.
+            var dataDevice = torch.CPU;
             if (dev.type != DeviceType.CPU)
             {
-                xTrain = xTrain.to(dev);
-                yTrain = yTrain.to(dev);
-                xVal = xVal?.to(dev);
-                yVal = yVal?.to(dev);
+                try
+                {
+                    (xTrain, yTrain, xVal, yVal) = (xTrain.to(dev), yTrain.to(dev), xVal?.to(dev), yVal?.to(dev));
+                    dataDevice = dev;
+                }
+                catch (System.Runtime.InteropServices.ExternalException e) when (e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
+                {
+                    log?.Warning(MessageSensitivity.None,
+                        $"The training data ({(xAll.NumberOfElements + yAll.NumberOfElements) * 4L / (1 << 20)} MiB) does not fit on {dev}; " +
+                        "it stays in host memory and each batch is copied to the device.");
+                }
             }
 
             using var network = new LstmNetwork(f, o.HiddenSizes, o.Dropout, h);
@@ -302,14 +313,14 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                 // One index tensor per epoch over the shuffled order (shares the array; a batch narrows it) instead
                 // of a pinned array and a tensor per batch.
                 using var epochOrder = torch.from_array(order);
-                using var epochIndex = dev.type == DeviceType.CPU ? epochOrder.alias() : epochOrder.to(dev);
+                using var epochIndex = dataDevice.type == DeviceType.CPU ? epochOrder.alias() : epochOrder.to(dataDevice);
                 for (int start = 0; start < nTrain; start += o.BatchSize)
                 {
                     using var batchScope = torch.NewDisposeScope();
                     int count = Math.Min(o.BatchSize, nTrain - start);
                     var idx = epochIndex.narrow(0, start, count);
-                    var xb = xTrain.index_select(0, idx);
-                    var yb = yTrain.index_select(0, idx);
+                    var xb = OnDevice(xTrain.index_select(0, idx), dev);
+                    var yb = OnDevice(yTrain.index_select(0, idx), dev);
                     optimizer.zero_grad();
                     var loss = ComputeLoss(network.call(xb), yb, o);
                     loss.backward();
@@ -329,7 +340,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                 double trainLoss = sum / nTrain;
                 batchSeconds += Stopwatch.GetElapsedTime(epochPhase).TotalSeconds;
                 epochPhase = Stopwatch.GetTimestamp();
-                double? valLoss = xVal is null ? null : Evaluate(network, xVal, yVal!, o);
+                double? valLoss = xVal is null ? null : Evaluate(network, xVal, yVal!, dev, o);
                 if (valLoss is double v && !double.IsFinite(v))
                     throw Diverged(epoch, "validation", v, o);
                 validationSeconds += Stopwatch.GetElapsedTime(epochPhase).TotalSeconds;
@@ -463,7 +474,11 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
     // The validation loss drives early stopping and RestoreBestWeights, so it must come from a correct forward:
     // LstmNetwork.ForwardForEvaluation (eval mode, autograd on), never a no_grad forward, whose oneDNN LSTM kernel
     // is wrong on some CPUs (see that method and docs/trainer.md, "Known platform issues").
-    private static double Evaluate(LstmNetwork network, Tensor x, Tensor y, Options o)
+    /// <summary>The tensor itself when it is already on <paramref name="device"/>, else a copy there.</summary>
+    private static Tensor OnDevice(Tensor tensor, Device device) =>
+        tensor.device_type == device.type && (device.type == DeviceType.CPU || tensor.device_index == device.index) ? tensor : tensor.to(device);
+
+    private static double Evaluate(LstmNetwork network, Tensor x, Tensor y, Device device, Options o)
     {
         long n = x.shape[0];
         double sum = 0;
@@ -472,7 +487,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         {
             using var scope = torch.NewDisposeScope();
             long count = Math.Min(batch, n - start);
-            var loss = ComputeLoss(network.ForwardForEvaluation(x.narrow(0, start, count)), y.narrow(0, start, count), o);
+            var loss = ComputeLoss(network.ForwardForEvaluation(OnDevice(x.narrow(0, start, count), device)), OnDevice(y.narrow(0, start, count), device), o);
             sum += loss.item<float>() * (double)count;
         }
         return sum / n;

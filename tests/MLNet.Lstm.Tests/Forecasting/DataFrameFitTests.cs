@@ -18,7 +18,7 @@ public class DataFrameFitTests
                 Epochs = 1,
                 BatchSize = 64,
                 Seed = 3,
-                Device = new TorchDeviceOptions { Device = "cpu" },
+                Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
             }));
         return pipeline.Fit(data).LastTransformer;
     }
