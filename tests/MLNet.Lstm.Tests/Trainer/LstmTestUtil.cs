@@ -124,16 +124,7 @@ internal static class LstmTestUtil
 
     public static float[][] Scores(MLContext ml, IDataView scored, int horizon)
     {
-        var col = scored.Schema["Score"];
-        var result = new List<float[]>();
-        using var cursor = scored.GetRowCursor(new[] { col });
-        var getter = cursor.GetGetter<VBuffer<float>>(col);
-        VBuffer<float> buffer = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref buffer);
-            result.Add(buffer.DenseValues().ToArray());
-        }
+        var result = MLNet.Lstm.Tests.Windows.WindowTestUtil.Vectors(scored, "Score");
         Assert.All(result, r => Assert.Equal(horizon, r.Length));
         return result.ToArray();
     }

@@ -30,20 +30,7 @@ public class LstmTransformerScoringTests
     private static string Describe(DataViewType type)
         => type is VectorDataViewType v ? $"{type} [{string.Join(", ", v.Dimensions)}]" : $"{type}";
 
-    private static float[][] ScoreColumn(IDataView view)
-    {
-        var column = view.Schema["Score"];
-        var result = new List<float[]>();
-        using var cursor = view.GetRowCursor(new[] { column });
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> buffer = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref buffer);
-            result.Add(buffer.DenseValues().ToArray());
-        }
-        return result.ToArray();
-    }
+    private static float[][] ScoreColumn(IDataView view) => MLNet.Lstm.Tests.Windows.WindowTestUtil.Vectors(view, "Score").ToArray();
 
     [Theory]
     [InlineData(1)]
