@@ -231,7 +231,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         // Threads and the random generator are process-wide in torch: hold them for the whole training.
         using var seeded = TorchRandomLock.Enter();
-        var device = new TorchDeviceOptions { Device = o.Device.Device, FallbackToCpu = o.Device.FallbackToCpu, Threads = o.Device.Threads, Seed = o.Seed }.Resolve();
+        var device = new TorchDeviceOptions { Device = o.Device.Device, FallbackToCpu = o.Device.FallbackToCpu, Threads = o.Device.Threads, TuneNativeAllocator = o.Device.TuneNativeAllocator, Seed = o.Seed }.Resolve();
         var dev = device.Device;
         torch.manual_seed(o.Seed);
         if (device.FellBackToCpu)
