@@ -465,7 +465,9 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         // Generation 0 is enough: the step's Scalars are dead here, so this GC queues their finalizers, which free the
         // native blocks on the finalizer thread (not waited for).
         GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
-        if (Interlocked.Increment(ref _collections) % 128 == 0)
+        // Where the heap thresholds are tuned for training (NativeHeap), freed batch buffers are meant to stay for the
+        // next batch: trimming them would fault them back in. Otherwise return the free pages now and then.
+        if (Interlocked.Increment(ref _collections) % 128 == 0 && !NativeHeap.IsTunedForTraining)
             NativeHeap.Trim();
     }
 
