@@ -32,7 +32,7 @@ public sealed class TorchDeviceOptions
     /// <summary>
     /// On Linux with glibc, raise the C library's thresholds for mapping and trimming large blocks once per process
     /// before training, so that libtorch's per-batch buffers are reused instead of page-faulted in at every batch
-    /// (2–2.5× faster training from hidden 64 or batch 512 on; see docs/benchmarks.md). Process-wide; default
+    /// (5–10× faster training from hidden 64 or batch 512 on in the benchmark's scaling suite; see docs/benchmarks.md). Process-wide; default
     /// <see langword="true"/>. The environment variables <c>MALLOC_MMAP_THRESHOLD_</c> / <c>MALLOC_TRIM_THRESHOLD_</c>
     /// win when set.
     /// </summary>

@@ -9,13 +9,11 @@ namespace MLNet.Lstm.Training;
 /// </summary>
 /// <remarks>
 /// With glibc's defaults, libtorch's per-batch activation and gradient buffers of an LSTM (tens of MB from hidden 64
-/// or batch 512 on) are mapped fresh and unmapped again at every batch, so each batch page-faults them back in: on the
-/// benchmark machine a 256-window batch with hidden 64 took 157 ms, 3 s of a 3.4 s run in faults and kernel time
-/// (223,884 minor faults for 20 batches). With <see cref="MmapThreshold"/> and <see cref="TrimThreshold"/> the same
-/// batch took 68–73 ms (37–40k faults); hidden 128: 370 → 133 ms; batch 512 with hidden 32: 161 → 64 ms; small
-/// networks are unchanged. The settings are process-wide and stay set; <see cref="TorchDeviceOptions.TuneNativeAllocator"/>
-/// turns them off, and the environment variables <c>MALLOC_MMAP_THRESHOLD_</c> / <c>MALLOC_TRIM_THRESHOLD_</c>, when
-/// set, win.
+/// or batch 512 on) are mapped fresh and unmapped again at every batch, so each batch page-faults them back in. With
+/// <see cref="MmapThreshold"/> and <see cref="TrimThreshold"/> they are reused: training from hidden 64 or batch 512
+/// on became 5–10× faster in the benchmark's scaling suite (docs/benchmarks.md, table 5); small networks are
+/// unchanged. The settings are process-wide and stay set; <see cref="TorchDeviceOptions.TuneNativeAllocator"/> turns
+/// them off, and the environment variables <c>MALLOC_MMAP_THRESHOLD_</c> / <c>MALLOC_TRIM_THRESHOLD_</c>, when set, win.
 /// </remarks>
 internal static class NativeHeap
 {
