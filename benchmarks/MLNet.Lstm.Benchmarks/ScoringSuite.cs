@@ -11,7 +11,8 @@ namespace MLNet.Lstm.Benchmarks;
 /// <summary>
 /// Suite 2, scoring: <c>Transform</c> over windows with the cursor drained through (a) stock
 /// <c>ApplyOnnxModel</c>, (b) <see cref="OnnxBatchScorer"/>, (c) raw ONNX Runtime in batches of 1,024; and
-/// single-row latency of <c>PredictionEngine.Predict</c> (stock and ours) against raw single-row <c>Run</c>s.
+/// single-row latency of <c>PredictionEngine.Predict</c> (stock and ours) against raw single-row <c>Run</c>s; and the
+/// product path, a fitted <see cref="LstmForecastingTransformer"/>'s own <c>Transform</c>, against raw batches on its graph.
 /// The graph is the LSTM test graph (window T×F = 49×2, hidden 16, random weights).
 /// </summary>
 internal static class ScoringSuite
@@ -82,6 +83,23 @@ internal static class ScoringSuite
                 s.Line($"| {m.Name} | {m.MedianSeconds:F3} | {m.UnitsPerSecond:N0} | {m.UnitsPerSecond / rawRate:F2} |");
             s.Line();
 
+            // The product path: a fitted LstmForecastingTransformer's own Transform (its graph as exported by the
+            // trainer, scored by the batched scorer) against raw ONNX Runtime batches on that same graph.
+            using var fitted = FitSmallModel(ml, windows, Math.Min(rows, 512), width, s.Threads);
+            using var fittedRaw = new InferenceSession(fitted.GetOnnxModel(), RawSessionOptions(s.Threads));
+            s.Line($"### Scoring: a fitted model's own `Transform` (LstmForecastingTransformer, hidden {Hidden}) over {rows:N0} windows, cursor drained");
+            s.Line();
+            var product = Harness.Alternate(new[]
+            {
+                new Variant("(e) LstmForecastingTransformer.Transform", () => Drain(fitted.Transform(data), vectorScore: true)),
+                new Variant("(f) raw InferenceSession on its graph, batches of 1024", () => RawBatches(fittedRaw, windows, rows, width)),
+            }, s.Repetitions, s.Warmups);
+            s.Line("| variant | median s | rows/s | × raw batched |");
+            s.Line("|---|---:|---:|---:|");
+            foreach (var m in product)
+                s.Line($"| {m.Name} | {m.MedianSeconds:F3} | {m.UnitsPerSecond:N0} | {m.UnitsPerSecond / product[1].UnitsPerSecond:F2} |");
+            s.Line();
+
             var stockEngine = ml.Model.CreatePredictionEngine<WindowRow, StockScoreRow>(stock);
             using var modelStream = new MemoryStream(model);
             var stockDefault = ml.Transforms.ApplyOnnxModel(new[] { "Score" }, new[] { "Window" }, modelStream).Fit(data);
@@ -103,6 +121,8 @@ internal static class ScoringSuite
             var inValues = new[] { inValue };
             var outValues = new[] { outValue };
 
+            var fittedEngine = ml.Model.CreatePredictionEngine<WindowRow, StockScoreRow>(fitted, data.Schema);
+            using var fittedRaw1 = new InferenceSession(fitted.GetOnnxModel(), RawSessionOptions(1));
             s.Line($"### Scoring: single-row latency, {latencyCalls:N0} calls per repetition (stock engine at {s.Threads} intra-op thread(s); ours and raw at 1)");
             s.Line();
             var latency = Harness.Alternate(new[]
@@ -143,6 +163,26 @@ internal static class ScoringSuite
                     GC.KeepAlive(sink);
                     return latencyCalls;
                 }),
+                new Variant("fitted LstmForecastingTransformer: PredictionEngine.Predict", () =>
+                {
+                    float sink = 0;
+                    for (int i = 0; i < latencyCalls; i++)
+                        sink += fittedEngine.Predict(objects[i % rows]).Score[0];
+                    GC.KeepAlive(sink);
+                    return latencyCalls;
+                }),
+                new Variant("fitted model's graph: raw single-row Run (pinned OrtValues)", () =>
+                {
+                    float sink = 0;
+                    for (int i = 0; i < latencyCalls; i++)
+                    {
+                        objects[i % rows].Window.AsSpan().CopyTo(pinnedInput);
+                        fittedRaw1.Run(runOptions, inNames, inValues, outNames, outValues);
+                        sink += pinnedOutput[0];
+                    }
+                    GC.KeepAlive(sink);
+                    return latencyCalls;
+                }),
                 new Variant("raw single-row Run (NamedOnnxValue, allocating)", () =>
                 {
                     float sink = 0;
@@ -164,6 +204,8 @@ internal static class ScoringSuite
                 double perCall = m.MedianSeconds / latencyCalls;
                 s.Line($"| {m.Name} | {perCall * 1e6:F1} | {perCall / rawLatency:F2} |");
             }
+            s.Line();
+            s.Line($"Fitted model: PredictionEngine.Predict ÷ raw single-row Run on the same graph = {latency[4].MedianSeconds / latency[5].MedianSeconds:F2}");
             s.Line();
         }
         finally
@@ -232,6 +274,34 @@ internal static class ScoringSuite
         }
         GC.KeepAlive(sink);
         return n;
+    }
+
+    public sealed class LabelledWindowRow
+    {
+        [VectorType(WindowSize * Features)]
+        public float[] Window { get; set; } = Array.Empty<float>();
+
+        public float Label { get; set; }
+    }
+
+    /// <summary>A small model trained by the plugin (1 epoch), only for its exported graph and its Transform.</summary>
+    private static LstmForecastingTransformer FitSmallModel(MLContext ml, float[] windows, int count, int width, int threads)
+    {
+        var rows = Enumerable.Range(0, count).Select(i => new LabelledWindowRow
+        {
+            Window = windows.AsSpan(i * width, width).ToArray(),
+            Label = windows[i * width + width - Features],
+        }).ToArray();
+        return ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
+        {
+            HiddenSizes = new[] { Hidden },
+            WindowSize = WindowSize,
+            Dropout = 0,
+            Epochs = 1,
+            BatchSize = 64,
+            Seed = 1,
+            Device = new TorchDeviceOptions { Device = "cpu", Threads = Math.Max(1, threads) },
+        }).Fit(ml.Data.LoadFromEnumerable(rows));
     }
 
     private static long RawBatches(InferenceSession session, float[] windows, int rows, int width)
