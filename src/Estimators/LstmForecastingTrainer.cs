@@ -114,7 +114,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>A folder for checkpoints: <c>last.pt</c>/<c>last.json</c> every epoch and <c>best.pt</c>/<c>best.json</c> on improvement, each written atomically. Checked before training.</summary>
         public string? CheckpointDirectory { get; set; }
 
-        /// <summary>Resume from a checkpoint (a <c>.pt</c> file with its <c>.json</c>, or a checkpoint folder meaning its <c>last.pt</c>): training continues at the next epoch, up to <see cref="Epochs"/>. The optimizer state restarts.</summary>
+        /// <summary>Resume from a checkpoint (a <c>.pt</c> file with its <c>.json</c>, or a checkpoint folder meaning its <c>last.pt</c>): training continues at the next epoch, up to <see cref="Epochs"/>, with the checkpoint's weights, optimizer state (when it was saved with the same <see cref="Optimizer"/>) and data order. Dropout's random masks are not part of a checkpoint.</summary>
         public string? ResumeFromCheckpoint { get; set; }
 
         /// <summary>Warm start: begin from this previously fitted model's weights (same architecture) and train <see cref="Epochs"/> more epochs.</summary>
@@ -295,10 +295,19 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             }
 
             using var optimizer = CreateOptimizer(network, o);
+            if (resume is { } withState)
+            {
+                if (LstmCheckpoint.TryLoadOptimizerState(withState.StatePath, withState.Info, o.Optimizer.ToString(), optimizer) is string why)
+                    log?.Warning(MessageSensitivity.None, $"Resuming with a fresh optimizer state: {why}");
+            }
             phase = LstmFitDiagnostics.Lap("tensors, network, optimizer", phase);
             double batchSeconds = 0, validationSeconds = 0, afterEpochSeconds = 0;
             var shuffle = new Random(o.Seed);
             var order = Enumerable.Range(0, nTrain).Select(i => (long)i).ToArray();
+            // A resumed run replays the shuffles of the epochs it skips, so that its data order continues where the
+            // checkpointed run stopped.
+            for (int skipped = 1; skipped < startEpoch && o.Shuffle; skipped++)
+                shuffle.Shuffle(order);
             LstmNetworkWeights? bestWeights = null;
             int wait = 0;
             int batchesSinceCollect = 0;
@@ -370,10 +379,10 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                 if (o.CheckpointDirectory is not null)
                 {
                     var info = new LstmCheckpointInfo(LstmCheckpointInfo.CurrentFormatVersion, epoch, bestEpoch, best, trainLoss, valLoss,
-                        archHash, t, f, h, o.HiddenSizes.ToArray());
-                    LstmCheckpoint.Write(o.CheckpointDirectory, LstmCheckpoint.LastName, network, info);
+                        archHash, t, f, h, o.HiddenSizes.ToArray(), o.Optimizer.ToString());
+                    LstmCheckpoint.Write(o.CheckpointDirectory, LstmCheckpoint.LastName, network, optimizer, info);
                     if (improved)
-                        LstmCheckpoint.Write(o.CheckpointDirectory, LstmCheckpoint.BestName, network, info);
+                        LstmCheckpoint.Write(o.CheckpointDirectory, LstmCheckpoint.BestName, network, optimizer, info);
                     log?.Trace(MessageSensitivity.None, $"Checkpoint of epoch {epoch} written to '{o.CheckpointDirectory}'{(improved ? " (also as best)" : "")}.");
                 }
                 afterEpochSeconds += Stopwatch.GetElapsedTime(epochPhase).TotalSeconds;

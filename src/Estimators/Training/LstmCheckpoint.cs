@@ -1,11 +1,18 @@
 using System.Text.Json;
+using TorchSharp;
+using TorchSharp.Modules;
 
 namespace MLNet.Lstm.Training;
 
 /// <summary>
 /// The JSON sidecar of a checkpoint (<c>last.json</c> / <c>best.json</c> next to <c>last.pt</c> / <c>best.pt</c>,
-/// TorchSharp state dicts of <see cref="LstmNetwork"/>).
+/// TorchSharp state dicts of <see cref="LstmNetwork"/>, and, from format 2 on, <c>last.opt</c> / <c>best.opt</c>, the
+/// optimizer's state dict).
 /// </summary>
+/// <remarks>
+/// Format versions: 1: weights and this sidecar; 2: adds <see cref="Optimizer"/> and the <c>.opt</c> file. Version 1
+/// checkpoints still resume, with a fresh optimizer state.
+/// </remarks>
 internal sealed record LstmCheckpointInfo(
     int FormatVersion,
     int Epoch,
@@ -17,9 +24,10 @@ internal sealed record LstmCheckpointInfo(
     int WindowSize,
     int FeatureCount,
     int Horizon,
-    int[] HiddenSizes)
+    int[] HiddenSizes,
+    string? Optimizer = null)
 {
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     public static string HashOf(int windowSize, int featureCount, int horizon, IEnumerable<int> hiddenSizes) =>
         $"T{windowSize}-F{featureCount}-h{horizon}-H{string.Join("x", hiddenSizes)}";
@@ -47,25 +55,52 @@ internal static class LstmCheckpoint
         }
     }
 
-    /// <summary>Writes <c>{name}.pt</c> and <c>{name}.json</c> atomically (temporary file, then rename).</summary>
-    public static void Write(string directory, string name, LstmNetwork network, LstmCheckpointInfo info)
+    /// <summary>
+    /// Writes <c>{name}.pt</c>, <c>{name}.opt</c> and <c>{name}.json</c>, each to a temporary name first and renamed
+    /// into place; the sidecar goes last, so a reader that finds it finds the files it describes.
+    /// </summary>
+    public static void Write(string directory, string name, LstmNetwork network, torch.optim.Optimizer optimizer, LstmCheckpointInfo info)
     {
-        string pt = Path.Combine(directory, name + ".pt"), json = Path.Combine(directory, name + ".json");
-        string tmpPt = pt + $".{Guid.NewGuid():N}.tmp", tmpJson = json + $".{Guid.NewGuid():N}.tmp";
+        string pt = Path.Combine(directory, name + ".pt"), opt = Path.Combine(directory, name + ".opt"), json = Path.Combine(directory, name + ".json");
+        string suffix = $".{Guid.NewGuid():N}.tmp";
+        string tmpPt = pt + suffix, tmpOpt = opt + suffix, tmpJson = json + suffix;
         try
         {
             network.save(tmpPt);
-            File.WriteAllText(tmpJson, JsonSerializer.Serialize(info));
+            bool hasOptimizerState = optimizer is OptimizerHelper;
+            if (optimizer is OptimizerHelper helper)
+                helper.save_state_dict(tmpOpt);
+            File.WriteAllText(tmpJson, JsonSerializer.Serialize(hasOptimizerState ? info : info with { Optimizer = null }));
             File.Move(tmpPt, pt, overwrite: true);
+            if (hasOptimizerState)
+                File.Move(tmpOpt, opt, overwrite: true);
             File.Move(tmpJson, json, overwrite: true);
         }
         finally
         {
-            if (File.Exists(tmpPt))
-                File.Delete(tmpPt);
-            if (File.Exists(tmpJson))
-                File.Delete(tmpJson);
+            foreach (var tmp in new[] { tmpPt, tmpOpt, tmpJson })
+            {
+                if (File.Exists(tmp))
+                    File.Delete(tmp);
+            }
         }
+    }
+
+    /// <summary>
+    /// Loads the optimizer state saved next to <paramref name="statePath"/> when the checkpoint has one for the same
+    /// optimizer kind; otherwise returns why the optimizer starts fresh.
+    /// </summary>
+    public static string? TryLoadOptimizerState(string statePath, LstmCheckpointInfo info, string optimizerKind, torch.optim.Optimizer optimizer)
+    {
+        string opt = Path.ChangeExtension(statePath, ".opt");
+        if (info.Optimizer is null || !File.Exists(opt))
+            return $"the checkpoint '{statePath}' has no optimizer state (format {info.FormatVersion}).";
+        if (info.Optimizer != optimizerKind)
+            return $"the checkpoint was trained with {info.Optimizer}, this run uses {optimizerKind}.";
+        if (optimizer is not OptimizerHelper helper)
+            return $"the {optimizerKind} optimizer cannot load a state dict.";
+        helper.load_state_dict(opt);
+        return null;
     }
 
     /// <summary>
@@ -80,9 +115,9 @@ internal static class LstmCheckpoint
                 $"No checkpoint at '{path}': expected '{pt}' and '{json}' written by a CheckpointDirectory run.", pt);
         var info = JsonSerializer.Deserialize<LstmCheckpointInfo>(File.ReadAllText(json))
             ?? throw new InvalidDataException($"The checkpoint sidecar '{json}' is empty.");
-        if (info.FormatVersion != LstmCheckpointInfo.CurrentFormatVersion)
+        if (info.FormatVersion is < 1 or > LstmCheckpointInfo.CurrentFormatVersion)
             throw new InvalidDataException(
-                $"The checkpoint '{pt}' has format version {info.FormatVersion}; this version reads {LstmCheckpointInfo.CurrentFormatVersion}.");
+                $"The checkpoint '{pt}' has format version {info.FormatVersion}; this version reads 1 to {LstmCheckpointInfo.CurrentFormatVersion}. Use the MLNet.Lstm version that wrote it.");
         return (pt, info);
     }
 }
