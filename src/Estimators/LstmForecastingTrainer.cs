@@ -160,6 +160,9 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(WindowSize is null || WindowSize > 0, nameof(WindowSize), WindowSize, "null or positive");
             Check(Device is not null, nameof(Device), Device, "set");
             Device!.Validate();
+            if (Device.Seed is long deviceSeed && deviceSeed != Seed)
+                throw new ArgumentOutOfRangeException(nameof(Device), deviceSeed,
+                    $"Device.Seed is {deviceSeed} but the trainer's Seed is {Seed}; the trainer seeds torch with Seed. Set Seed = {deviceSeed} and leave Device.Seed null.");
         }
     }
 
@@ -183,12 +186,17 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         ArgumentNullException.ThrowIfNull(inputSchema);
         var feature = inputSchema.FirstOrDefault(c => c.Name == _options.FeatureColumnName);
         if (feature.Name is null)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The feature column '{_options.FeatureColumnName}' is not in the data.");
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"The feature column '{_options.FeatureColumnName}' is not in the data (columns: {string.Join(", ", inputSchema.Select(c => c.Name))}). " +
+                "Add mlContext.Transforms.SlidingWindow(...) before the trainer, or set featureColumnName to the window column.");
         if (feature.Kind != SchemaShape.Column.VectorKind.Vector || feature.ItemType != NumberDataViewType.Single)
             throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                $"The feature column '{_options.FeatureColumnName}' must be a known-size vector of Single, but is {feature.Kind} of {feature.ItemType}.");
+                $"The feature column '{_options.FeatureColumnName}' must be a known-size vector of Single, but is {feature.Kind} of {feature.ItemType}. " +
+                "Use the window column made by SlidingWindow (a Vector<Single> of T·F values).");
         if (inputSchema.FirstOrDefault(c => c.Name == _options.LabelColumnName).Name is null)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The label column '{_options.LabelColumnName}' is not in the data.");
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"The label column '{_options.LabelColumnName}' is not in the data (columns: {string.Join(", ", inputSchema.Select(c => c.Name))}). " +
+                "Set labelColumnName to the label made by SlidingWindow (default 'Label').");
         // Score is a known-size vector of Single, like a Concatenate of the window column: let ML.NET build the shape.
         return new MLContext().Transforms.Concatenate("Score", _options.FeatureColumnName).GetOutputSchema(inputSchema);
     }
@@ -199,6 +207,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
+        o.Validate(); // the options object stays the caller's: check it again as it is now
         using var log = o.LogTo?.Start(nameof(LstmForecastingTrainer));
         var cols = LstmColumns.Resolve(input.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize);
         if (o.CheckpointDirectory is not null)
@@ -207,7 +216,9 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         string archHash = LstmCheckpointInfo.HashOf(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes);
         if (resume is { } r && r.Info.ArchitectureHash != archHash)
             throw new InvalidOperationException(
-                $"The checkpoint '{r.StatePath}' was trained for {r.Info.ArchitectureHash} but this trainer and data make {archHash}.");
+                $"The checkpoint '{r.StatePath}' was trained for {r.Info.ArchitectureHash} (window T, features F, horizon h, hidden sizes H) " +
+                $"but this trainer and data make {archHash}. Use the same window, columns, horizon and HiddenSizes as the checkpointed run, " +
+                "or leave ResumeFromCheckpoint null to train from scratch.");
 
         long phase = Stopwatch.GetTimestamp();
         var data = LstmDataset.Read(input, cols, "training");
@@ -219,7 +230,11 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             if (vcols.WindowSize != cols.WindowSize || vcols.FeatureCount != cols.FeatureCount || vcols.Horizon != cols.Horizon)
                 throw new ArgumentOutOfRangeException(nameof(o.ValidationSet),
                     $"The validation set's windows [{vcols.WindowSize}, {vcols.FeatureCount}] / horizon {vcols.Horizon} differ from the training data's [{cols.WindowSize}, {cols.FeatureCount}] / {cols.Horizon}.");
-            validationData = LstmDataset.Read(o.ValidationSet, cols, "validation");
+            if (vcols.NormalizationMode != cols.NormalizationMode || vcols.TargetIndex != cols.TargetIndex)
+                throw new ArgumentOutOfRangeException(nameof(o.ValidationSet),
+                    $"The validation set's window column '{o.FeatureColumnName}' is normalised with {vcols.NormalizationMode ?? "nothing"} (target index {vcols.TargetIndex}), " +
+                    $"the training data's with {cols.NormalizationMode ?? "nothing"} (target index {cols.TargetIndex}). Make ValidationSet with the same SlidingWindow and NormalizeWindows as the training data.");
+            validationData = LstmDataset.Read(o.ValidationSet, vcols, "validation");
         }
 
         phase = LstmFitDiagnostics.Lap("read validation data", phase);
@@ -265,13 +280,18 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             var dataDevice = torch.CPU;
             if (dev.type != DeviceType.CPU)
             {
+                var onDevice = new List<Tensor>();
                 try
                 {
-                    (xTrain, yTrain, xVal, yVal) = (xTrain.to(dev), yTrain.to(dev), xVal?.to(dev), yVal?.to(dev));
+                    foreach (var tensor in new[] { xTrain, yTrain, xVal, yVal })
+                        onDevice.Add(tensor is null ? null! : tensor.to(dev));
+                    (xTrain, yTrain, xVal, yVal) = (onDevice[0], onDevice[1], onDevice[2], onDevice[3]);
                     dataDevice = dev;
                 }
                 catch (System.Runtime.InteropServices.ExternalException e) when (e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
                 {
+                    foreach (var copy in onDevice)
+                        copy?.Dispose(); // give back what did fit before training stages batches from the host
                     log?.Warning(MessageSensitivity.None,
                         $"The training data ({(xAll.NumberOfElements + yAll.NumberOfElements) * 4L / (1 << 20)} MiB) does not fit on {dev}; " +
                         "it stays in host memory and each batch is copied to the device.");

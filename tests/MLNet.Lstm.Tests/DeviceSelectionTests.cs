@@ -117,6 +117,7 @@ public class DeviceSelectionTests
     [Fact]
     public void SeedMakesRandomNumbersRepeatable()
     {
+        using var gate = MLNet.Lstm.Training.TorchRandomLock.Enter(); // torch's generator is process-wide: not during a Fit
         var options = new TorchDeviceOptions { Device = "cpu", Seed = 1234 };
         options.Resolve();
         using var a = torch.randn(16);
@@ -128,6 +129,7 @@ public class DeviceSelectionTests
     [Fact]
     public void ThreadsAreApplied()
     {
+        using var gate = MLNet.Lstm.Training.TorchRandomLock.Enter(); // the thread count is process-wide: not during a Fit
         int before = torch.get_num_threads();
         try
         {

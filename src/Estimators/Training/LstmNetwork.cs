@@ -88,6 +88,9 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     {
         using var _ = no_grad();
         var p = named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+        // The detached / host / contiguous copies made to read the values die here, not at the end of the caller's
+        // scope (a Fit takes a snapshot at every improving epoch).
+        using var copies = NewDisposeScope();
         static float[] Read(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
         var list = new List<LstmLayerWeights>();
         int input = FeatureCount;

@@ -11,6 +11,8 @@ public class BenchmarkSmokeTests
     [Fact]
     public void QuickModeRunsEverySuite()
     {
+        // The raw TorchSharp loops seed torch and set its threads (process-wide): not while another test fits.
+        using var gate = MLNet.Lstm.Training.TorchRandomLock.Enter();
         var output = new StringWriter();
         int code = BenchmarkProgram.Run(new[] { "--quick" }, output);
         string text = output.ToString();
@@ -20,6 +22,7 @@ public class BenchmarkSmokeTests
         Assert.Contains("### Memory", text);
         Assert.Contains("### Scaling", text);
         Assert.Contains("(b) OnnxBatchScorer", text);
+        Assert.Contains("(e) LstmForecastingTransformer.Transform", text);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public class TorchSmokeTests
         Assert.NotNull(load.LoadedLibraryPath);
         Assert.True(File.Exists(load.LoadedLibraryPath));
 
+        using var gate = MLNet.Lstm.Training.TorchRandomLock.Enter(); // torch's generator is process-wide: not during a Fit
         torch.manual_seed(42);
         using var lstm = nn.LSTM(inputSize: 3, hiddenSize: 8, numLayers: 2, batchFirst: true);
         using var x = torch.randn(4, 5, 3);

@@ -42,6 +42,7 @@ public class LstmTrainerTests
     {
         const int T = 6, F = 2, N = 1000;
         TorchNativeLoader.EnsureLoaded();
+        using var gate = TorchRandomLock.Enter(); // torch's generator is process-wide: not during another test's Fit
         manual_seed(5);
         using var net = new LstmNetwork(F, hidden, 0f, horizon);
         var rng = new Random(4);
