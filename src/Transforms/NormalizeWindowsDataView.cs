@@ -288,7 +288,8 @@ internal sealed class NormalizeWindowsRow : DataViewRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _cacheByPosition)
+        // A cursor owns the input cursor it wraps, and IRowToRowMapper's contract makes a mapped row dispose its input.
+        if (disposing)
             _input.Dispose();
         base.Dispose(disposing);
     }

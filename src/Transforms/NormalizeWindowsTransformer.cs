@@ -149,22 +149,9 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     public void Save(ModelSaveContext ctx)
     {
         Guard.NotNull(ctx);
-        CreatePersistedForm().Save(ctx);
-    }
-
-    internal ITransformer CreatePersistedForm()
-    {
         string temp = OutputColumnName + ".normalize_windows";
-        byte[] bytes = BuildOnnx(temp);
-        var ml = new MLContext();
-        var schemaBuilder = new DataViewSchema.Builder();
-        schemaBuilder.AddColumn(InputColumnName, new VectorDataViewType(NumberDataViewType.Single, WindowSize * FeatureCount));
-        var empty = new EmptyDataView(schemaBuilder.ToSchema());
-        using var stream = new MemoryStream(bytes);
-        return ml.Transforms.ApplyOnnxModel(new[] { temp, ShiftColumnName, ScaleColumnName }, new[] { InputColumnName }, stream)
-            .Append(ml.Transforms.CopyColumns(OutputColumnName, temp))
-            .Append(ml.Transforms.DropColumns(temp))
-            .Fit(empty);
+        PersistedOnnxForm.Save(ctx, BuildOnnx(temp), InputColumnName, WindowSize * FeatureCount,
+            new[] { temp, ShiftColumnName, ScaleColumnName }, temp, OutputColumnName);
     }
 
     internal byte[] BuildOnnx(string windowOutput)

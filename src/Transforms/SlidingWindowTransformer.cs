@@ -139,32 +139,16 @@ public sealed class SlidingWindowTransformer : ITransformer
     public void Save(ModelSaveContext ctx)
     {
         Guard.NotNull(ctx);
-        CreatePersistedForm().Save(ctx);
-    }
-
-    internal ITransformer CreatePersistedForm()
-    {
         int size = WindowSize * FeatureCount;
-        string input = OutputColumnName;
         string temp = OutputColumnName + ".sliding_window";
         var b = new OnnxModelBuilder("mlnet_lstm_sliding_window");
-        b.AddInput(input, OnnxElementType.Float, OnnxDim.Batch, size);
+        b.AddInput(OutputColumnName, OnnxElementType.Float, OnnxDim.Batch, size);
         b.AddInt64Vector("shape", -1, WindowSize, FeatureCount);
-        b.AddNode("Reshape", new[] { input, "shape" }, new[] { temp });
+        b.AddNode("Reshape", new[] { OutputColumnName, "shape" }, new[] { temp });
         b.AddOutput(temp, OnnxElementType.Float, OnnxDim.Batch, WindowSize, FeatureCount);
         foreach (var (key, value) in OnnxMetadata())
             b.SetMetadata(key, value);
-        byte[] bytes = b.Build();
-
-        var ml = new MLContext();
-        var schemaBuilder = new DataViewSchema.Builder();
-        schemaBuilder.AddColumn(input, new VectorDataViewType(NumberDataViewType.Single, size));
-        var empty = new EmptyDataView(schemaBuilder.ToSchema());
-        using var stream = new MemoryStream(bytes);
-        return ml.Transforms.ApplyOnnxModel(new[] { temp }, new[] { input }, stream)
-            .Append(ml.Transforms.CopyColumns(OutputColumnName, temp))
-            .Append(ml.Transforms.DropColumns(temp))
-            .Fit(empty);
+        PersistedOnnxForm.Save(ctx, b.Build(), OutputColumnName, size, new[] { temp }, temp, OutputColumnName);
     }
 
     internal IEnumerable<KeyValuePair<string, string>> OnnxMetadata()

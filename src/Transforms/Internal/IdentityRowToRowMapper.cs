@@ -33,5 +33,13 @@ internal sealed class IdentityRowToRowMapper : IRowToRowMapper
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
         public override bool IsColumnActive(DataViewSchema.Column column) => _input.IsColumnActive(column);
+
+        // IRowToRowMapper's contract: the returned row disposes its input.
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _input.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }

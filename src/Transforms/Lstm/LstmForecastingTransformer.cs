@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
 using Microsoft.ML.Transforms.Onnx;
 using MLNet.Lstm.Scoring;
 
@@ -131,28 +132,10 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
         using var stream = new MemoryStream(_onnxModel, writable: false);
         using var onnx = new MLContext().Transforms
             .ApplyOnnxModel(new[] { Layout.ScoreColumnName }, Layout.InputColumnNames, stream)
-            .Fit(new SchemaOnlyDataView(_trainingSchema));
+            .Fit(new EmptyDataView(_trainingSchema));
         ((ICanSaveModel)onnx).Save(ctx);
     }
 
     /// <summary>Releases the ONNX Runtime session. Views returned by <see cref="Transform"/> cannot be read afterwards.</summary>
     public void Dispose() => _scorer.Dispose();
-
-    /// <summary>A data view with a schema and no rows: what <c>OnnxScoringEstimator.Fit</c> needs to check the input columns.</summary>
-    private sealed class SchemaOnlyDataView : IDataView
-    {
-        public SchemaOnlyDataView(DataViewSchema schema) => Schema = schema;
-
-        public bool CanShuffle => false;
-
-        public DataViewSchema Schema { get; }
-
-        public long? GetRowCount() => 0;
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-            => throw new NotSupportedException("This view only carries a schema.");
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-            => throw new NotSupportedException("This view only carries a schema.");
-    }
 }

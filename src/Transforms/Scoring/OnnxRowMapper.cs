@@ -139,7 +139,10 @@ internal sealed class OnnxRowMapper : IRowToRowMapper
             if (_disposed)
                 return;
             if (disposing)
+            {
                 _buffers?.Dispose();
+                _input.Dispose(); // IRowToRowMapper's contract: the returned row disposes its input
+            }
             _disposed = true;
             base.Dispose(disposing);
         }
