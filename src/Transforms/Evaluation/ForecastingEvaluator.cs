@@ -166,8 +166,7 @@ public sealed class ForecastingEvaluator
         }
     }
 
-    private static bool IsNumericScalar(DataViewType type) =>
-        type == NumberDataViewType.Single || type == NumberDataViewType.Double;
+    private static bool IsNumericScalar(DataViewType type) => type is NumberDataViewType;
 
     private static int StepCount(DataViewSchema.Column column) =>
         column.Type is VectorDataViewType vector ? vector.Size : 1;
@@ -195,22 +194,28 @@ public sealed class ForecastingEvaluator
 
     private static Func<double> ScalarGetter(DataViewRow row, DataViewSchema.Column column)
     {
-        if (column.Type == NumberDataViewType.Double)
-        {
-            var getter = row.GetGetter<double>(column);
-            return () =>
-            {
-                double value = 0;
-                getter(ref value);
-                return value;
-            };
-        }
-        var single = row.GetGetter<float>(column);
+        var raw = column.Type.RawType;
+        if (raw == typeof(float)) return Read<float>(row, column, v => v);
+        if (raw == typeof(double)) return Read<double>(row, column, v => v);
+        if (raw == typeof(int)) return Read<int>(row, column, v => v);
+        if (raw == typeof(long)) return Read<long>(row, column, v => v);
+        if (raw == typeof(short)) return Read<short>(row, column, v => v);
+        if (raw == typeof(sbyte)) return Read<sbyte>(row, column, v => v);
+        if (raw == typeof(uint)) return Read<uint>(row, column, v => v);
+        if (raw == typeof(ulong)) return Read<ulong>(row, column, v => v);
+        if (raw == typeof(ushort)) return Read<ushort>(row, column, v => v);
+        if (raw == typeof(byte)) return Read<byte>(row, column, v => v);
+        throw new ArgumentException($"Persistence column '{column.Name}' has type {column.Type}; it must be numeric.");
+    }
+
+    private static Func<double> Read<T>(DataViewRow row, DataViewSchema.Column column, Func<T, double> toDouble)
+    {
+        var getter = row.GetGetter<T>(column);
+        T value = default!;
         return () =>
         {
-            float value = 0;
-            single(ref value);
-            return value;
+            getter(ref value);
+            return toDouble(value);
         };
     }
 

@@ -60,20 +60,27 @@ public sealed record SeriesWindowing(
 /// <para>Input columns of the series: the <see cref="SeriesWindowing.FeatureColumnNames"/>, numeric scalars, one row per
 /// step in time order. The methods read the series into memory (T·F floats per row).</para>
 /// </remarks>
-public sealed class SeriesForecaster
+public sealed class SeriesForecaster : IDisposable
 {
     // Used only to build small in-memory data views and type conversions; no state of a caller's context is needed.
     private readonly MLContext _mlContext = new();
     private readonly ITransformer _model;
+    private readonly bool _ownsModel; // true when Load created the model (its ONNX Runtime sessions are ours to release)
 
     /// <summary>Creates a forecaster for a fitted model and the windowing it was trained with.</summary>
     /// <param name="model">A fitted chain mapping the window column to the score column.</param>
     /// <param name="windowing">The windowing the model was trained with.</param>
     public SeriesForecaster(ITransformer model, SeriesWindowing windowing)
+        : this(model, windowing, ownsModel: false)
+    {
+    }
+
+    private SeriesForecaster(ITransformer model, SeriesWindowing windowing, bool ownsModel)
     {
         _model = Guard.NotNull(model);
         Windowing = Guard.NotNull(windowing);
         windowing.Validate();
+        _ownsModel = ownsModel;
     }
 
     /// <summary>
@@ -116,7 +123,17 @@ public sealed class SeriesForecaster
         string target = options.TargetColumnName ?? options.InputColumnNames[0];
         return new SeriesForecaster(model, new SeriesWindowing(
             options.OutputColumnName, options.InputColumnNames, options.WindowSize,
-            Array.IndexOf(options.InputColumnNames, target), options.Horizon, scoreColumnName));
+            Array.IndexOf(options.InputColumnNames, target), options.Horizon, scoreColumnName), ownsModel: true);
+    }
+
+    /// <summary>
+    /// Releases the model when <see cref="Load"/> created it (its ONNX Runtime sessions and temporary files); a model
+    /// passed in by the caller stays the caller's.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_ownsModel && _model is IDisposable disposable)
+            disposable.Dispose();
     }
 
     /// <summary>The windowing of the model.</summary>

@@ -166,13 +166,17 @@ internal sealed class OnnxBatchScorer : IDisposable
         {
             var spec = Inputs[i];
             var column = schema.GetColumnOrNull(spec.ColumnName)
-                ?? throw new ArgumentException($"The input has no column '{spec.ColumnName}' for graph input '{spec.GraphName}'.");
+                ?? throw new ArgumentException(
+                    $"The input has no column '{spec.ColumnName}', which the model reads (graph input '{spec.GraphName}'); columns: " +
+                    $"{string.Join(", ", schema.Select(c => c.Name))}. Score the output of the same chain the model was trained on " +
+                    "(a model trained on normalised windows needs NormalizeWindows before it, which makes the Shift and Scale columns).",
+                    nameof(schema));
             if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector
                 || n.RawType != typeof(float) || vector.Size != spec.Size)
             {
                 throw new ArgumentException(
                     $"Column '{spec.ColumnName}' must be a Vector<Single> of {spec.Size} values for graph input " +
-                    $"'{spec.GraphName}', but it is {column.Type}.");
+                    $"'{spec.GraphName}', but it is {column.Type}. Use windows of the size the model was trained on.", nameof(schema));
             }
             indices[i] = column.Index;
         }

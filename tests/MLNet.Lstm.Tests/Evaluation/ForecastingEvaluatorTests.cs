@@ -125,4 +125,25 @@ public class ForecastingEvaluatorTests
         Assert.Null(m.Persistence);
         Assert.Null(m.MeanAbsoluteScaledError);
     }
+
+    private sealed class IntegerLastRow
+    {
+        public float Label { get; set; }
+        public float Score { get; set; }
+        public int Last { get; set; }
+    }
+
+    [Fact]
+    public void AnIntegerPersistenceColumnCounts()
+    {
+        var rows = new[]
+        {
+            new IntegerLastRow { Label = 2, Score = 1, Last = 1 },
+            new IntegerLastRow { Label = 4, Score = 5, Last = 2 },
+            new IntegerLastRow { Label = 5, Score = 5, Last = 4 },
+        };
+        var m = Ml.Forecasting.Evaluate(Ml.Data.LoadFromEnumerable(rows), persistenceColumnName: "Last");
+        Assert.Equal(4.0 / 3, m.Persistence!.MeanAbsoluteError, 12);
+        Assert.Equal(0.5, m.MeanAbsoluteScaledError!.Value, 12);
+    }
 }

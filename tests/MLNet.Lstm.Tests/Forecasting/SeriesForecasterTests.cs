@@ -167,7 +167,7 @@ public class SeriesForecasterTests
         try
         {
             ml.Model.Save(chain, series.Schema, path);
-            var loaded = new MLContext().Forecasting.LoadSeriesForecaster(path);
+            using var loaded = new MLContext().Forecasting.LoadSeriesForecaster(path);
             Assert.Equal(fromChain.Windowing.FeatureColumnNames, loaded.Windowing.FeatureColumnNames);
             Assert.Equal(fromChain.Windowing.TargetIndex, loaded.Windowing.TargetIndex);
             var before = fromChain.PredictMultipleSequences(series, 2, CovariatePolicy.FromCaller);
