@@ -22,7 +22,7 @@ namespace MLNet.Lstm;
 /// The library calls <see cref="EnsureLoaded"/> itself (when its assembly loads, and again before it uses torch).
 /// Notebooks and scripts that use TorchSharp directly call it once before their first use of <c>torch</c>.
 /// The patched copy is cached under <c>$MLNET_LSTM_NATIVE_CACHE</c>, else <c>$XDG_CACHE_HOME/mlnet-lstm/native</c>,
-/// else <c>~/.cache/mlnet-lstm/native</c>, else the temporary folder, in a sub-folder named by the original's SHA-256.
+/// else <c>~/.cache/mlnet-lstm/native</c>, in a sub-folder named by the original's SHA-256; else a fresh private (0700) folder under the temporary folder, per process.
 /// </para>
 /// </remarks>
 public static partial class TorchNativeLoader
@@ -174,15 +174,23 @@ public static partial class TorchNativeLoader
         }
     }
 
-    private static string WritePatchedCopy(byte[] image, string hash, string original)
+    private static string WritePatchedCopy(byte[] image, string hash, string original) =>
+        WritePatchedCopy(image, hash, original, CacheRoots());
+
+    /// <summary>Writes the patched copy under the first usable root; a null root means a fresh private temporary folder.</summary>
+    internal static string WritePatchedCopy(byte[] image, string hash, string original, IEnumerable<string?> roots)
     {
         var failures = new List<string>();
-        foreach (string root in CacheRoots())
+        foreach (string? root in roots)
         {
-            string dir = Path.Combine(root, hash);
-            string target = Path.Combine(dir, LibTorchSharpFile);
+            string dir = root is null ? "(a new private temporary folder)" : Path.Combine(root, hash);
             try
             {
+                // The last resort is the shared temporary folder: there a predictable path could be prepared by another
+                // user, so the copy goes into a fresh folder with a random name that only this user can access (0700).
+                if (root is null)
+                    dir = Directory.CreateTempSubdirectory("mlnet-lstm-native-").FullName;
+                string target = Path.Combine(dir, LibTorchSharpFile);
                 if (File.Exists(target) && File.ReadAllBytes(target).AsSpan().SequenceEqual(image))
                     return target;
                 Directory.CreateDirectory(dir);
@@ -211,7 +219,7 @@ public static partial class TorchNativeLoader
             original, WeakenableVersions[0], null, null);
     }
 
-    private static IEnumerable<string> CacheRoots()
+    private static IEnumerable<string?> CacheRoots()
     {
         string? explicitRoot = Environment.GetEnvironmentVariable(CacheDirectoryVariable);
         if (!string.IsNullOrWhiteSpace(explicitRoot))
@@ -225,7 +233,7 @@ public static partial class TorchNativeLoader
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         if (!string.IsNullOrEmpty(home))
             yield return Path.Combine(home, ".cache", "mlnet-lstm", "native");
-        yield return Path.Combine(Path.GetTempPath(), $"mlnet-lstm-{Environment.UserName}", "native");
+        yield return null; // a private folder under the temporary folder, made per process (see WritePatchedCopy)
     }
 
     private static string? FindFirst(IEnumerable<string> directories, string fileName, List<string> searched)
