@@ -305,6 +305,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             bestEpoch = 0;
             if (o.InitialModel is not null)
                 network.SetWeights(o.InitialModel.Weights);
+            LstmNetworkWeights? bestWeights = null;
             if (resume is { } res)
             {
                 network.load(res.StatePath);
@@ -312,6 +313,14 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                 startEpoch = res.Info.Epoch + 1;
                 best = res.Info.BestLoss;
                 bestEpoch = res.Info.BestEpoch;
+                if (o.RestoreBestWeights)
+                {
+                    // The best epoch so far may lie before the checkpoint: its weights are the 'best' checkpoint beside it.
+                    bestWeights = LstmCheckpoint.TryReadBestWeights(res.StatePath, res.Info, f, o.HiddenSizes, o.Dropout, h, t);
+                    if (bestWeights is null)
+                        log?.Warning(MessageSensitivity.None,
+                            $"No best checkpoint of epoch {res.Info.BestEpoch} beside '{res.StatePath}': RestoreBestWeights can only restore epochs from now on.");
+                }
             }
 
             using var optimizer = CreateOptimizer(network, o);
@@ -328,7 +337,6 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             // checkpointed run stopped.
             for (int skipped = 1; skipped < startEpoch && o.Shuffle; skipped++)
                 shuffle.Shuffle(order);
-            LstmNetworkWeights? bestWeights = null;
             int wait = 0;
             int batchesSinceCollect = 0;
             for (int epoch = startEpoch; epoch <= o.Epochs; epoch++)

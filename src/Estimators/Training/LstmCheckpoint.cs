@@ -10,8 +10,10 @@ namespace MLNet.Lstm.Training;
 /// optimizer's state dict).
 /// </summary>
 /// <remarks>
-/// Format versions: 1: weights and this sidecar; 2: adds <see cref="Optimizer"/> and the <c>.opt</c> file. Version 1
-/// checkpoints still resume, with a fresh optimizer state.
+/// Format versions: 1: weights and this sidecar; 2: adds <see cref="Optimizer"/>, the <c>.opt</c> file and the SHA-256
+/// of both files, checked on reading (the three files are renamed into place one by one, so an interrupted save shows
+/// as a mismatch instead of silently pairing new weights with an old sidecar). Version 1 checkpoints still resume, with
+/// a fresh optimizer state.
 /// </remarks>
 internal sealed record LstmCheckpointInfo(
     int FormatVersion,
@@ -25,7 +27,9 @@ internal sealed record LstmCheckpointInfo(
     int FeatureCount,
     int Horizon,
     int[] HiddenSizes,
-    string? Optimizer = null)
+    string? Optimizer = null,
+    string? WeightsSha256 = null,
+    string? OptimizerSha256 = null)
 {
     public const int CurrentFormatVersion = 2;
 
@@ -70,7 +74,13 @@ internal static class LstmCheckpoint
             bool hasOptimizerState = optimizer is OptimizerHelper;
             if (optimizer is OptimizerHelper helper)
                 helper.save_state_dict(tmpOpt);
-            File.WriteAllText(tmpJson, JsonSerializer.Serialize(hasOptimizerState ? info : info with { Optimizer = null }));
+            var sealedInfo = info with
+            {
+                Optimizer = hasOptimizerState ? info.Optimizer : null,
+                WeightsSha256 = Sha256(tmpPt),
+                OptimizerSha256 = hasOptimizerState ? Sha256(tmpOpt) : null,
+            };
+            File.WriteAllText(tmpJson, JsonSerializer.Serialize(sealedInfo));
             File.Move(tmpPt, pt, overwrite: true);
             if (hasOptimizerState)
                 File.Move(tmpOpt, opt, overwrite: true);
@@ -104,6 +114,24 @@ internal static class LstmCheckpoint
     }
 
     /// <summary>
+    /// The weights of the best epoch of a resumed run: the <c>best</c> checkpoint in the folder of
+    /// <paramref name="statePath"/> when its sidecar names the epoch that <paramref name="info"/> calls best; else null.
+    /// </summary>
+    public static LstmNetworkWeights? TryReadBestWeights(string statePath, LstmCheckpointInfo info, int featureCount,
+        int[] hiddenSizes, float dropout, int horizon, int windowSize)
+    {
+        string bestPt = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, BestName + ".pt");
+        if (!File.Exists(bestPt) || !File.Exists(Path.ChangeExtension(bestPt, ".json")))
+            return null;
+        var (path, bestInfo) = Read(bestPt);
+        if (bestInfo.Epoch != info.BestEpoch || bestInfo.ArchitectureHash != info.ArchitectureHash)
+            return null;
+        using var network = new LstmNetwork(featureCount, hiddenSizes, dropout, horizon);
+        network.load(path);
+        return network.GetWeights(windowSize);
+    }
+
+    /// <summary>
     /// Resolves a checkpoint path: a directory means its <c>last.pt</c>; a <c>.pt</c> file needs its <c>.json</c>.
     /// </summary>
     public static (string StatePath, LstmCheckpointInfo Info) Read(string path)
@@ -115,9 +143,20 @@ internal static class LstmCheckpoint
                 $"No checkpoint at '{path}': expected '{pt}' and '{json}' written by a CheckpointDirectory run.", pt);
         var info = JsonSerializer.Deserialize<LstmCheckpointInfo>(File.ReadAllText(json))
             ?? throw new InvalidDataException($"The checkpoint sidecar '{json}' is empty.");
+        if (info.WeightsSha256 is string weightsHash && Sha256(pt) != weightsHash
+            || info.OptimizerSha256 is string optimizerHash && File.Exists(Path.ChangeExtension(pt, ".opt")) && Sha256(Path.ChangeExtension(pt, ".opt")) != optimizerHash)
+            throw new InvalidDataException(
+                $"The checkpoint '{pt}' does not match its sidecar '{json}' (a save was interrupted). Resume from the other checkpoint " +
+                $"in that folder ('{BestName}.pt' or '{LastName}.pt') or train from scratch.");
         if (info.FormatVersion is < 1 or > LstmCheckpointInfo.CurrentFormatVersion)
             throw new InvalidDataException(
                 $"The checkpoint '{pt}' has format version {info.FormatVersion}; this version reads 1 to {LstmCheckpointInfo.CurrentFormatVersion}. Use the MLNet.Lstm version that wrote it.");
         return (pt, info);
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream));
     }
 }

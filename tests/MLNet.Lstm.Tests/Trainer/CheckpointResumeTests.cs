@@ -83,4 +83,59 @@ public class CheckpointResumeTests
                 Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void ResumingKeepsTheBestEpochFromBeforeTheCheckpoint()
+    {
+        var ml = new MLContext(1);
+        var data = LstmTestUtil.RandomData(ml, 96, 5, 2, 1, seed: 13);
+        var dir = Path.Combine(Path.GetTempPath(), $"lstm-resume-{Guid.NewGuid():N}");
+        try
+        {
+            var first = Options(3, LstmOptimizer.Adam);
+            first.CheckpointDirectory = dir;
+            using var before = ml.Forecasting.Lstm(first).Fit(data);
+
+            // No later epoch may count as an improvement, so the best weights must come from the checkpoint folder.
+            var second = Options(5, LstmOptimizer.Adam);
+            second.ResumeFromCheckpoint = dir;
+            second.EarlyStoppingMinDelta = 1e9f;
+            using var resumed = ml.Forecasting.Lstm(second).Fit(data);
+            Assert.Equal(new[] { 4, 5 }, resumed.History.Select(h => h.Epoch));
+            Assert.Equal(before.BestEpoch, resumed.BestEpoch);
+            Assert.Equal(before.GetOnnxModel(), resumed.GetOnnxModel());
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ACheckpointWhoseFilesDoNotMatchItsSidecarIsRefused()
+    {
+        var ml = new MLContext(1);
+        var data = LstmTestUtil.RandomData(ml, 64, 5, 2, 1, seed: 13);
+        var dir = Path.Combine(Path.GetTempPath(), $"lstm-resume-{Guid.NewGuid():N}");
+        try
+        {
+            var first = Options(1, LstmOptimizer.Adam);
+            first.CheckpointDirectory = dir;
+            using var _ = ml.Forecasting.Lstm(first).Fit(data);
+            // An interrupted save: new weights renamed into place, the old sidecar still there.
+            using (var stream = File.Open(Path.Combine(dir, "last.pt"), FileMode.Append))
+                stream.WriteByte(0);
+            var second = Options(2, LstmOptimizer.Adam);
+            second.ResumeFromCheckpoint = dir;
+            var ex = Assert.Throws<InvalidDataException>(() => ml.Forecasting.Lstm(second).Fit(data));
+            Assert.Contains("does not match its sidecar", ex.Message);
+            Assert.Contains("best.pt", ex.Message);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
 }
