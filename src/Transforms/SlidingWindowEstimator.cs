@@ -58,6 +58,9 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
         /// </summary>
         public bool SkipNonFiniteWindows { get; set; }
 
+        /// <summary>Rows needed for one window: T, plus h for its labels unless trailing unlabeled windows are emitted.</summary>
+        internal int MinimumRows => IncludeUnlabeledTrailingWindows ? WindowSize : WindowSize + Horizon;
+
         internal Options Clone() => new()
         {
             OutputColumnName = OutputColumnName,
@@ -119,7 +122,7 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
 
     private void CheckLength(IDataView input)
     {
-        int needed = _options.IncludeUnlabeledTrailingWindows ? _options.WindowSize : _options.WindowSize + _options.Horizon;
+        int needed = _options.MinimumRows;
         long? count = input.GetRowCount();
         if (count is null)
         {

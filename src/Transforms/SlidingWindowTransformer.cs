@@ -196,7 +196,7 @@ public sealed class SlidingWindowTransformer : ITransformer
 
     internal static InvalidOperationException TooShort(SlidingWindowEstimator.Options o, long rows)
     {
-        int needed = o.IncludeUnlabeledTrailingWindows ? o.WindowSize : o.WindowSize + o.Horizon;
+        int needed = o.MinimumRows;
         string why = o.IncludeUnlabeledTrailingWindows
             ? $"windowSize {o.WindowSize}"
             : $"windowSize {o.WindowSize} + horizon {o.Horizon}";
