@@ -131,6 +131,7 @@ internal static class TrainingSuite
         using var ys = torch.tensor(y, new long[] { c.Windows }, device: device);
         var loss = nn.MSELoss();
         var generator = new torch.Generator((ulong)c.Seed);
+        int batchesSinceCollect = 0;
         for (int epoch = 0; epoch < c.Epochs; epoch++)
         {
             double lossSum = 0;
@@ -146,7 +147,9 @@ internal static class TrainingSuite
                 l.backward();
                 optimizer.step();
                 lossSum += l.item<float>() * (end - start);
-                if (collectEveryBatch)
+                // The same collection cadence as the trainer (LstmForecastingTrainer.CollectImplicitScalars).
+                if (collectEveryBatch && LstmForecastingTrainer.FinalizerCollectInterval > 0
+                    && ++batchesSinceCollect % LstmForecastingTrainer.FinalizerCollectInterval == 0)
                 {
                     GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
                 }
