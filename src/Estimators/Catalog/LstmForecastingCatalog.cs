@@ -3,7 +3,7 @@ using MLNet.Lstm;
 namespace Microsoft.ML;
 
 /// <summary>LSTM forecasting on <see cref="ForecastingCatalog"/> (<c>mlContext.Forecasting</c>).</summary>
-public static class ForecastingCatalogExtensions
+public static class LstmForecastingCatalog
 {
     /// <summary>
     /// Creates an <see cref="LstmForecastingTrainer"/>: stacked LSTM layers over a window column (<c>[T, F]</c>

@@ -4,7 +4,7 @@ using MLNet.Lstm.Internal;
 namespace Microsoft.ML;
 
 /// <summary>Catalog methods for the MLNet.Lstm window transforms: <c>mlContext.Transforms.SlidingWindow(...)</c>, <c>mlContext.Transforms.NormalizeWindows(...)</c>.</summary>
-public static class WindowTransformsCatalogExtensions
+public static class WindowTransformsCatalog
 {
     /// <summary>
     /// Turns a time-ordered series (one row per step) into one row per sliding window of <paramref name="windowSize"/>
