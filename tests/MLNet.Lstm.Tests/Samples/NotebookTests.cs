@@ -1,109 +1,132 @@
-using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace MLNet.Lstm.Tests.Samples;
 
 /// <summary>
-/// .NET Interactive is not installable here, so this test turns the notebook's C# cells into a console program
-/// (package directives replaced by project references), runs it, and checks that it completes and prints the metrics.
-/// Keep it in step with samples/notebooks/StockForecast.ipynb.
+/// Runs samples/notebooks/StockForecast.ipynb the way a user does: through the real .NET Interactive C# kernel
+/// (tests/MLNet.Lstm.NotebookRunner), cell by cell, including the cell that adds ../../packages as a package source and
+/// <c>#r "nuget: MLNet.Lstm.Estimators, ..."</c> cells against freshly packed local packages. Any failing cell fails
+/// the test.
 /// </summary>
+/// <remarks>
+/// The packages are packed from a copy of the sources with a version of their own (<c>0.1.0-nbtest.…</c>, written into
+/// the copied notebook's <c>#r</c> lines), so that NuGet's global package cache can never serve an older build of
+/// 0.1.0; that cache folder is removed afterwards.
+/// </remarks>
 public class NotebookTests
 {
-    internal static string ExtractProgram(string notebookPath)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(notebookPath));
-        var usings = new List<string>();
-        var body = new StringBuilder();
-        foreach (var cell in document.RootElement.GetProperty("cells").EnumerateArray())
-        {
-            if (cell.GetProperty("cell_type").GetString() != "code")
-                continue;
-            string language = cell.GetProperty("metadata").TryGetProperty("dotnet_interactive", out var di)
-                ? di.GetProperty("language").GetString() ?? "csharp" : "csharp";
-            if (language != "csharp")
-                continue;
-            string source = string.Concat(cell.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
-            foreach (var line in source.Split('\n'))
-            {
-                string trimmed = line.TrimEnd('\r');
-                if (trimmed.StartsWith("#r ", StringComparison.Ordinal) || trimmed.StartsWith("#i ", StringComparison.Ordinal) || trimmed.StartsWith("#!", StringComparison.Ordinal))
-                    continue;
-                if (trimmed.StartsWith("using ", StringComparison.Ordinal) && trimmed.EndsWith(';') && !trimmed.Contains('('))
-                    usings.Add(trimmed);
-                else
-                    body.AppendLine(trimmed);
-            }
-            body.AppendLine();
-        }
-        body.AppendLine("// .NET Interactive's display(), as the notebook test's stand-in: print the value.");
-        body.AppendLine("static void display(object? value) => Console.WriteLine(value);");
-        return string.Join('\n', usings.Distinct()) + "\n\n" + body;
-    }
+    private static readonly string[] Libraries = { "MLNet.Lstm.Transforms", "MLNet.Lstm.Estimators" };
 
     [Fact]
-    public void NotebookCellsRunAsAProgramAndPrintTheMetrics()
+    public void NotebookRunsCellByCellInTheDotNetInteractiveKernel()
     {
         string root = ProcessRunner.RepositoryRoot();
-        string notebook = Path.Combine(root, "samples", "notebooks", "StockForecast.ipynb");
+        string version = $"0.1.0-nbtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         string work = Path.Combine(Path.GetTempPath(), $"notebook-{Guid.NewGuid():N}");
-        // The notebook reads ../../data/eustockmarkets.csv relative to its own folder (samples/notebooks).
-        string cwd = Path.Combine(work, "samples", "notebooks");
-        string project = Path.Combine(work, "program");
-        Directory.CreateDirectory(cwd);
-        Directory.CreateDirectory(Path.Combine(work, "data"));
-        Directory.CreateDirectory(project);
         try
         {
-            File.Copy(Path.Combine(root, "data", "eustockmarkets.csv"), Path.Combine(work, "data", "eustockmarkets.csv"));
-            File.WriteAllText(Path.Combine(project, "Program.cs"), ExtractProgram(notebook));
-            File.WriteAllText(Path.Combine(project, "NotebookProgram.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <Nullable>enable</Nullable>
-                    <NoWarn>$(NoWarn);NU1603;CS8321</NoWarn>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <ProjectReference Include="{Path.Combine(root, "src", "Estimators", "MLNet.Lstm.Estimators.csproj")}" />
-                    <ProjectReference Include="{Path.Combine(root, "src", "Transforms", "MLNet.Lstm.Transforms.csproj")}" />
-                    <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
-                    <PackageReference Include="ScottPlot" Version="5.1.59" />
-                    <PackageReference Include="SkiaSharp.HarfBuzz" Version="3.119.4" />
-                    <PackageReference Include="SkiaSharp.NativeAssets.Linux.NoDependencies" Version="3.119.4" />
-                  </ItemGroup>
-                </Project>
-                """);
-            var build = ProcessRunner.Run("dotnet",
-                new[] { "build", Path.Combine(project, "NotebookProgram.csproj"), "-c", ProcessRunner.Configuration(), "-nologo", "-v", "q" },
-                project, TimeSpan.FromMinutes(8));
-            Assert.True(build.ExitCode == 0, $"The notebook's program did not build:\n{build.Output}");
-            string dll = Path.Combine(project, "bin", ProcessRunner.Configuration(), "net10.0", "NotebookProgram.dll");
-            var run = ProcessRunner.Run("dotnet", new[] { dll }, cwd, TimeSpan.FromMinutes(5));
-            Assert.True(run.ExitCode == 0, $"The notebook's program failed (exit {run.ExitCode}):\n{run.Output}");
+            string notebookDir = Layout(root, work, version);
+            Pack(root, work, version);
+            var run = ProcessRunner.Run("dotnet", new[] { RunnerPath(root), "StockForecast.ipynb" }, notebookDir, TimeSpan.FromMinutes(10));
+
+            Assert.True(run.ExitCode == 0, $"A notebook cell failed (exit {run.ExitCode}):\n{run.Output}");
+            int codeCells = CountCodeCells(Path.Combine(root, "samples", "notebooks", "StockForecast.ipynb"));
+            var summary = Regex.Match(run.Output, @"== (\d+) cells ok, (\d+) images displayed");
+            Assert.True(summary.Success, run.Output);
+            Assert.Equal(codeCells, int.Parse(summary.Groups[1].Value));
+            Assert.True(int.Parse(summary.Groups[2].Value) >= 1, "The plot cell displayed no inline image.\n" + run.Output);
+            Assert.Matches(@"\[image/png \d{4,} bytes\]", run.Output);
             Assert.Contains("MASE", run.Output);
-            Assert.Contains("persistence", run.Output);
             Assert.Contains("Total params", run.Output);
             Assert.Contains("Same forecast from the in-memory model: True", run.Output);
-            Assert.True(new FileInfo(Path.Combine(cwd, "out", "predictions.png")).Length > 1000);
+            Assert.True(new FileInfo(Path.Combine(notebookDir, "out", "predictions.png")).Length > 1000);
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            if (Directory.Exists(work))
+                Directory.Delete(work, recursive: true);
+            RemoveFromPackageCache(version);
         }
     }
 
     [Fact]
-    public void ExtractionDropsPackageDirectivesAndHoistsUsings()
+    public void NotebookReferencesThePackagesTheReadmeTellsUsersToPack()
     {
-        string root = ProcessRunner.RepositoryRoot();
-        string program = ExtractProgram(Path.Combine(root, "samples", "notebooks", "StockForecast.ipynb"));
-        Assert.DoesNotContain("#r \"nuget", program);
-        Assert.DoesNotContain("#i \"nuget", program);
-        Assert.StartsWith("using ", program);
-        Assert.Contains("mlContext.Forecasting.Lstm(", program);
-        Assert.Contains("mlContext.Forecasting.Evaluate(", program);
+        string notebook = File.ReadAllText(Path.Combine(ProcessRunner.RepositoryRoot(), "samples", "notebooks", "StockForecast.ipynb"));
+        Assert.Contains("GetFullPath(\\\"../../packages\\\")", notebook);
+        Assert.Contains("SubmitCode($\\\"#i \\\\\\\"nuget: {localPackages}", notebook);
+        Assert.Contains("#r \\\"nuget: MLNet.Lstm.Estimators, 0.1.0\\\"", notebook);
+    }
+
+    /// <summary>The notebook (with its package version replaced) and its data, laid out as in the repository.</summary>
+    private static string Layout(string root, string work, string version)
+    {
+        string notebookDir = Path.Combine(work, "samples", "notebooks");
+        Directory.CreateDirectory(notebookDir);
+        Directory.CreateDirectory(Path.Combine(work, "data"));
+        Directory.CreateDirectory(Path.Combine(work, "packages"));
+        File.Copy(Path.Combine(root, "data", "eustockmarkets.csv"), Path.Combine(work, "data", "eustockmarkets.csv"));
+        string text = File.ReadAllText(Path.Combine(root, "samples", "notebooks", "StockForecast.ipynb"));
+        foreach (var library in Libraries)
+            text = text.Replace($"nuget: {library}, 0.1.0", $"nuget: {library}, {version}", StringComparison.Ordinal);
+        Assert.Contains(version, text);
+        File.WriteAllText(Path.Combine(notebookDir, "StockForecast.ipynb"), text);
+        return notebookDir;
+    }
+
+    /// <summary>Packs both libraries from a copy of the sources (the test's own build output stays untouched).</summary>
+    private static void Pack(string root, string work, string version)
+    {
+        string sources = Path.Combine(work, "sources");
+        Directory.CreateDirectory(Path.Combine(sources, "packages")); // nuget.config names it as a local source
+        CopyDirectory(Path.Combine(root, "src"), Path.Combine(sources, "src"));
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "nuget.config", "README.md" })
+            File.Copy(Path.Combine(root, file), Path.Combine(sources, file));
+        foreach (var library in new[] { "Transforms", "Estimators" })
+        {
+            var pack = ProcessRunner.Run("dotnet",
+                new[] { "pack", Path.Combine(sources, "src", library), "-c", "Release", "-o", Path.Combine(work, "packages"), $"-p:Version={version}", "-nologo", "-v", "q" },
+                sources, TimeSpan.FromMinutes(8));
+            Assert.True(pack.ExitCode == 0, $"dotnet pack of {library} failed:\n{pack.Output}");
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(from, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+                continue;
+            string target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static string RunnerPath(string root)
+    {
+        string path = Path.Combine(root, "tests", "MLNet.Lstm.NotebookRunner", "bin", ProcessRunner.Configuration(), "net10.0", "MLNet.Lstm.NotebookRunner.dll");
+        Assert.True(File.Exists(path), $"The notebook runner is not built at {path}; build the solution first.");
+        return path;
+    }
+
+    private static int CountCodeCells(string notebook)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(notebook));
+        return document.RootElement.GetProperty("cells").EnumerateArray().Count(c => c.GetProperty("cell_type").GetString() == "code");
+    }
+
+    private static void RemoveFromPackageCache(string version)
+    {
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var library in Libraries)
+        {
+            string folder = Path.Combine(cache, library.ToLowerInvariant(), version);
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
     }
 }
