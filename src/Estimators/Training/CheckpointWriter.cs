@@ -50,4 +50,19 @@ internal sealed class CheckpointWriter
         LstmCheckpoint.Write(_directory, LstmCheckpoint.BestName, network, optimizer, resumed with { Optimizer = _optimizer.ToString() });
         _log?.Info(MessageSensitivity.None, $"The best checkpoint (epoch {resumed.Epoch}) in '{_directory}' was rewritten from the resumed one.");
     }
+
+    /// <summary>
+    /// On resuming into another folder, copies the best checkpoint of an epoch before the resumed one (read and
+    /// verified from the resumed checkpoint's folder) unless the folder already holds it, so that a later resume from
+    /// this folder finds the best weights.
+    /// </summary>
+    public void CopyEarlierBest(string resumedStatePath, int bestEpoch)
+    {
+        string source = Path.GetDirectoryName(Path.GetFullPath(resumedStatePath))!;
+        if (_directory is null || Path.GetFullPath(_directory).TrimEnd(Path.DirectorySeparatorChar) == source
+            || LstmCheckpoint.HoldsEpoch(_directory, LstmCheckpoint.BestName, bestEpoch))
+            return;
+        LstmCheckpoint.Copy(source, _directory, LstmCheckpoint.BestName);
+        _log?.Info(MessageSensitivity.None, $"The best checkpoint (epoch {bestEpoch}) was copied from '{source}' to '{_directory}'.");
+    }
 }

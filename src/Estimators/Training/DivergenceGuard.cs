@@ -12,12 +12,19 @@ namespace MLNet.Lstm.Training;
 /// A factor of 10⁴ is a 100-fold larger error in the loss's units (for MSE): far beyond the epoch-to-epoch noise of a
 /// fit that learns, which stays within a few times its best, but what a too-large step produces (Adam at learning rate
 /// 10⁶ on a series near 100 drives the training loss from about 10⁴ to above 10¹⁰ within the first epoch). Means over
-/// at least 16 windows keep a batch that happens to fit well from becoming a reference.
+/// at least 16 windows keep a batch that happens to fit well from becoming a reference, and a best below
+/// <see cref="ReferenceFloor"/> counts as that floor (a loss that reached 0 may wobble).
 /// </remarks>
 internal sealed class DivergenceGuard
 {
     /// <summary>How many times its best an epoch's loss may grow before the fit is stopped as diverged.</summary>
     public const double GrowthFactor = 1e4;
+
+    /// <summary>
+    /// The smallest best loss the growth is measured from: a fit that reached a loss of (almost) 0 is not called
+    /// diverged until its loss exceeds <see cref="GrowthFactor"/> × this (10⁻⁴).
+    /// </summary>
+    public const double ReferenceFloor = 1e-8;
 
     /// <summary>The fewest windows whose mean first-batch loss is the untrained network's reference loss.</summary>
     public const int ReferenceWindows = 16;
@@ -47,9 +54,9 @@ internal sealed class DivergenceGuard
         if (validationLoss is double v && !double.IsFinite(v))
             throw NotFinite(epoch, "validation", v);
         double reference = Math.Min(_bestTrain, _referenceCount > 0 ? _referenceSum / _referenceCount : double.PositiveInfinity);
-        if (trainLoss > GrowthFactor * reference)
+        if (trainLoss > GrowthFactor * Math.Max(reference, ReferenceFloor))
             throw Grew(epoch, "training", trainLoss, reference);
-        if (validationLoss is double grown && grown > GrowthFactor * _bestValidation)
+        if (validationLoss is double grown && grown > GrowthFactor * Math.Max(_bestValidation, ReferenceFloor))
             throw Grew(epoch, "validation", grown, _bestValidation);
         _bestTrain = Math.Min(_bestTrain, trainLoss);
         if (validationLoss is double val)

@@ -97,6 +97,23 @@ internal static class LstmCheckpoint
     }
 
     /// <summary>
+    /// Copies the checkpoint <paramref name="name"/> from <paramref name="source"/> to <paramref name="target"/>, each
+    /// file to a temporary name first and renamed, the sidecar last.
+    /// </summary>
+    public static void Copy(string source, string target, string name)
+    {
+        string suffix = $".{Guid.NewGuid():N}.tmp";
+        foreach (var ext in new[] { ".pt", ".opt", ".json" })
+        {
+            string from = Path.Combine(source, name + ext), to = Path.Combine(target, name + ext);
+            if (!File.Exists(from))
+                continue;
+            File.Copy(from, to + suffix, overwrite: true);
+            File.Move(to + suffix, to, overwrite: true);
+        }
+    }
+
+    /// <summary>
     /// Loads the optimizer state saved next to <paramref name="statePath"/> when the checkpoint has one for the same
     /// optimizer kind; otherwise returns why the optimizer starts fresh. An unreadable state file is an error that
     /// names it.

@@ -12,6 +12,7 @@ namespace MLNet.Lstm.Training;
 internal sealed class LstmTrainingSetup : IDisposable
 {
     private readonly DisposeScope _scope;
+    private bool _readEarlierBest;
 
     private LstmTrainingSetup(DisposeScope scope, TorchDeviceSelection device, LstmNetworkShape shape)
     {
@@ -128,12 +129,15 @@ internal sealed class LstmTrainingSetup : IDisposable
     }
 
     /// <summary>The best epoch so far lies before the checkpoint: its weights are the 'best' checkpoint beside it.</summary>
-    private LstmNetworkWeights ReadEarlierBest(LstmResumePoint resume) =>
-        LstmCheckpoint.TryReadBestWeights(resume.StatePath, resume.Info, Shape, out var whyNot)
-        ?? throw new InvalidDataException(
-            $"The checkpoint '{resume.StatePath}' names epoch {resume.Info.BestEpoch} as the best so far, but its weights are not available: {whyNot}. " +
-            "Set RestoreBestWeights = false to resume anyway (the returned model then holds the last epoch's weights, or a later improving epoch's), " +
-            "resume from the best checkpoint itself if it is intact, or train from scratch.");
+    private LstmNetworkWeights ReadEarlierBest(LstmResumePoint resume)
+    {
+        _readEarlierBest = true;
+        return LstmCheckpoint.TryReadBestWeights(resume.StatePath, resume.Info, Shape, out var whyNot)
+            ?? throw new InvalidDataException(
+                $"The checkpoint '{resume.StatePath}' names epoch {resume.Info.BestEpoch} as the best so far, but its weights are not available: {whyNot}. " +
+                "Set RestoreBestWeights = false to resume anyway (the returned model then holds the last epoch's weights, or a later improving epoch's), " +
+                "resume from the best checkpoint itself if it is intact, or train from scratch.");
+    }
 
     /// <summary>Creates the optimizer and loads the checkpoint's optimizer state when it has one of the same kind.</summary>
     private void BuildOptimizer(LstmForecastingTrainer.Options o, LstmResumePoint? resume, CheckpointWriter checkpoints, IChannel? log)
@@ -150,6 +154,8 @@ internal sealed class LstmTrainingSetup : IDisposable
         if (LstmCheckpoint.TryLoadOptimizerState(resume.StatePath, resume.Info, o.Optimizer, Optimizer) is string why)
             log?.Warning(MessageSensitivity.None, $"Resuming with a fresh optimizer state: {why}");
         checkpoints.RepairBest(Network, Optimizer, resume.Info);
+        if (_readEarlierBest)
+            checkpoints.CopyEarlierBest(resume.StatePath, resume.Info.BestEpoch);
     }
 
     public void Dispose()

@@ -5,6 +5,10 @@ namespace MLNet.Lstm.Tests.Trainer;
 
 public class CancellationAndDivergenceTests
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public CancellationAndDivergenceTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
+
     private static LstmForecastingTrainer.Options Options(int epochs) => new()
     {
         HiddenSizes = new[] { 6 },
@@ -87,6 +91,7 @@ public class CancellationAndDivergenceTests
         o.HiddenSizes = new[] { 8 };
         o.LearningRate = 1e6f;
         var e = Assert.Throws<InvalidOperationException>(() => ml.Forecasting.Lstm(o).Fit(data));
+        _output.WriteLine(e.Message);
         Assert.Contains("Training diverged in epoch 1", e.Message);
         Assert.Contains("times its best so far", e.Message);
         Assert.Contains("lower LearningRate than 1000000", e.Message);

@@ -130,6 +130,30 @@ public class CheckpointRecoveryTests
     }
 
     [Fact]
+    public void ResumingIntoAnotherFolderTakesTheEarlierBestCheckpointAlong()
+    {
+        InTemporaryFolder(dir =>
+        {
+            string first = Path.Combine(dir, "first"), second = Path.Combine(dir, "second");
+            var o = Options(2, first);
+            o.EarlyStoppingMinDelta = 1e9f;                                 // best epoch 1, last epoch 2
+            using var best1 = Fit(o);
+            Assert.Equal(1, best1.BestEpoch);
+            o = Options(3, second, resume: first);
+            o.EarlyStoppingMinDelta = 1e9f;
+            using (Fit(o))
+            {
+            }
+            Assert.Equal(1, (int)Sidecar(second, "best")["Epoch"]!);
+            o = Options(4, resume: second);
+            o.EarlyStoppingMinDelta = 1e9f;
+            using var resumed = Fit(o);
+            Assert.Equal(1, resumed.BestEpoch);
+            Assert.Equal(best1.GetOnnxModel(), resumed.GetOnnxModel());
+        });
+    }
+
+    [Fact]
     public void ACorruptSidecarNamesTheFileAndTheOtherCheckpoint()
     {
         InTemporaryFolder(dir =>

@@ -82,6 +82,12 @@ public class TrainerStageTests
         Assert.Contains("training loss", e.Message);
         Assert.Contains("lower LearningRate than 0.5", e.Message);
 
+        // A loss that reached 0 is measured from the floor (1e-8): 1e-6 is no divergence, 1e-3 is.
+        var perfect = new DivergenceGuard(0.01f);
+        perfect.CheckEpoch(1, 0.0, null);
+        perfect.CheckEpoch(2, 1e-6, null);
+        Assert.Throws<InvalidOperationException>(() => perfect.CheckEpoch(3, 1e-3, null));
+
         // Within the first epoch the reference is the first batches' loss.
         var first = new DivergenceGuard(1e6f);
         first.ObserveBatch(1, 1e4, 8);
