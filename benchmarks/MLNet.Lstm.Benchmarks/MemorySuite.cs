@@ -99,16 +99,18 @@ internal static class MemorySuite
                 int rows = int.Parse(args[1]);
                 var config = FitConfig(rows, threads);
                 var series = TrainingSuite.SyntheticSeries(rows, 2, seed: 1);
-                if (Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_COLLECT") is { Length: > 0 } k)
-                    LstmForecastingTrainer.FinalizerCollectInterval = int.Parse(k);
-                // Resident and peak memory after each trainer phase (diagnostic lines; the parent reads only peak_bytes).
-                MLNet.Lstm.Training.LstmFitDiagnostics.PhaseObserver = (phase, seconds) =>
-                    output.WriteLine($"phase {phase}: {seconds:F2} s, VmRSS {Mib(Status("VmRSS:")):F0} MiB, VmHWM {Mib(PeakBytes()):F0} MiB");
+                var diagnostics = new MLNet.Lstm.Training.TrainerDiagnostics
+                {
+                    FinalizerCollectInterval = Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_COLLECT") is { Length: > 0 } k
+                        ? int.Parse(k) : MLNet.Lstm.Training.TrainerDiagnostics.DefaultFinalizerCollectInterval,
+                    // Resident and peak memory after each trainer phase (diagnostic lines; the parent reads only peak_bytes).
+                    PhaseObserver = (phase, seconds) =>
+                        output.WriteLine($"phase {phase}: {seconds:F2} s, VmRSS {Mib(Status("VmRSS:")):F0} MiB, VmHWM {Mib(PeakBytes()):F0} MiB"),
+                };
                 using var sampler = Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_SAMPLE") is { Length: > 0 } ms
                     ? new Timer(_ => output.WriteLine($"sample VmRSS {Mib(Status("VmRSS:")):F0} MiB, GC.GetTotalMemory {Mib(GC.GetTotalMemory(false)):F0} MiB, allocated so far {Mib(GC.GetTotalAllocatedBytes(false)):F0} MiB, gen0 GCs {GC.CollectionCount(0)}, gen2 {GC.CollectionCount(2)}"), null, 0, int.Parse(ms))
                     : null;
-                PipelineFit.TryCreate(series, config)!();
-                MLNet.Lstm.Training.LstmFitDiagnostics.PhaseObserver = null;
+                PipelineFit.TryCreate(series, config, diagnostics)!();
                 break;
             }
             default:

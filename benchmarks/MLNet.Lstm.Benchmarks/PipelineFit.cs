@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Lstm.Training;
 
 namespace MLNet.Lstm.Benchmarks;
 
@@ -18,8 +19,11 @@ internal static class PipelineFit
         public float C1 { get; set; }
     }
 
-    /// <summary>A variant that fits the whole pipeline once and returns windows × epochs.</summary>
-    public static Func<long>? TryCreate(float[] series, TrainingConfig config)
+    /// <summary>
+    /// A variant that fits the whole pipeline once and returns windows × epochs; <paramref name="diagnostics"/> (the
+    /// trainer's internal knobs and phase observer) goes to the trainer's options.
+    /// </summary>
+    public static Func<long>? TryCreate(float[] series, TrainingConfig config, TrainerDiagnostics? diagnostics = null)
     {
         if (config.Features != 2)
             throw new ArgumentException("The benchmark series has two columns.");
@@ -38,6 +42,7 @@ internal static class PipelineFit
                     LearningRate = (float)config.LearningRate,
                     Seed = config.Seed,
                     Device = new TorchDeviceOptions { Device = TrainingConfig.Device, Threads = config.Threads },
+                    Diagnostics = diagnostics,
                 }));
             var model = pipeline.Fit(data);
             GC.KeepAlive(model);

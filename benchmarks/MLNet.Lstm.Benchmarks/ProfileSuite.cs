@@ -4,7 +4,7 @@ namespace MLNet.Lstm.Benchmarks;
 
 /// <summary>
 /// Profile of suite 1: the pipeline Fit (same config as <see cref="TrainingSuite"/>) with the trainer's internal
-/// phase timings (<see cref="LstmFitDiagnostics"/>), alternating with the raw loop; medians per phase. The rest of
+/// phase timings (<see cref="TrainerDiagnostics.PhaseObserver"/>), alternating with the raw loop; medians per phase. The rest of
 /// the pipeline's time (LoadFromEnumerable, SlidingWindow/NormalizeWindows Fit) is "outside the trainer".
 /// </summary>
 internal static class ProfileSuite
@@ -15,10 +15,16 @@ internal static class ProfileSuite
         TorchNativeLoader.EnsureLoaded();
         var series = TrainingSuite.SyntheticSeries(config.Rows, config.Features, config.Seed);
         var (x, y) = TrainingSuite.RelativeToFirstWindows(series, config);
-        var fit = PipelineFit.TryCreate(series, config)!;
         var phases = new List<Dictionary<string, double>>();
         Dictionary<string, double>? current = null;
         var order = new List<string>();
+        Action<string, double> observe = (name, seconds) =>
+        {
+            if (!order.Contains(name))
+                order.Add(name);
+            current![name] = current.GetValueOrDefault(name) + seconds;
+        };
+        var fit = PipelineFit.TryCreate(series, config, new TrainerDiagnostics { PhaseObserver = observe })!;
         var variants = new List<Variant>
         {
             new("pipeline", () =>
@@ -34,36 +40,17 @@ internal static class ProfileSuite
             new("raw", () => TrainingSuite.RawLoop(x, y, config)),
         };
         // MLNET_LSTM_BENCH_COLLECT=1,4,16,0: also time the pipeline with those FinalizerCollectInterval values.
-        int defaultInterval = LstmForecastingTrainer.FinalizerCollectInterval;
         foreach (var k in (Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_COLLECT") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             int interval = int.Parse(k);
-            variants.Add(new($"pipeline, collect every {interval}", () =>
-            {
-                LstmForecastingTrainer.FinalizerCollectInterval = interval;
-                current = new Dictionary<string, double>();
-                try { return fit(); }
-                finally { LstmForecastingTrainer.FinalizerCollectInterval = defaultInterval; }
-            }));
+            var collecting = PipelineFit.TryCreate(series, config, new TrainerDiagnostics { FinalizerCollectInterval = interval })!;
+            variants.Add(new($"pipeline, collect every {interval}", collecting));
         }
-        LstmFitDiagnostics.PhaseObserver = (name, seconds) =>
-        {
-            if (!order.Contains(name))
-                order.Add(name);
-            current![name] = current.GetValueOrDefault(name) + seconds;
-        };
-        IReadOnlyList<Measurement> r;
-        try
-        {
-            r = Harness.Alternate(variants, s.Repetitions, s.Warmups);
-        }
-        finally
-        {
-            LstmFitDiagnostics.PhaseObserver = null;
-        }
+        var r = Harness.Alternate(variants, s.Repetitions, s.Warmups);
         var counted = phases.Skip(s.Warmups).ToList();
         var stats = TorchSharp.DisposeScopeManager.Statistics;
         stats.Reset();
+        current = new Dictionary<string, double>();
         fit();
         s.Line($"<!-- tensors during one more pipeline Fit: {stats} -->");
         stats.Reset();

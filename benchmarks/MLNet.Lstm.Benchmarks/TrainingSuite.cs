@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
+using MLNet.Lstm.Training;
 
 namespace MLNet.Lstm.Benchmarks;
 
@@ -117,7 +118,7 @@ internal static class TrainingSuite
     /// The raw loop: shuffled mini-batches, Adam, MSE, the mean training loss read per batch (<c>item()</c>, as the
     /// trainer does for its history and divergence check); returns windows processed (windows × epochs). With
     /// <paramref name="collectEveryBatch"/> it runs the same young-generation GC after each batch as the trainer
-    /// (LstmForecastingTrainer.CollectImplicitScalars: frees the Scalars TorchSharp's Adam leaves to finalizers).
+    /// (MLNet.Lstm.Training.BatchCollector: frees the Scalars TorchSharp's Adam leaves to finalizers).
     /// </summary>
     public static long RawLoop(float[] x, float[] y, TrainingConfig c, bool collectEveryBatch = true)
     {
@@ -147,9 +148,9 @@ internal static class TrainingSuite
                 l.backward();
                 optimizer.step();
                 lossSum += l.item<float>() * (end - start);
-                // The same collection cadence as the trainer (LstmForecastingTrainer.CollectImplicitScalars).
-                if (collectEveryBatch && LstmForecastingTrainer.FinalizerCollectInterval > 0
-                    && ++batchesSinceCollect % LstmForecastingTrainer.FinalizerCollectInterval == 0)
+                // The same collection cadence as the trainer (MLNet.Lstm.Training.BatchCollector).
+                if (collectEveryBatch && TrainerDiagnostics.DefaultFinalizerCollectInterval > 0
+                    && ++batchesSinceCollect % TrainerDiagnostics.DefaultFinalizerCollectInterval == 0)
                 {
                     GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
                 }

@@ -49,6 +49,7 @@ var pipeline = ml.Transforms.SlidingWindow("Window", options.Columns, options.Wi
         ValidationFraction = 0.1f,
         EarlyStoppingPatience = 2,
         Seed = options.Seed,
+        Context = ml,
         Device = new TorchDeviceOptions { Device = options.Device },
         Progress = new ConsoleEpochProgress(),
     }));

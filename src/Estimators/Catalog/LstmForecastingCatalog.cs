@@ -9,6 +9,12 @@ public static class LstmForecastingCatalog
     /// Creates an <see cref="LstmForecastingTrainer"/>: stacked LSTM layers over a window column (<c>[T, F]</c>
     /// values) predicting the label (Single, or a vector of h values) into a <c>Score</c> column.
     /// </summary>
+    /// <remarks>
+    /// ML.NET gives extensions of its catalogs in other assemblies no access to the catalog's context, so this
+    /// overload trains silently with seed 0; to log to your <see cref="MLContext"/>, report progress on its progress
+    /// channel and draw the seed from it, use the <see cref="LstmForecastingTrainer.Options"/> overload with
+    /// <see cref="LstmForecastingTrainer.Options.Context"/> set.
+    /// </remarks>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="labelColumnName">The label column.</param>
     /// <param name="featureColumnName">The window column.</param>

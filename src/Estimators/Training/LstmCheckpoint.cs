@@ -97,42 +97,108 @@ internal static class LstmCheckpoint
     }
 
     /// <summary>
-    /// Loads the optimizer state saved next to <paramref name="statePath"/> when the checkpoint has one for the same
-    /// optimizer kind; otherwise returns why the optimizer starts fresh.
+    /// Copies the checkpoint <paramref name="name"/> from <paramref name="source"/> to <paramref name="target"/>, each
+    /// file to a temporary name first and renamed, the sidecar last.
     /// </summary>
-    public static string? TryLoadOptimizerState(string statePath, LstmCheckpointInfo info, string optimizerKind, torch.optim.Optimizer optimizer)
+    public static void Copy(string source, string target, string name)
+    {
+        string suffix = $".{Guid.NewGuid():N}.tmp";
+        foreach (var ext in new[] { ".pt", ".opt", ".json" })
+        {
+            string from = Path.Combine(source, name + ext), to = Path.Combine(target, name + ext);
+            if (!File.Exists(from))
+                continue;
+            File.Copy(from, to + suffix, overwrite: true);
+            File.Move(to + suffix, to, overwrite: true);
+        }
+    }
+
+    /// <summary>
+    /// Loads the optimizer state saved next to <paramref name="statePath"/> when the checkpoint has one for the same
+    /// optimizer kind; otherwise returns why the optimizer starts fresh. An unreadable state file is an error that
+    /// names it.
+    /// </summary>
+    public static string? TryLoadOptimizerState(string statePath, LstmCheckpointInfo info, LstmOptimizer optimizerKind, torch.optim.Optimizer optimizer)
     {
         string opt = Path.ChangeExtension(statePath, ".opt");
         if (info.Optimizer is null || !File.Exists(opt))
             return $"the checkpoint '{statePath}' has no optimizer state (format {info.FormatVersion}).";
-        if (info.Optimizer != optimizerKind)
+        if (info.Optimizer != optimizerKind.ToString())
             return $"the checkpoint was trained with {info.Optimizer}, this run uses {optimizerKind}.";
         if (optimizer is not OptimizerHelper helper)
             return $"the {optimizerKind} optimizer cannot load a state dict.";
-        helper.load_state_dict(opt);
+        try
+        {
+            helper.load_state_dict(opt);
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            throw new InvalidDataException(
+                $"The optimizer state '{opt}' of the checkpoint '{statePath}' cannot be read ({e.Message}). Delete '{opt}' to resume " +
+                "with the checkpoint's weights and a fresh optimizer state, resume from the other checkpoint in that folder, or train from scratch.", e);
+        }
         return null;
     }
 
+    /// <summary>Loads the weights <paramref name="statePath"/> into <paramref name="network"/>; an unreadable file is an error that names it.</summary>
+    public static void LoadWeights(LstmNetwork network, string statePath)
+    {
+        try
+        {
+            network.load(statePath);
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            throw new InvalidDataException(
+                $"The checkpoint weights '{statePath}' cannot be read ({e.Message}): the file is truncated or not a checkpoint of this network. " +
+                $"{OtherCheckpointAdvice(statePath)}", e);
+        }
+    }
+
     /// <summary>
-    /// The weights of the best epoch of a resumed run: the <c>best</c> checkpoint in the folder of
-    /// <paramref name="statePath"/> when its sidecar names the epoch that <paramref name="info"/> calls best; else null.
+    /// The weights of the best epoch of a resumed run when it lies before the checkpoint's epoch: the <c>best</c>
+    /// checkpoint in the folder of <paramref name="statePath"/>, which must hold that epoch; otherwise null and why.
     /// </summary>
-    public static LstmNetworkWeights? TryReadBestWeights(string statePath, LstmCheckpointInfo info, int featureCount,
-        int[] hiddenSizes, float dropout, int horizon, int windowSize)
+    public static LstmNetworkWeights? TryReadBestWeights(string statePath, LstmCheckpointInfo info, LstmNetworkShape shape, out string? whyNot)
     {
         string bestPt = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, BestName + ".pt");
+        whyNot = null;
         if (!File.Exists(bestPt) || !File.Exists(Path.ChangeExtension(bestPt, ".json")))
+            whyNot = $"there is no '{bestPt}' with its '.json' beside it";
+        else if (!TryRead(bestPt, out var best, out var readError))
+            whyNot = readError;
+        else if (best.Info.Epoch != info.BestEpoch || best.Info.ArchitectureHash != info.ArchitectureHash)
+            whyNot = $"'{bestPt}' holds epoch {best.Info.Epoch} ({best.Info.ArchitectureHash})";
+        if (whyNot is not null)
             return null;
-        var (path, bestInfo) = Read(bestPt);
-        if (bestInfo.Epoch != info.BestEpoch || bestInfo.ArchitectureHash != info.ArchitectureHash)
-            return null;
-        using var network = new LstmNetwork(featureCount, hiddenSizes, dropout, horizon);
-        network.load(path);
-        return network.GetWeights(windowSize);
+        using var network = shape.CreateNetwork();
+        LoadWeights(network, bestPt);
+        return network.GetWeights(shape.WindowSize);
+    }
+
+    /// <summary>Whether <c>{name}.pt</c> in <paramref name="directory"/> is a readable checkpoint of <paramref name="epoch"/>.</summary>
+    public static bool HoldsEpoch(string directory, string name, int epoch) =>
+        TryRead(Path.Combine(directory, name + ".pt"), out var found, out _) && found.Info.Epoch == epoch;
+
+    private static bool TryRead(string pt, out (string StatePath, LstmCheckpointInfo Info) checkpoint, out string? error)
+    {
+        try
+        {
+            checkpoint = Read(pt);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            checkpoint = default;
+            error = e.Message;
+            return false;
+        }
     }
 
     /// <summary>
     /// Resolves a checkpoint path: a directory means its <c>last.pt</c>; a <c>.pt</c> file needs its <c>.json</c>.
+    /// Every refusal names the file and the other checkpoint to resume from.
     /// </summary>
     public static (string StatePath, LstmCheckpointInfo Info) Read(string path)
     {
@@ -141,22 +207,64 @@ internal static class LstmCheckpoint
         if (!File.Exists(pt) || !File.Exists(json))
             throw new FileNotFoundException(
                 $"No checkpoint at '{path}': expected '{pt}' and '{json}' written by a CheckpointDirectory run.", pt);
-        var info = JsonSerializer.Deserialize<LstmCheckpointInfo>(File.ReadAllText(json))
-            ?? throw new InvalidDataException($"The checkpoint sidecar '{json}' is empty.");
+        var info = ReadSidecar(pt, json);
         if (info.WeightsSha256 is string weightsHash && Sha256(pt) != weightsHash
             || info.OptimizerSha256 is string optimizerHash && File.Exists(Path.ChangeExtension(pt, ".opt")) && Sha256(Path.ChangeExtension(pt, ".opt")) != optimizerHash)
             throw new InvalidDataException(
-                $"The checkpoint '{pt}' does not match its sidecar '{json}' (a save was interrupted). Resume from the other checkpoint " +
-                $"in that folder ('{BestName}.pt' or '{LastName}.pt') or train from scratch.");
+                $"The checkpoint '{pt}' does not match its sidecar '{json}' (a save was interrupted). {OtherCheckpointAdvice(pt)}");
         if (info.FormatVersion is < 1 or > LstmCheckpointInfo.CurrentFormatVersion)
             throw new InvalidDataException(
                 $"The checkpoint '{pt}' has format version {info.FormatVersion}; this version reads 1 to {LstmCheckpointInfo.CurrentFormatVersion}. Use the MLNet.Lstm version that wrote it.");
         return (pt, info);
     }
 
+    private static LstmCheckpointInfo ReadSidecar(string pt, string json)
+    {
+        LstmCheckpointInfo? info;
+        try
+        {
+            info = JsonSerializer.Deserialize<LstmCheckpointInfo>(File.ReadAllText(json));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(
+                $"The checkpoint sidecar '{json}' is not valid JSON ({e.Message}). {OtherCheckpointAdvice(pt)}", e);
+        }
+        if (info?.ArchitectureHash is null || info.HiddenSizes is null)
+            throw new InvalidDataException(
+                $"The checkpoint sidecar '{json}' is empty or not a checkpoint sidecar. {OtherCheckpointAdvice(pt)}");
+        return info;
+    }
+
+    /// <summary>The fix for an unusable checkpoint: the other one in its folder (named), or training from scratch.</summary>
+    private static string OtherCheckpointAdvice(string pt)
+    {
+        string name = Path.GetFileNameWithoutExtension(pt);
+        string? other = name == LastName ? BestName : name == BestName ? LastName : null;
+        string? otherPt = other is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pt))!, other + ".pt");
+        return otherPt is not null && File.Exists(otherPt)
+            ? $"Set ResumeFromCheckpoint to the other checkpoint in that folder, '{otherPt}', or leave it null to train from scratch."
+            : "Leave ResumeFromCheckpoint null to train from scratch.";
+    }
+
+    // What TorchSharp and the file system throw for a truncated or foreign state file.
+    private static bool IsUnreadable(Exception e) =>
+        e is EndOfStreamException or IOException or InvalidDataException or ArgumentException or FormatException
+            or OverflowException or InvalidOperationException or KeyNotFoundException or NotSupportedException
+            or System.Runtime.InteropServices.ExternalException;
+
     private static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream));
     }
+}
+
+/// <summary>The architecture of the network a fit trains, to create it (again) from a checkpoint.</summary>
+internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Horizon, int[] HiddenSizes, float Dropout)
+{
+    /// <summary>The architecture hash a checkpoint sidecar records (<see cref="LstmCheckpointInfo.HashOf"/>).</summary>
+    public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes);
+
+    public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon);
 }

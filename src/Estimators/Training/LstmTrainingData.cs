@@ -10,11 +10,14 @@ internal sealed record LstmColumns(
     int WindowSize,
     int FeatureCount,
     int Horizon,
-    string? NormalizationMode,
+    WindowNormalization? Normalization,
     string? ShiftColumnName,
     string? ScaleColumnName,
     int TargetIndex)
 {
+    /// <summary>The normalisation's name as the scoring layout and the ONNX metadata write it, or null when raw.</summary>
+    public string? NormalizationMode => Normalization?.ToString();
+
     public LstmScoringLayout ToLayout() =>
         new(FeatureColumnName, LabelColumnName, NormalizationMode, ShiftColumnName, ScaleColumnName, TargetIndex);
 
@@ -161,9 +164,7 @@ internal sealed class LstmDataset
                 {
                     getShift(ref sb);
                     getScale!(ref cb);
-                    float shift = sb.GetItemOrDefault(cols.TargetIndex), scale = cb.GetItemOrDefault(cols.TargetIndex);
-                    for (int k = 0; k < h; k++)
-                        labels[k] = (labels[k] - shift) / scale;
+                    NormalizeLabels(labels, sb.GetItemOrDefault(cols.TargetIndex), cb.GetItemOrDefault(cols.TargetIndex));
                 }
                 labels.CopyTo(y.AsSpan(n * h, h));
                 n++;
@@ -174,6 +175,16 @@ internal sealed class LstmDataset
                 $"The {what} data has no labelled rows: every row's label '{cols.LabelColumnName}' is missing (NaN) or the data is empty. Give windows with known next values (e.g. SlidingWindow without only trailing unlabelled windows).");
         // Rows without a label leave unused space at the end; tensors view the first Count rows (no copy).
         return new LstmDataset(x, y, n);
+    }
+
+    /// <summary>
+    /// The label path of the window normalisation: labels in the network's units, <c>(y - shift) / scale</c> with the
+    /// target feature's shift and scale of the row's window.
+    /// </summary>
+    internal static void NormalizeLabels(Span<float> labels, float shift, float scale)
+    {
+        for (int k = 0; k < labels.Length; k++)
+            labels[k] = (labels[k] - shift) / scale;
     }
 
     private static long CountRows(IDataView data)
@@ -187,7 +198,7 @@ internal sealed class LstmDataset
 }
 
 /// <summary>The window normalisation a window column carries in its annotations (design.md).</summary>
-internal sealed record WindowNormalizationInfo(string Mode, string ShiftColumnName, string ScaleColumnName, int TargetIndex)
+internal sealed record WindowNormalizationInfo(WindowNormalization Mode, string ShiftColumnName, string ScaleColumnName, int TargetIndex)
 {
     public static WindowNormalizationInfo? Read(DataViewSchema.Column column)
     {
@@ -197,6 +208,6 @@ internal sealed record WindowNormalizationInfo(string Mode, string ShiftColumnNa
         if (info.ShiftColumnName is null || info.ScaleColumnName is null)
             throw new ArgumentOutOfRangeException(nameof(column),
                 $"The window column '{column.Name}' is normalised ({info.Normalization}) but does not name its shift and scale columns ({WindowAnnotations.WindowShiftColumn}, {WindowAnnotations.WindowScaleColumn}).");
-        return new WindowNormalizationInfo(info.Normalization.Value.ToString(), info.ShiftColumnName, info.ScaleColumnName, info.TargetIndex);
+        return new WindowNormalizationInfo(info.Normalization.Value, info.ShiftColumnName, info.ScaleColumnName, info.TargetIndex);
     }
 }

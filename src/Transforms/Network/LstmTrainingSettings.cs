@@ -24,8 +24,8 @@ public sealed record LstmTrainingSettings
     /// <summary>The index of the target among the window's features (used for de-normalisation).</summary>
     public int TargetIndex { get; init; }
 
-    /// <summary>The window normalisation mode read from the window column, or <see langword="null"/> when raw.</summary>
-    public string? Normalization { get; init; }
+    /// <summary>The window normalisation read from the window column, or <see langword="null"/> when the windows are raw.</summary>
+    public WindowNormalization? Normalization { get; init; }
 
     /// <summary>Hidden size of each LSTM layer.</summary>
     public IReadOnlyList<int> HiddenSizes { get; init; } = Array.Empty<int>();
@@ -42,14 +42,14 @@ public sealed record LstmTrainingSettings
     /// <summary>Learning rate.</summary>
     public float LearningRate { get; init; }
 
-    /// <summary>Optimizer name (<c>Adam</c>, <c>AdamW</c>, <c>Sgd</c>).</summary>
-    public string Optimizer { get; init; } = "Adam";
+    /// <summary>The optimizer.</summary>
+    public LstmOptimizer Optimizer { get; init; } = LstmOptimizer.Adam;
 
     /// <summary>Momentum (SGD only).</summary>
     public float Momentum { get; init; }
 
-    /// <summary>Loss name (<c>Mse</c>, <c>Mae</c>, <c>Huber</c>).</summary>
-    public string Loss { get; init; } = "Mse";
+    /// <summary>The training loss.</summary>
+    public LstmLoss Loss { get; init; } = LstmLoss.Mse;
 
     /// <summary>Huber loss threshold.</summary>
     public float HuberDelta { get; init; }
@@ -63,7 +63,7 @@ public sealed record LstmTrainingSettings
     /// <summary>Whether training windows were shuffled each epoch.</summary>
     public bool Shuffle { get; init; }
 
-    /// <summary>The random seed.</summary>
+    /// <summary>The random seed the fit used: the trainer's <c>Seed</c>, or the one drawn from its <c>Context</c>.</summary>
     public int Seed { get; init; }
 
     /// <summary>The fraction of windows held out for validation (from the end, in time order).</summary>

@@ -78,7 +78,7 @@ public class CheckpointResumeTests
         using var _ = ml.Forecasting.Lstm(first).Fit(data);
         var second = Options(2, LstmOptimizer.Sgd);
         second.ResumeFromCheckpoint = dir;
-        second.LogTo = ml;
+        second.Context = ml;
         using var resumed = ml.Forecasting.Lstm(second).Fit(data);
         Assert.Equal(2, resumed.History.Single().Epoch);
         lock (messages)

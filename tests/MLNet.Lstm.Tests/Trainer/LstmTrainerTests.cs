@@ -148,7 +148,7 @@ public class LstmTrainerTests
         Assert.Equal(new[] { 1, 2, 3, 4 }, reports.Select(r => r.Epoch));
         Assert.All(reports, r => Assert.True(r.ValidationLoss is double v && double.IsFinite(v)));
         Assert.True(reports[^1].TrainLoss < reports[0].TrainLoss, string.Join(", ", reports.Select(r => r.TrainLoss)));
-        Assert.Equal(optimizer.ToString(), model.Settings.Optimizer);
+        Assert.Equal(optimizer, model.Settings.Optimizer);
         Assert.Equal(72, model.Settings.TrainingRowCount);
         Assert.Equal(24, model.Settings.ValidationRowCount);
         Assert.Equal(4, model.History.Count);

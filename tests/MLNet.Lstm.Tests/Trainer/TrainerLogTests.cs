@@ -24,7 +24,7 @@ public class TrainerLogTests
             ValidationFraction = 0.25f,
             Seed = 1,
             Device = new TorchDeviceOptions { Device = "cpu" },
-            LogTo = ml,
+            Context = ml,
         };
         using var model = ml.Forecasting.Lstm(options).Fit(data);
 
@@ -36,9 +36,9 @@ public class TrainerLogTests
             Assert.Contains(model.History[epoch - 1].TrainLoss.ToString("G6"), line);
         }
 
-        // Without LogTo the trainer says nothing on the context's log.
+        // Without a Context the trainer says nothing on the context's log.
         messages.Clear();
-        options.LogTo = null;
+        options.Context = null;
         using var quiet = ml.Forecasting.Lstm(options).Fit(data);
         Assert.Empty(messages);
     }

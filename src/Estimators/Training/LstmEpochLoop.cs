@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Lstm.Training;
+
+/// <summary>
+/// Stage 3 of a fit: the epochs, from the first (or the checkpoint's next) to <c>Epochs</c> or early stopping. Each
+/// epoch shuffles (seeded), trains the batches, evaluates the validation loss, then hands the result to its
+/// collaborators: <see cref="DivergenceGuard"/>, <see cref="EarlyStopping"/>, <see cref="CheckpointWriter"/>, the
+/// progress and log channels. Cancellation is checked before every batch; a cancelled fit throws
+/// <see cref="OperationCanceledException"/> with the last complete epoch's checkpoint in place.
+/// </summary>
+internal sealed class LstmEpochLoop
+{
+    private readonly LstmTrainingSetup _setup;
+    private readonly LstmForecastingTrainer.Options _o;
+    private readonly TrainerHost _host;
+    private readonly EarlyStopping _best;
+    private readonly CheckpointWriter _checkpoints;
+    private readonly DivergenceGuard _divergence;
+    private readonly BatchCollector _collector;
+    private readonly TrainerDiagnostics _diagnostics;
+    private readonly CancellationToken _cancellation;
+    private double _batchSeconds, _validationSeconds, _afterEpochSeconds;
+
+    public LstmEpochLoop(LstmTrainingSetup setup, LstmForecastingTrainer.Options o, TrainerHost host, EarlyStopping best,
+        CheckpointWriter checkpoints, CancellationToken cancellation)
+    {
+        _setup = setup;
+        _o = o;
+        _host = host;
+        _best = best;
+        _checkpoints = checkpoints;
+        _cancellation = cancellation;
+        _diagnostics = o.Diagnostics ?? TrainerDiagnostics.Default;
+        _divergence = new DivergenceGuard(o.LearningRate);
+        _collector = new BatchCollector(_diagnostics.FinalizerCollectInterval);
+    }
+
+    /// <summary>Trains from <paramref name="startEpoch"/>; returns the epochs' results.</summary>
+    public List<LstmEpochResult> Run(int startEpoch, int seed)
+    {
+        var history = new List<LstmEpochResult>();
+        var shuffle = new Random(seed);
+        var order = Enumerable.Range(0, (int)_setup.XTrain.shape[0]).Select(i => (long)i).ToArray();
+        // A resumed run replays the shuffles of the epochs it skips, so that its data order continues where the
+        // checkpointed run stopped.
+        for (int skipped = 1; skipped < startEpoch && _o.Shuffle; skipped++)
+            shuffle.Shuffle(order);
+        for (int epoch = startEpoch; epoch <= _o.Epochs; epoch++)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            long phase = Stopwatch.GetTimestamp();
+            _setup.Network.train();
+            if (_o.Shuffle)
+                shuffle.Shuffle(order);
+            double trainLoss = TrainEpoch(epoch, order);
+            _batchSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
+            phase = Stopwatch.GetTimestamp();
+            double? valLoss = _setup.XValidation is null ? null : Evaluate(_setup.XValidation, _setup.YValidation!);
+            _divergence.CheckEpoch(epoch, trainLoss, valLoss);
+            _validationSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
+            phase = Stopwatch.GetTimestamp();
+            watch.Stop();
+            history.Add(new LstmEpochResult(epoch, trainLoss, valLoss, watch.Elapsed));
+            bool stop = AfterEpoch(epoch, trainLoss, valLoss, watch.Elapsed);
+            _afterEpochSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
+            if (stop)
+            {
+                _host.Log?.Info(MessageSensitivity.None,
+                    $"Early stopping after epoch {epoch}: no improvement for {_best.Wait} epoch(s); best epoch {_best.BestEpoch} ({_best.Best:G6}).");
+                break;
+            }
+        }
+        _diagnostics.PhaseObserver?.Invoke("epochs: shuffle + batches", _batchSeconds);
+        _diagnostics.PhaseObserver?.Invoke("epochs: validation", _validationSeconds);
+        _diagnostics.PhaseObserver?.Invoke("epochs: best weights, checkpoints, progress", _afterEpochSeconds);
+        return history;
+    }
+
+    /// <summary>One pass over the shuffled training windows; returns the mean training loss.</summary>
+    private double TrainEpoch(int epoch, long[] order)
+    {
+        var (network, optimizer, dev) = (_setup.Network, _setup.Optimizer, _setup.Dev);
+        int nTrain = order.Length, batch = 0;
+        double sum = 0;
+        // One index tensor per epoch over the shuffled order (shares the array; a batch narrows it) instead of a
+        // pinned array and a tensor per batch.
+        using var epochOrder = torch.from_array(order);
+        using var epochIndex = _setup.DataDevice.type == DeviceType.CPU ? epochOrder.alias() : epochOrder.to(_setup.DataDevice);
+        for (int start = 0; start < nTrain; start += _o.BatchSize, batch++)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            _diagnostics.BatchObserver?.Invoke(epoch, batch);
+            using var batchScope = torch.NewDisposeScope();
+            int count = Math.Min(_o.BatchSize, nTrain - start);
+            var idx = epochIndex.narrow(0, start, count);
+            var xb = OnDevice(_setup.XTrain.index_select(0, idx), dev);
+            var yb = OnDevice(_setup.YTrain.index_select(0, idx), dev);
+            optimizer.zero_grad();
+            var loss = LstmLosses.Compute(network.call(xb), yb, _o);
+            loss.backward();
+            if (_o.GradientClipNorm is float clip)
+                torch.nn.utils.clip_grad_norm_(network.parameters(), clip);
+            optimizer.step();
+            double value = loss.item<float>();
+            _divergence.ObserveBatch(epoch, value, count);
+            sum += value * count;
+            _collector.AfterBatch();
+        }
+        return sum / nTrain;
+    }
+
+    /// <summary>Reports the epoch, updates the best epoch and writes checkpoints; returns whether to stop early.</summary>
+    private bool AfterEpoch(int epoch, double trainLoss, double? valLoss, TimeSpan duration)
+    {
+        _o.Progress?.Report(new LstmEpochProgress(epoch, _o.Epochs, trainLoss, valLoss, duration));
+        _host.ReportEpoch(epoch, trainLoss, valLoss);
+        _host.Log?.Info(MessageSensitivity.None,
+            $"Epoch {epoch}/{_o.Epochs}: train loss {trainLoss:G6}" + (valLoss is double vl ? $", validation loss {vl:G6}" : "") +
+            $", {duration.TotalSeconds:F2} s.");
+        bool improved = _best.Observe(epoch, valLoss ?? trainLoss, () => _setup.Network.GetWeights(_setup.Shape.WindowSize));
+        _checkpoints.AfterEpoch(_setup.Network, _setup.Optimizer, _checkpoints.InfoOf(epoch, _best, trainLoss, valLoss), improved);
+        return _best.ShouldStop;
+    }
+
+    // The validation loss drives early stopping and RestoreBestWeights, so it must come from a correct forward:
+    // LstmNetwork.ForwardForEvaluation (eval mode, autograd on), never a no_grad forward, whose oneDNN LSTM kernel
+    // is wrong on some CPUs (see that method and docs/trainer.md, "Known platform issues").
+    private double Evaluate(Tensor x, Tensor y)
+    {
+        long n = x.shape[0];
+        double sum = 0;
+        int batch = Math.Max(_o.BatchSize, 256);
+        for (long start = 0; start < n; start += batch)
+        {
+            using var scope = torch.NewDisposeScope();
+            long count = Math.Min(batch, n - start);
+            var prediction = _setup.Network.ForwardForEvaluation(OnDevice(x.narrow(0, start, count), _setup.Dev));
+            var loss = LstmLosses.Compute(prediction, OnDevice(y.narrow(0, start, count), _setup.Dev), _o);
+            sum += loss.item<float>() * (double)count;
+        }
+        return sum / n;
+    }
+
+    /// <summary>The tensor itself when it is already on <paramref name="device"/>, else a copy there.</summary>
+    private static Tensor OnDevice(Tensor tensor, Device device) =>
+        tensor.device_type == device.type && (device.type == DeviceType.CPU || tensor.device_index == device.index) ? tensor : tensor.to(device);
+}
+
+/// <summary>The training losses of <see cref="LstmLoss"/>.</summary>
+internal static class LstmLosses
+{
+    public static Tensor Compute(Tensor prediction, Tensor target, LstmForecastingTrainer.Options o) => o.Loss switch
+    {
+        LstmLoss.Mse => torch.nn.functional.mse_loss(prediction, target),
+        LstmLoss.Mae => torch.nn.functional.l1_loss(prediction, target),
+        LstmLoss.Huber => torch.nn.functional.huber_loss(prediction, target, delta: o.HuberDelta),
+        _ => throw new ArgumentOutOfRangeException(nameof(o.Loss), o.Loss, "Unknown loss."),
+    };
+}

@@ -1,0 +1,79 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+
+namespace MLNet.Lstm.Training;
+
+/// <summary>
+/// Stage 4 of a fit: chooses the weights the model holds (the best epoch's or the last), exports them to ONNX and
+/// builds the fitted <see cref="LstmForecastingTransformer"/> with its settings and history.
+/// </summary>
+internal static class LstmModelAssembler
+{
+    /// <summary>
+    /// The final weights and the epoch they are from: the best epoch's when <c>RestoreBestWeights</c> has them and it
+    /// is not the last epoch, else the network's current (last) weights. Call it before the setup is disposed.
+    /// </summary>
+    public static (LstmNetworkWeights Weights, int Epoch) ChooseWeights(LstmTrainingSetup setup, EarlyStopping best,
+        IReadOnlyList<LstmEpochResult> history, int startEpoch, bool restoreBestWeights, IChannel? log)
+    {
+        int lastEpoch = history.Count > 0 ? history[^1].Epoch : startEpoch - 1;
+        int bestEpoch = best.BestEpoch;
+        if (restoreBestWeights && best.BestWeights is not null && bestEpoch != lastEpoch)
+        {
+            log?.Info(MessageSensitivity.None, $"Restored the weights of the best epoch, {bestEpoch}.");
+            return (best.BestWeights, bestEpoch);
+        }
+        var weights = setup.Network.GetWeights(setup.Shape.WindowSize);
+        if (!restoreBestWeights || best.BestWeights is null)
+            bestEpoch = lastEpoch;
+        return (weights, bestEpoch);
+    }
+
+    /// <summary>Exports <paramref name="weights"/> and builds the transformer.</summary>
+    public static LstmForecastingTransformer Assemble(LstmTrainingInput input, LstmForecastingTrainer.Options o, int seed, string device,
+        LstmNetworkWeights weights, int bestEpoch, IReadOnlyList<LstmEpochResult> history, IDataView schemaSource, TrainerDiagnostics diagnostics, long phase)
+    {
+        var layout = input.Columns.ToLayout();
+        var onnx = LstmOnnxExporter.Export(weights, layout);
+        phase = diagnostics.Lap("ONNX export", phase);
+        var model = new LstmForecastingTransformer(onnx, weights, layout, history, bestEpoch, Settings(input, o, seed, device), schemaSource);
+        diagnostics.Lap("OnnxTransformer creation", phase);
+        return model;
+    }
+
+    /// <summary>The options as they were used: resolved columns, shapes, seed and device.</summary>
+    public static LstmTrainingSettings Settings(LstmTrainingInput input, LstmForecastingTrainer.Options o, int seed, string device)
+    {
+        var cols = input.Columns;
+        return new LstmTrainingSettings
+        {
+            LabelColumnName = cols.LabelColumnName,
+            FeatureColumnName = cols.FeatureColumnName,
+            WindowSize = cols.WindowSize,
+            FeatureCount = cols.FeatureCount,
+            Horizon = cols.Horizon,
+            TargetIndex = cols.TargetIndex,
+            Normalization = cols.Normalization,
+            HiddenSizes = o.HiddenSizes.ToArray(),
+            Dropout = o.Dropout,
+            Epochs = o.Epochs,
+            BatchSize = o.BatchSize,
+            LearningRate = o.LearningRate,
+            Optimizer = o.Optimizer,
+            Momentum = o.Momentum,
+            Loss = o.Loss,
+            HuberDelta = o.HuberDelta,
+            WeightDecay = o.WeightDecay,
+            GradientClipNorm = o.GradientClipNorm,
+            Shuffle = o.Shuffle,
+            Seed = seed,
+            ValidationFraction = o.ValidationFraction,
+            HasValidationSet = o.ValidationSet is not null,
+            EarlyStoppingPatience = o.EarlyStoppingPatience,
+            RestoreBestWeights = o.RestoreBestWeights,
+            Device = device,
+            TrainingRowCount = input.TrainCount,
+            ValidationRowCount = input.ValidationCount,
+        };
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.ML;
+
+namespace MLNet.Lstm.Training;
+
+/// <summary>
+/// Stage 1 of a fit: the training windows read once into buffers, the validation windows (a separate
+/// <c>ValidationSet</c>, or the last <c>ValidationFraction</c> of the training windows in time order) and the counts.
+/// </summary>
+internal sealed class LstmTrainingInput
+{
+    private LstmTrainingInput(LstmColumns columns, LstmDataset data, LstmDataset? validationData, int splitValidationCount)
+    {
+        Columns = columns;
+        Data = data;
+        ValidationData = validationData;
+        SplitValidationCount = splitValidationCount;
+    }
+
+    /// <summary>The resolved window, label and normalisation columns.</summary>
+    public LstmColumns Columns { get; }
+
+    /// <summary>The labelled training windows (the validation split included, at the end).</summary>
+    public LstmDataset Data { get; }
+
+    /// <summary>The separate validation set's windows, or null.</summary>
+    public LstmDataset? ValidationData { get; }
+
+    /// <summary>The number of windows at the end of <see cref="Data"/> held out for validation (0 with a separate set).</summary>
+    public int SplitValidationCount { get; }
+
+    /// <summary>The number of windows trained on.</summary>
+    public int TrainCount => Data.Count - SplitValidationCount;
+
+    /// <summary>The number of validation windows, from either source.</summary>
+    public int ValidationCount => ValidationData?.Count ?? SplitValidationCount;
+
+    /// <summary>Reads the training data and the validation data of <paramref name="o"/>.</summary>
+    public static LstmTrainingInput Read(IDataView input, LstmColumns cols, LstmForecastingTrainer.Options o, TrainerDiagnostics diagnostics, ref long phase)
+    {
+        var data = LstmDataset.Read(input, cols, "training");
+        phase = diagnostics.Lap("read training data", phase);
+        var validationData = o.ValidationSet is null ? null : ReadValidationSet(o.ValidationSet, cols, o);
+        phase = diagnostics.Lap("read validation data", phase);
+        int split = validationData is null ? (int)Math.Round(data.Count * (double)o.ValidationFraction) : 0;
+        if (data.Count - split <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction),
+                $"ValidationFraction {o.ValidationFraction} leaves no training windows out of {data.Count}.");
+        return new LstmTrainingInput(cols, data, validationData, split);
+    }
+
+    /// <summary>Reads a separate validation set, which must have the training data's window shape and normalisation.</summary>
+    private static LstmDataset ReadValidationSet(IDataView validationSet, LstmColumns cols, LstmForecastingTrainer.Options o)
+    {
+        var vcols = LstmColumns.Resolve(validationSet.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize);
+        if (vcols.WindowSize != cols.WindowSize || vcols.FeatureCount != cols.FeatureCount || vcols.Horizon != cols.Horizon)
+            throw new ArgumentOutOfRangeException(nameof(o.ValidationSet),
+                $"The validation set's windows [{vcols.WindowSize}, {vcols.FeatureCount}] / horizon {vcols.Horizon} differ from the training data's [{cols.WindowSize}, {cols.FeatureCount}] / {cols.Horizon}.");
+        if (vcols.NormalizationMode != cols.NormalizationMode || vcols.TargetIndex != cols.TargetIndex)
+            throw new ArgumentOutOfRangeException(nameof(o.ValidationSet),
+                $"The validation set's window column '{o.FeatureColumnName}' is normalised with {vcols.NormalizationMode ?? "nothing"} (target index {vcols.TargetIndex}), " +
+                $"the training data's with {cols.NormalizationMode ?? "nothing"} (target index {cols.TargetIndex}). Make ValidationSet with the same SlidingWindow and NormalizeWindows as the training data.");
+        return LstmDataset.Read(validationSet, vcols, "validation");
+    }
+}
