@@ -60,20 +60,26 @@ internal sealed class Backtest
         {
             int end = _options.RetrainEvery == 0 ? starts.Length : Math.Min(starts.Length, first + _options.RetrainEvery);
             var model = Fit(starts[first], isFirst: first == 0);
-            if (first == 0)
-                CheckFirstStep(model);
-            forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
-            if (first == 0)
+            try
             {
-                CheckWindowing(forecaster.Windowing);
-                values = ReadValues(forecaster.Windowing.FeatureColumnNames);
+                if (first == 0)
+                    CheckFirstStep(model);
+                forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
+                if (first == 0)
+                {
+                    CheckWindowing(forecaster.Windowing);
+                    values = ReadValues(forecaster.Windowing.FeatureColumnNames);
+                }
+                foreach (var fold in ForecastFolds(forecaster, values, starts[first..end], starts[first]))
+                {
+                    folds.Add(fold);
+                    _options.Progress?.Report(new BacktestProgress(folds.Count, starts.Length, _fits, fold.Start));
+                }
             }
-            foreach (var fold in ForecastFolds(forecaster, values, starts[first..end], starts[first]))
+            finally
             {
-                folds.Add(fold);
-                _options.Progress?.Report(new BacktestProgress(folds.Count, starts.Length, _fits, fold.Start));
+                (model as IDisposable)?.Dispose(); // the models a backtest fits are its own: release their ONNX Runtime sessions
             }
-            (model as IDisposable)?.Dispose(); // the fold's model is ours: release its ONNX Runtime sessions now
             first = end;
         }
         var windowing = forecaster!.Windowing;
