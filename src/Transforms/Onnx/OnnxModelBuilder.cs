@@ -133,7 +133,7 @@ internal sealed class OnnxModelBuilder
     /// <summary>Adds a model metadata entry (<c>metadata_props</c>).</summary>
     public void SetMetadata(string key, string value) => _metadata[key] = value;
 
-    /// <summary>Serialises the model.</summary>
+    /// <summary>Serialises the model, stamped with its SHA-256 (<see cref="OnnxIntegrity"/>).</summary>
     public byte[] Build(string docString = "")
     {
         using var buffer = new MemoryStream();
@@ -160,7 +160,7 @@ internal sealed class OnnxModelBuilder
             });
         }
         output.Flush();
-        return buffer.ToArray();
+        return OnnxIntegrity.Stamp(buffer.ToArray());
     }
 
     private void WriteGraph(CodedOutputStream graph)
