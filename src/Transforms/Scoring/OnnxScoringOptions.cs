@@ -8,7 +8,8 @@ namespace MLNet.Lstm;
 /// <remarks>
 /// <para>GPU scoring needs an ONNX Runtime build with the CUDA execution provider: the application references
 /// <c>Microsoft.ML.OnnxRuntime.Gpu</c> (in place of the CPU package <c>Microsoft.ML.OnnxRuntime</c>), and the machine has
-/// an NVIDIA driver, CUDA 12 and cuDNN 9 (the versions that ONNX Runtime 1.31's CUDA build is made for). With the CPU
+/// an NVIDIA driver, CUDA 13 and cuDNN 9 (what ONNX Runtime 1.31's CUDA build loads: <c>libcudart.so.13</c>,
+/// <c>libcublas.so.13</c>, cuDNN 9). With the CPU
 /// package, asking for a GPU fails with an <see cref="InvalidOperationException"/> that says so, unless
 /// <see cref="FallbackToCpu"/> is set.</para>
 /// <para>Scores on the GPU equal CPU scores to float rounding (the CUDA kernels sum in another order), not bitwise.</para>

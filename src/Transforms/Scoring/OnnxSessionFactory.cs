@@ -48,13 +48,19 @@ internal static class OnnxSessionFactory
     private static InvalidOperationException CudaUnavailable(int id, Exception inner)
     {
         bool cpuBuild = !OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider");
-        string why = cpuBuild
-            ? "the CUDA execution provider is not available in the loaded ONNX Runtime build (it is the CPU-only package Microsoft.ML.OnnxRuntime)"
-            : $"ONNX Runtime's CUDA execution provider could not start on device {id} (no NVIDIA driver, CUDA 12 or cuDNN 9 libraries, or no such device)";
-        return new InvalidOperationException(
-            $"OnnxScoringOptions.GpuDeviceId = {id} asks for GPU scoring, but {why}: {inner.Message.Trim()} " +
-            "Fix: reference the Microsoft.ML.OnnxRuntime.Gpu package in the application (in place of Microsoft.ML.OnnxRuntime) " +
-            "on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9; or leave GpuDeviceId null to score on the CPU " +
-            "(OnnxScoringOptions.FallbackToCpu = true falls back to the CPU automatically).", inner);
+        string detail = inner.Message.Trim().TrimEnd('.');
+        string message = cpuBuild
+            ? $"OnnxScoringOptions.GpuDeviceId = {id} asks for GPU scoring, but the CUDA execution provider is not available in the " +
+              $"loaded ONNX Runtime build (the CPU-only package Microsoft.ML.OnnxRuntime; {detail}). Fix: reference the " +
+              "Microsoft.ML.OnnxRuntime.Gpu package in the application (in place of Microsoft.ML.OnnxRuntime) on a machine with an " +
+              $"NVIDIA GPU, {CudaLibraries}; or leave GpuDeviceId null to score on the CPU (or set OnnxScoringOptions.FallbackToCpu)."
+            : $"OnnxScoringOptions.GpuDeviceId = {id} asks for GPU scoring, and this ONNX Runtime build has the CUDA execution " +
+              $"provider, but it could not start on device {id} ({detail}). Fix: install the NVIDIA driver and {CudaLibraries} " +
+              "(on the library path), check that the device exists (nvidia-smi -L); or leave GpuDeviceId null to score on the CPU " +
+              "(or set OnnxScoringOptions.FallbackToCpu).";
+        return new InvalidOperationException(message, inner);
     }
+
+    /// <summary>What ONNX Runtime 1.31's CUDA build loads: libcudart/libcublas .so.13 and cuDNN 9.</summary>
+    private const string CudaLibraries = "CUDA 13 and cuDNN 9";
 }

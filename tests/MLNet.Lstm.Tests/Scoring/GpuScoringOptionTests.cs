@@ -32,7 +32,7 @@ public class GpuScoringOptionTests
         Assert.Contains("OnnxScoringOptions.GpuDeviceId = 0", e.Message);
         Assert.Contains("the CUDA execution provider is not available in the loaded ONNX Runtime build", e.Message);
         Assert.Contains("reference the Microsoft.ML.OnnxRuntime.Gpu package", e.Message);
-        Assert.Contains("CUDA 12 and cuDNN 9", e.Message);
+        Assert.Contains("CUDA 13 and cuDNN 9", e.Message);
         Assert.Contains("leave GpuDeviceId null", e.Message);
         Assert.NotNull(e.InnerException);
     }
