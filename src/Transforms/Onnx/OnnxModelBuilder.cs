@@ -23,33 +23,28 @@ internal readonly record struct OnnxDim(long Value, string? Symbol)
     public static implicit operator OnnxDim(long value) => new(value, null);
 }
 
-/// <summary>A node attribute: exactly one of the value fields is used, chosen by <see cref="Kind"/>.</summary>
+/// <summary>A node attribute (an ONNX <c>AttributeProto</c> of one of the kinds our graphs use).</summary>
 internal sealed class OnnxAttribute
 {
-    private OnnxAttribute(string name, int kind)
+    private readonly AttributeProto _proto;
+
+    private OnnxAttribute(string name, AttributeProto.Types.AttributeType type, Action<AttributeProto> value)
     {
-        Name = name;
-        Kind = kind;
+        _proto = new AttributeProto { Name = name, Type = type };
+        value(_proto);
     }
 
-    public string Name { get; }
+    public string Name => _proto.Name;
 
-    /// <summary>ONNX <c>AttributeProto.AttributeType</c>: FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7, STRINGS 8.</summary>
-    public int Kind { get; }
+    public static OnnxAttribute Of(string name, float value) => new(name, AttributeProto.Types.AttributeType.Float, a => a.F = value);
+    public static OnnxAttribute Of(string name, long value) => new(name, AttributeProto.Types.AttributeType.Int, a => a.I = value);
+    public static OnnxAttribute Of(string name, string value) => new(name, AttributeProto.Types.AttributeType.String, a => a.S = ByteString.CopyFromUtf8(value));
+    public static OnnxAttribute Of(string name, float[] values) => new(name, AttributeProto.Types.AttributeType.Floats, a => a.Floats.Add(values));
+    public static OnnxAttribute Of(string name, long[] values) => new(name, AttributeProto.Types.AttributeType.Ints, a => a.Ints.Add(values));
+    public static OnnxAttribute Of(string name, string[] values) => new(name, AttributeProto.Types.AttributeType.Strings, a => a.Strings.Add(values.Select(ByteString.CopyFromUtf8)));
 
-    public float Float { get; private init; }
-    public long Int { get; private init; }
-    public string? String { get; private init; }
-    public float[]? Floats { get; private init; }
-    public long[]? Ints { get; private init; }
-    public string[]? Strings { get; private init; }
-
-    public static OnnxAttribute Of(string name, float value) => new(name, 1) { Float = value };
-    public static OnnxAttribute Of(string name, long value) => new(name, 2) { Int = value };
-    public static OnnxAttribute Of(string name, string value) => new(name, 3) { String = value };
-    public static OnnxAttribute Of(string name, float[] values) => new(name, 6) { Floats = values };
-    public static OnnxAttribute Of(string name, long[] values) => new(name, 7) { Ints = values };
-    public static OnnxAttribute Of(string name, string[] values) => new(name, 8) { Strings = values };
+    /// <summary>A copy of the attribute's message, for a node.</summary>
+    internal AttributeProto ToProto() => _proto.Clone();
 }
 
 /// <summary>
@@ -119,7 +114,7 @@ internal sealed class OnnxModelBuilder
         var node = new NodeProto { Name = $"{opType}_{_nodeCounter++}", OpType = opType };
         node.Input.Add(inputs);
         node.Output.Add(outputs);
-        node.Attribute.Add(attributes.Select(ToProto));
+        node.Attribute.Add(attributes.Select(a => a.ToProto()));
         _graph.Node.Add(node);
         return outputs[0];
     }
@@ -178,22 +173,6 @@ internal sealed class OnnxModelBuilder
         tensor.Dims.Add(dims);
         _graph.Initializer.Add(tensor);
         return name;
-    }
-
-    private static AttributeProto ToProto(OnnxAttribute attribute)
-    {
-        var proto = new AttributeProto { Name = attribute.Name, Type = (AttributeProto.Types.AttributeType)attribute.Kind };
-        switch (attribute.Kind)
-        {
-            case 1: proto.F = attribute.Float; break;
-            case 2: proto.I = attribute.Int; break;
-            case 3: proto.S = ByteString.CopyFromUtf8(attribute.String!); break;
-            case 6: proto.Floats.Add(attribute.Floats!); break;
-            case 7: proto.Ints.Add(attribute.Ints!); break;
-            case 8: proto.Strings.Add(attribute.Strings!.Select(ByteString.CopyFromUtf8)); break;
-            default: throw new InvalidOperationException($"Attribute '{attribute.Name}' has the unsupported kind {attribute.Kind}.");
-        }
-        return proto;
     }
 
     private static ValueInfoProto ValueInfo(string name, OnnxElementType type, OnnxDim[] shape)
