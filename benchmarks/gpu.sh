@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs suite 1 (training: ML.NET pipeline Fit vs raw TorchSharp loop) and suite 4 (the PyTorch reference) on a
-# Linux machine with an NVIDIA GPU. TorchSharp uses TorchSharp-cuda-linux (-p:TorchBackend=cuda); PyTorch must be
-# a CUDA build. Each missing piece is reported by name; the script still runs what it can and exits non-zero when
+# Runs suite 1 (training: ML.NET pipeline Fit vs raw TorchSharp loop), the scoring-gpu suite (the batched ONNX
+# scorer on ONNX Runtime's CUDA execution provider) and suite 4 (the PyTorch reference) on a Linux machine with an
+# NVIDIA GPU. TorchSharp uses TorchSharp-cuda-linux (-p:TorchBackend=cuda); ONNX Runtime uses
+# Microsoft.ML.OnnxRuntime.Gpu (-p:OnnxRuntimeBackend=cuda, which needs CUDA 13 and cuDNN 9 on the library path);
+# PyTorch must be a CUDA build. Each missing piece is reported by name; the script still runs what it can and exits non-zero when
 # something was skipped.
 #
 # Usage: benchmarks/gpu.sh [extra benchmark arguments, e.g. --reps 7]
@@ -28,6 +30,16 @@ if command -v dotnet >/dev/null 2>&1 && [ ${#missing[@]} -eq 0 ]; then
   if ! MLNET_LSTM_BENCH_DEVICE=cuda dotnet run -c "$config" -p:TorchBackend=cuda \
         --project benchmarks/MLNet.Lstm.Benchmarks -- training "$@"; then
     missing+=("suite 1 failed on CUDA: TorchSharp-cuda-linux ${TORCHSHARP_VERSION:-0.107.0} could not restore or load (is the NuGet package reachable and the CUDA driver recent enough?)")
+    status=1
+  fi
+fi
+
+if command -v dotnet >/dev/null 2>&1 && [ ${#missing[@]} -eq 0 ]; then
+  echo "== scoring-gpu: OnnxBatchScorer on ONNX Runtime's CUDA execution provider (Microsoft.ML.OnnxRuntime.Gpu) =="
+  # A separate output folder, so that the CUDA build of libonnxruntime does not replace the CPU one of other runs.
+  if ! dotnet build -c "$config" -p:OnnxRuntimeBackend=cuda -o artifacts/bench-ort-cuda benchmarks/MLNet.Lstm.Benchmarks >/dev/null \
+     || ! dotnet artifacts/bench-ort-cuda/MLNet.Lstm.Benchmarks.dll scoring-gpu "$@"; then
+    missing+=("scoring-gpu failed: Microsoft.ML.OnnxRuntime.Gpu could not restore, or its CUDA execution provider could not start (the error names the missing CUDA 13 / cuDNN 9 library)")
     status=1
   fi
 fi

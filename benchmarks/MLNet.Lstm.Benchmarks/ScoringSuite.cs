@@ -226,7 +226,7 @@ internal static class ScoringSuite
         return o;
     }
 
-    private static long Drain(IDataView view, bool vectorScore)
+    internal static long Drain(IDataView view, bool vectorScore)
     {
         var column = view.Schema["Score"];
         using var cursor = view.GetRowCursor(new[] { column });
@@ -304,7 +304,7 @@ internal static class ScoringSuite
         }).Fit(ml.Data.LoadFromEnumerable(rows));
     }
 
-    private static long RawBatches(InferenceSession session, float[] windows, int rows, int width)
+    internal static long RawBatches(InferenceSession session, float[] windows, int rows, int width)
     {
         string[] inNames = { "Window" }, outNames = { "Score" };
         var output = new float[RawBatch];

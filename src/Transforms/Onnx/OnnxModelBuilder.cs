@@ -1,4 +1,6 @@
 using Google.Protobuf;
+using System.Runtime.InteropServices;
+using Onnx;
 
 namespace MLNet.Lstm.Onnx;
 
@@ -21,96 +23,79 @@ internal readonly record struct OnnxDim(long Value, string? Symbol)
     public static implicit operator OnnxDim(long value) => new(value, null);
 }
 
-/// <summary>A node attribute: exactly one of the value fields is used, chosen by <see cref="Kind"/>.</summary>
+/// <summary>A node attribute (an ONNX <c>AttributeProto</c> of one of the kinds our graphs use).</summary>
 internal sealed class OnnxAttribute
 {
-    private OnnxAttribute(string name, int kind)
+    private readonly AttributeProto _proto;
+
+    private OnnxAttribute(string name, AttributeProto.Types.AttributeType type, Action<AttributeProto> value)
     {
-        Name = name;
-        Kind = kind;
+        _proto = new AttributeProto { Name = name, Type = type };
+        value(_proto);
     }
 
-    public string Name { get; }
+    public string Name => _proto.Name;
 
-    /// <summary>ONNX <c>AttributeProto.AttributeType</c>: FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7, STRINGS 8.</summary>
-    public int Kind { get; }
+    public static OnnxAttribute Of(string name, float value) => new(name, AttributeProto.Types.AttributeType.Float, a => a.F = value);
+    public static OnnxAttribute Of(string name, long value) => new(name, AttributeProto.Types.AttributeType.Int, a => a.I = value);
+    public static OnnxAttribute Of(string name, string value) => new(name, AttributeProto.Types.AttributeType.String, a => a.S = ByteString.CopyFromUtf8(value));
+    public static OnnxAttribute Of(string name, float[] values) => new(name, AttributeProto.Types.AttributeType.Floats, a => a.Floats.Add(values));
+    public static OnnxAttribute Of(string name, long[] values) => new(name, AttributeProto.Types.AttributeType.Ints, a => a.Ints.Add(values));
+    public static OnnxAttribute Of(string name, string[] values) => new(name, AttributeProto.Types.AttributeType.Strings, a => a.Strings.Add(values.Select(ByteString.CopyFromUtf8)));
 
-    public float Float { get; private init; }
-    public long Int { get; private init; }
-    public string? String { get; private init; }
-    public float[]? Floats { get; private init; }
-    public long[]? Ints { get; private init; }
-    public string[]? Strings { get; private init; }
-
-    public static OnnxAttribute Of(string name, float value) => new(name, 1) { Float = value };
-    public static OnnxAttribute Of(string name, long value) => new(name, 2) { Int = value };
-    public static OnnxAttribute Of(string name, string value) => new(name, 3) { String = value };
-    public static OnnxAttribute Of(string name, float[] values) => new(name, 6) { Floats = values };
-    public static OnnxAttribute Of(string name, long[] values) => new(name, 7) { Ints = values };
-    public static OnnxAttribute Of(string name, string[] values) => new(name, 8) { Strings = values };
+    /// <summary>A copy of the attribute's message, for a node.</summary>
+    internal AttributeProto ToProto() => _proto.Clone();
 }
 
 /// <summary>
-/// Writes an ONNX <c>ModelProto</c> with Google.Protobuf's wire API, from the public field numbers of
-/// <c>onnx.proto</c>. Only what our graphs need is supported: float/int tensors, value infos with fixed or
-/// symbolic dimensions, nodes with scalar and list attributes, and model metadata.
+/// Writes an ONNX <c>ModelProto</c> through the typed ONNX messages (OnnxSharp's <c>Onnx.*Proto</c> classes on
+/// Google.Protobuf). Only what our graphs need is exposed: float/int tensors, value infos with fixed or symbolic
+/// dimensions, nodes with scalar and list attributes, and model metadata.
 /// </summary>
 /// <remarks>
 /// Conventions (see docs/design.md): <c>ir_version</c> 8, default-domain opset 17, producer <c>MLNet.Lstm</c>.
 /// Names must be unique within a graph: <see cref="AddInitializer(string, float[], long[])"/> and
-/// <see cref="AddNode"/> check this so that a wrong graph fails here, not inside ONNX Runtime.
+/// <see cref="AddNode"/> check this so that a wrong graph fails here, not inside ONNX Runtime. Every built model
+/// carries the integrity stamp of <see cref="OnnxIntegrity"/>.
 /// </remarks>
 internal sealed class OnnxModelBuilder
 {
     public const long IrVersion = 8;
     public const long OpsetVersion = 17;
+    public const string ProducerName = "MLNet.Lstm";
 
-    private readonly string _graphName;
-    private readonly List<ValueInfo> _inputs = new();
-    private readonly List<ValueInfo> _outputs = new();
-    private readonly List<Tensor> _initializers = new();
-    private readonly List<Node> _nodes = new();
+    private readonly GraphProto _graph;
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
     private readonly HashSet<string> _definedNames = new(StringComparer.Ordinal);
     private int _nodeCounter;
 
     public OnnxModelBuilder(string graphName)
     {
-        _graphName = graphName;
+        _graph = new GraphProto { Name = graphName };
     }
 
     /// <summary>Adds a graph input.</summary>
     public string AddInput(string name, OnnxElementType type, params OnnxDim[] shape)
     {
         Define(name);
-        _inputs.Add(new ValueInfo(name, type, shape));
+        _graph.Input.Add(ValueInfo(name, type, shape));
         return name;
     }
 
     /// <summary>Declares an existing value (produced by a node) as a graph output.</summary>
     public string AddOutput(string name, OnnxElementType type, params OnnxDim[] shape)
     {
-        _outputs.Add(new ValueInfo(name, type, shape));
+        _graph.Output.Add(ValueInfo(name, type, shape));
         return name;
     }
 
     /// <summary>Adds a float constant tensor.</summary>
-    public string AddInitializer(string name, float[] values, long[] dims)
-    {
-        CheckSize(name, values.Length, dims);
-        Define(name);
-        _initializers.Add(new Tensor(name, OnnxElementType.Float, dims, values, null));
-        return name;
-    }
+    public string AddInitializer(string name, float[] values, long[] dims) =>
+        AddTensor(name, OnnxElementType.Float, dims, values.Length, MemoryMarshal.AsBytes(values.AsSpan()));
 
     /// <summary>Adds an int64 constant tensor (shapes, axes, indices).</summary>
-    public string AddInitializer(string name, long[] values, long[] dims)
-    {
-        CheckSize(name, values.Length, dims);
-        Define(name);
-        _initializers.Add(new Tensor(name, OnnxElementType.Int64, dims, null, values));
-        return name;
-    }
+    public string AddInitializer(string name, long[] values, long[] dims) =>
+        AddTensor(name, OnnxElementType.Int64, dims, values.Length, MemoryMarshal.AsBytes(values.AsSpan()));
 
     /// <summary>Adds an int64 1-D constant, the usual form of shapes and axes.</summary>
     public string AddInt64Vector(string name, params long[] values) => AddInitializer(name, values, new long[] { values.Length });
@@ -126,167 +111,84 @@ internal sealed class OnnxModelBuilder
             if (output.Length > 0)
                 Define(output);
         }
-        _nodes.Add(new Node($"{opType}_{_nodeCounter++}", opType, inputs, outputs, attributes));
+        var node = new NodeProto { Name = $"{opType}_{_nodeCounter++}", OpType = opType };
+        node.Input.Add(inputs);
+        node.Output.Add(outputs);
+        node.Attribute.Add(attributes.Select(a => a.ToProto()));
+        _graph.Node.Add(node);
         return outputs[0];
     }
 
     /// <summary>Adds a model metadata entry (<c>metadata_props</c>).</summary>
     public void SetMetadata(string key, string value) => _metadata[key] = value;
 
-    /// <summary>Serialises the model.</summary>
-    public byte[] Build(string docString = "")
+    /// <summary>Serialises the model, stamped with its SHA-256 (<see cref="OnnxIntegrity"/>).</summary>
+    public byte[] Build(string docString = "") => OnnxIntegrity.Stamp(BuildModel(docString));
+
+    /// <summary>
+    /// The typed model, not yet stamped (for composition into a larger graph). Metadata entries are in ordinal key
+    /// order; initializers that no node or output reads are left out (ONNX Runtime would warn about each one on
+    /// every session).
+    /// </summary>
+    public ModelProto BuildModel(string docString = "")
     {
-        using var buffer = new MemoryStream();
-        var output = new CodedOutputStream(buffer);
-        WriteInt64(output, 1, IrVersion);
-        WriteString(output, 2, "MLNet.Lstm");
-        WriteString(output, 3, typeof(OnnxModelBuilder).Assembly.GetName().Version?.ToString() ?? "0");
-        WriteString(output, 4, "mlnet.lstm");
-        WriteInt64(output, 5, 1);
-        if (docString.Length > 0)
-            WriteString(output, 6, docString);
-        WriteMessage(output, 7, WriteGraph);
-        WriteMessage(output, 8, opset =>
+        var graph = _graph.Clone();
+        var used = new HashSet<string>(graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)), StringComparer.Ordinal);
+        for (int i = graph.Initializer.Count - 1; i >= 0; i--)
         {
-            WriteString(opset, 1, "");
-            WriteInt64(opset, 2, OpsetVersion);
-        });
+            if (!used.Contains(graph.Initializer[i].Name))
+                graph.Initializer.RemoveAt(i);
+        }
+        var model = NewModel(graph, docString);
         foreach (var (key, value) in _metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model;
+    }
+
+    /// <summary>A model around <paramref name="graph"/> with this project's IR version, opset and producer.</summary>
+    public static ModelProto NewModel(GraphProto graph, string docString = "")
+    {
+        var model = new ModelProto
         {
-            WriteMessage(output, 14, entry =>
-            {
-                WriteString(entry, 1, key);
-                WriteString(entry, 2, value);
-            });
-        }
-        output.Flush();
-        return buffer.ToArray();
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = typeof(OnnxModelBuilder).Assembly.GetName().Version?.ToString() ?? "0",
+            Domain = "mlnet.lstm",
+            ModelVersion = 1,
+            DocString = docString,
+            Graph = graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        return model;
     }
 
-    private void WriteGraph(CodedOutputStream graph)
+    private string AddTensor(string name, OnnxElementType type, long[] dims, int length, ReadOnlySpan<byte> littleEndian)
     {
-        foreach (var node in _nodes)
-            WriteMessage(graph, 1, n => WriteNode(n, node));
-        WriteString(graph, 2, _graphName);
-        // Initializers no node reads are left out (ONNX Runtime would warn about each one on every session).
-        var used = new HashSet<string>(_nodes.SelectMany(n => n.Inputs).Concat(_outputs.Select(o => o.Name)), StringComparer.Ordinal);
-        foreach (var tensor in _initializers.Where(t => used.Contains(t.Name)))
-            WriteMessage(graph, 5, t => WriteTensor(t, tensor));
-        foreach (var input in _inputs)
-            WriteMessage(graph, 11, v => WriteValueInfo(v, input));
-        foreach (var outputInfo in _outputs)
-            WriteMessage(graph, 12, v => WriteValueInfo(v, outputInfo));
-    }
-
-    private static void WriteNode(CodedOutputStream output, Node node)
-    {
-        foreach (var input in node.Inputs)
-            WriteString(output, 1, input);
-        foreach (var o in node.Outputs)
-            WriteString(output, 2, o);
-        WriteString(output, 3, node.Name);
-        WriteString(output, 4, node.OpType);
-        foreach (var attribute in node.Attributes)
-            WriteMessage(output, 5, a => WriteAttribute(a, attribute));
-    }
-
-    private static void WriteAttribute(CodedOutputStream output, OnnxAttribute attribute)
-    {
-        WriteString(output, 1, attribute.Name);
-        switch (attribute.Kind)
-        {
-            case 1:
-                output.WriteTag(2, WireFormat.WireType.Fixed32);
-                output.WriteFloat(attribute.Float);
-                break;
-            case 2:
-                WriteInt64(output, 3, attribute.Int);
-                break;
-            case 3:
-                output.WriteTag(4, WireFormat.WireType.LengthDelimited);
-                output.WriteBytes(ByteString.CopyFromUtf8(attribute.String!));
-                break;
-            case 6:
-                foreach (var f in attribute.Floats!)
-                {
-                    output.WriteTag(7, WireFormat.WireType.Fixed32);
-                    output.WriteFloat(f);
-                }
-                break;
-            case 7:
-                foreach (var i in attribute.Ints!)
-                    WriteInt64(output, 8, i);
-                break;
-            case 8:
-                foreach (var s in attribute.Strings!)
-                {
-                    output.WriteTag(9, WireFormat.WireType.LengthDelimited);
-                    output.WriteBytes(ByteString.CopyFromUtf8(s));
-                }
-                break;
-        }
-        WriteInt64(output, 20, attribute.Kind);
-    }
-
-    private static void WriteTensor(CodedOutputStream output, Tensor tensor)
-    {
-        foreach (var dim in tensor.Dims)
-            WriteInt64(output, 1, dim);
-        WriteInt64(output, 2, (long)tensor.Type);
-        WriteString(output, 8, tensor.Name);
-        // raw_data (field 9): little-endian bytes, the compact form ONNX Runtime reads directly.
-        byte[] raw = tensor.Floats is not null
-            ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.Floats.AsSpan()).ToArray()
-            : System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.Ints!.AsSpan()).ToArray();
+        CheckSize(name, length, dims);
+        Define(name);
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException("Writing ONNX tensors requires a little-endian machine.");
-        output.WriteTag(9, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(raw));
+        // raw_data: little-endian bytes, the compact form ONNX Runtime reads directly.
+        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(littleEndian) };
+        tensor.Dims.Add(dims);
+        _graph.Initializer.Add(tensor);
+        return name;
     }
 
-    private static void WriteValueInfo(CodedOutputStream output, ValueInfo info)
+    private static ValueInfoProto ValueInfo(string name, OnnxElementType type, OnnxDim[] shape)
     {
-        WriteString(output, 1, info.Name);
-        WriteMessage(output, 2, type =>
-            WriteMessage(type, 1, tensorType =>
-            {
-                WriteInt64(tensorType, 1, (long)info.Type);
-                WriteMessage(tensorType, 2, shape =>
-                {
-                    foreach (var dim in info.Shape)
-                    {
-                        WriteMessage(shape, 1, d =>
-                        {
-                            if (dim.Symbol is not null)
-                                WriteString(d, 2, dim.Symbol);
-                            else
-                                WriteInt64(d, 1, dim.Value);
-                        });
-                    }
-                });
-            }));
-    }
-
-    private static void WriteInt64(CodedOutputStream output, int field, long value)
-    {
-        output.WriteTag(field, WireFormat.WireType.Varint);
-        output.WriteInt64(value);
-    }
-
-    private static void WriteString(CodedOutputStream output, int field, string value)
-    {
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteString(value);
-    }
-
-    private static void WriteMessage(CodedOutputStream output, int field, Action<CodedOutputStream> body)
-    {
-        using var buffer = new MemoryStream();
-        var inner = new CodedOutputStream(buffer);
-        body(inner);
-        inner.Flush();
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(buffer.GetBuffer(), 0, (int)buffer.Length));
+        var tensorShape = new TensorShapeProto();
+        foreach (var dim in shape)
+        {
+            tensorShape.Dim.Add(dim.Symbol is not null
+                ? new TensorShapeProto.Types.Dimension { DimParam = dim.Symbol }
+                : new TensorShapeProto.Types.Dimension { DimValue = dim.Value });
+        }
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = tensorShape } },
+        };
     }
 
     private void Define(string name)
@@ -294,7 +196,7 @@ internal sealed class OnnxModelBuilder
         if (string.IsNullOrEmpty(name))
             throw new ArgumentException("An ONNX value name must not be empty.", nameof(name));
         if (!_definedNames.Add(name))
-            throw new InvalidOperationException($"The ONNX graph '{_graphName}' already defines a value named '{name}'.");
+            throw new InvalidOperationException($"The ONNX graph '{_graph.Name}' already defines a value named '{name}'.");
     }
 
     private static void CheckSize(string name, int length, long[] dims)
@@ -306,10 +208,4 @@ internal sealed class OnnxModelBuilder
             throw new ArgumentException(
                 $"Initializer '{name}' has {length} values but its dimensions [{string.Join(", ", dims)}] need {expected}.");
     }
-
-    private sealed record ValueInfo(string Name, OnnxElementType Type, OnnxDim[] Shape);
-
-    private sealed record Tensor(string Name, OnnxElementType Type, long[] Dims, float[]? Floats, long[]? Ints);
-
-    private sealed record Node(string Name, string OpType, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
 }

@@ -53,6 +53,9 @@ internal sealed class BatchScorerOptions
     /// lowers latency on an idle machine and wastes cores on a busy one.
     /// </summary>
     public bool AllowSpinning { get; init; } = true;
+
+    /// <summary>CPU (default) or CUDA execution (<see cref="OnnxScoringOptions"/>, public where models are created or loaded).</summary>
+    public OnnxScoringOptions Device { get; init; } = new();
 }
 
 /// <summary>
@@ -91,16 +94,8 @@ internal sealed class OnnxBatchScorer : IDisposable
 
         Options = options;
         BatchSize = options.BatchSize;
-        using var sessionOptions = new SessionOptions
-        {
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = options.IntraOpNumThreads,
-            InterOpNumThreads = 1,
-        };
-        if (!options.AllowSpinning)
-            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(model, sessionOptions);
+        options.Device.Validate();
+        (_session, ExecutionProvider) = OnnxSessionFactory.Create(model, options);
         try
         {
             Inputs = ResolveInputs(options);
@@ -120,6 +115,9 @@ internal sealed class OnnxBatchScorer : IDisposable
     internal int BatchSize { get; }
 
     internal InferenceSession Session => _session;
+
+    /// <summary>The execution provider the session runs on: <c>CPU</c> or <c>CUDA:{device}</c>.</summary>
+    internal string ExecutionProvider { get; }
 
     internal IReadOnlyList<InputSpec> Inputs { get; }
 
