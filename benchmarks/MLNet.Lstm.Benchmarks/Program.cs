@@ -5,13 +5,19 @@ namespace MLNet.Lstm.Benchmarks;
 /// <summary>
 /// Entry point. Usage: <c>MLNet.Lstm.Benchmarks [suite ...] [--quick] [--reps N] [--warmups N] [--threads N]</c>;
 /// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>all</c> (default);
-/// <c>profile</c> (not in all): suite 1's pipeline Fit split into the trainer's phases.
+/// <c>profile</c> (not in all): suite 1's pipeline Fit split into the trainer's phases;
+/// <c>accuracy</c> (not in all; docs/accuracy.md) with <c>--seeds N</c>, <c>--series a,b</c>, <c>--epochs-scale X</c>,
+/// <c>--r-forecasts FILE</c>.
 /// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
 /// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).
 /// </summary>
 public static class BenchmarkProgram
 {
     private static readonly string[] AllSuites = { "training", "scoring", "memory", "scaling" };
+    private static readonly string[] OtherSuites = { "profile", "accuracy" };
+    private const string Usage =
+        "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|all|profile|accuracy ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
+        "       accuracy options: [--seeds N] [--series a,b] [--epochs-scale X] [--r-forecasts FILE]";
 
     /// <summary>Process entry point.</summary>
     public static int Main(string[] args)
@@ -41,6 +47,7 @@ public static class BenchmarkProgram
         var suites = new List<string>();
         bool quick = false;
         int reps = 5, warmups = 1, threads = 1;
+        var accuracy = new AccuracyOptions();
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,14 +56,19 @@ public static class BenchmarkProgram
                 case "--reps": reps = int.Parse(args[++i]); break;
                 case "--warmups": warmups = int.Parse(args[++i]); break;
                 case "--threads": threads = int.Parse(args[++i]); break;
+                case "--seeds": accuracy = accuracy with { Seeds = int.Parse(args[++i]) }; break;
+                case "--series": accuracy = accuracy with { Series = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries) }; break;
+                case "--epochs-scale": accuracy = accuracy with { EpochScale = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) }; break;
+                case "--r-forecasts": accuracy = accuracy with { RForecastsPath = args[++i] }; break;
                 case "all": suites.AddRange(AllSuites); break;
                 case "-h" or "--help":
-                    output.WriteLine("usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|all ...] [--quick] [--reps N] [--warmups N] [--threads N]");
+                    output.WriteLine(Usage);
                     return 0;
                 default:
-                    if (!AllSuites.Contains(args[i]) && args[i] != "profile")
+                    if (!AllSuites.Contains(args[i]) && !OtherSuites.Contains(args[i]))
                     {
-                        output.WriteLine($"unknown argument '{args[i]}'; suites: {string.Join(", ", AllSuites)}, all");
+                        output.WriteLine($"unknown argument '{args[i]}'; suites: {string.Join(", ", AllSuites)}, all, {string.Join(", ", OtherSuites)}");
+                        output.WriteLine(Usage);
                         return 2;
                     }
                     suites.Add(args[i]);
@@ -84,6 +96,7 @@ public static class BenchmarkProgram
                 case "memory": MemorySuite.Run(settings); break;
                 case "scaling": ScalingSuite.Run(settings); break;
                 case "profile": ProfileSuite.Run(settings); break;
+                case "accuracy": AccuracySuite.Run(settings, accuracy); break;
             }
             settings.Line($"<!-- suite {suite}: {sw.Elapsed.TotalSeconds:F1} s -->");
             settings.Line();
