@@ -77,7 +77,6 @@ run_series <- function(row) {
   bt_ets <- fc(function(o) forecast(ets(tsy(o), model = ets_fit, use.initial.values = TRUE), h = H)$mean)
   bt_arima <- fc(function(o) forecast(Arima(tsy(o), model = arima_fit), h = H)$mean)
   bt_theta <- fc(function(o) thetaf(tsy(o), h = H)$mean)
-  if (H == 1) { bt_ets <- t(bt_ets); bt_arima <- t(bt_arima); bt_theta <- t(bt_theta) }
 
   rbind(
     rows_of(row$name, "one-step", "ETS", one_origins, matrix(one_ets, ncol = 1)),
