@@ -4,7 +4,8 @@ using MLNet.Lstm.Internal;
 namespace Microsoft.ML;
 
 /// <summary>
-/// Forecasting workflows on <see cref="ForecastingCatalog"/>: <c>mlContext.Forecasting.Evaluate</c>, and
+/// Forecasting workflows on <see cref="ForecastingCatalog"/>: <c>mlContext.Forecasting.Evaluate</c>,
+/// <c>mlContext.Forecasting.Backtest</c>, and
 /// <see cref="SeriesForecaster"/>s for the prediction modes over a whole series and forecasts past its end.
 /// </summary>
 public static class ForecastingWorkflowCatalog
@@ -12,7 +13,9 @@ public static class ForecastingWorkflowCatalog
     /// <summary>
     /// Evaluates scored windows: MAE, MSE, RMSE, MAPE, sMAPE and R² of the score against the label, the same metrics for
     /// the persistence baseline ("the next value equals the last one") on the same windows, MASE against it, and
-    /// per-step metrics for horizon h &gt; 1. Rows whose label is NaN (trailing windows) are skipped.
+    /// per-step metrics for horizon h &gt; 1. Rows whose label is NaN (trailing windows) are skipped. When the data has
+    /// <c>LowerBound</c> and <c>UpperBound</c> columns, also the interval's coverage and mean width (the options
+    /// overload renames them and adds the interval score and the pinball loss).
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="data">Scored data, e.g. the output of a fitted forecasting model's <c>Transform</c>.</param>
@@ -67,5 +70,49 @@ public static class ForecastingWorkflowCatalog
     {
         Guard.NotNull(catalog, nameof(catalog));
         return SeriesForecaster.Load(modelPath, scoreColumnName);
+    }
+
+    /// <summary>
+    /// Walk-forward backtest (Darts' <c>historical_forecasts</c> / <c>backtest</c>, neuralforecast's
+    /// <c>cross_validation</c>): for folds starting at rows <paramref name="start"/>, <paramref name="start"/> +
+    /// <paramref name="stride"/>, ..., fits <paramref name="pipeline"/> on the rows before the fold only, forecasts the
+    /// fold's <paramref name="horizon"/> rows and compares them with the series. See <see cref="BacktestOptions"/>.
+    /// </summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="pipeline">An estimator chain that starts with <c>mlContext.Transforms.SlidingWindow(...)</c>.</param>
+    /// <param name="series">The series, one row per step in time order (the pipeline's input).</param>
+    /// <param name="start">Row index of the first forecast step of the first fold.</param>
+    /// <param name="horizon">Steps forecast per fold.</param>
+    /// <param name="stride">Rows between fold starts.</param>
+    /// <param name="retrainEvery">0: fit once on the rows before <paramref name="start"/>; k: refit every k folds.</param>
+    /// <returns>The folds, the metrics over them and the metrics of their last step.</returns>
+    public static BacktestResult Backtest(this ForecastingCatalog catalog, IEstimator<ITransformer> pipeline, IDataView series,
+        int start, int horizon = 1, int stride = 1, int retrainEvery = 0)
+        => catalog.Backtest(pipeline, series, new BacktestOptions
+        {
+            Start = start,
+            Horizon = horizon,
+            Stride = stride,
+            RetrainEvery = retrainEvery,
+        });
+
+    /// <summary>Walk-forward backtest with explicit <see cref="BacktestOptions"/>.</summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="pipeline">An estimator chain that starts with <c>mlContext.Transforms.SlidingWindow(...)</c>.</param>
+    /// <param name="series">The series, one row per step in time order (the pipeline's input).</param>
+    /// <param name="options">Where the folds start, their horizon, stride and refit cadence, and more.</param>
+    /// <returns>The folds, the metrics over them and the metrics of their last step.</returns>
+    /// <remarks>
+    /// <para>Input: <paramref name="series"/> with the columns the pipeline's <c>SlidingWindow</c> reads (numeric
+    /// scalars). Output: <see cref="BacktestResult.Folds"/> (forecast, actual and, for models with <c>LowerBound</c> /
+    /// <c>UpperBound</c> columns, bounds per fold), <see cref="BacktestResult.Metrics"/> and
+    /// <see cref="BacktestResult.LastPoints"/>.</para>
+    /// <para>No fold reads a row at or after its start, except the other input columns of the forecast rows under
+    /// <see cref="CovariatePolicy.FromCaller"/>. Incomplete folds at the end of the series are dropped.</para>
+    /// </remarks>
+    public static BacktestResult Backtest(this ForecastingCatalog catalog, IEstimator<ITransformer> pipeline, IDataView series, BacktestOptions options)
+    {
+        Guard.NotNull(catalog, nameof(catalog));
+        return MLNet.Lstm.Backtest.Run(pipeline, series, options);
     }
 }

@@ -11,8 +11,10 @@ namespace MLNet.Lstm;
 /// </summary>
 /// <remarks>
 /// Input columns: label (<c>Single</c> or <c>Vector&lt;Single&gt;</c> of h), score (same type as the label),
-/// persistence (numeric scalar, optional). Rows or steps whose label is NaN (trailing windows with no label yet) are
-/// skipped. A NaN score where the label is known is an error.
+/// persistence (numeric scalar, optional), lower and upper bounds (same type as the label, optional: <c>LowerBound</c>
+/// and <c>UpperBound</c> by default), quantiles (<c>Vector&lt;Single&gt;</c> of h·q, optional: <c>Quantiles</c> by
+/// default). Rows or steps whose label is NaN (trailing windows with no label yet) are skipped. A non-finite score,
+/// bound or quantile where the label is known, or a lower bound above the upper bound, is an error.
 /// </remarks>
 public sealed class ForecastingEvaluator
 {
@@ -34,6 +36,37 @@ public sealed class ForecastingEvaluator
 
         /// <summary>The window column whose annotations name the target column, for finding the persistence column.</summary>
         public string WindowColumnName { get; set; } = "Window";
+
+        /// <summary>
+        /// The column with the lower bound of the prediction interval (label's type, label units). When null, the column
+        /// <c>LowerBound</c> is used if the scored data has one; a name given here must exist. Bounds give
+        /// <see cref="ForecastingMetrics.Coverage"/> and <see cref="ForecastingMetrics.MeanIntervalWidth"/>.
+        /// </summary>
+        public string? LowerBoundColumnName { get; set; }
+
+        /// <summary>The column with the upper bound (see <see cref="LowerBoundColumnName"/>); default <c>UpperBound</c> when present.</summary>
+        public string? UpperBoundColumnName { get; set; }
+
+        /// <summary>
+        /// The nominal level of the interval [lower, upper] (e.g. 0.9 for a 90% interval), in (0, 1). Needed for the
+        /// interval (Winkler) score, which uses α = 1 - level; without it <see cref="ForecastingMetrics.IntervalScore"/>
+        /// is null. Setting it without bound columns is an error.
+        /// </summary>
+        public double? IntervalLevel { get; set; }
+
+        /// <summary>
+        /// The column with the quantile forecasts: <c>Vector&lt;Single&gt;</c> of h·q values, dimensions <c>[h, q]</c>,
+        /// quantile-minor (index <c>k·q + j</c>). When null, the column <c>Quantiles</c> is used if present; a name
+        /// given here must exist.
+        /// </summary>
+        public string? QuantilesColumnName { get; set; }
+
+        /// <summary>
+        /// The q levels (each in (0, 1), distinct) of the quantile column, in its order. Needed for
+        /// <see cref="ForecastingMetrics.PinballLoss"/>; without them the pinball loss is null even when a quantile
+        /// column exists. Setting them without a quantile column is an error.
+        /// </summary>
+        public float[]? QuantileLevels { get; set; }
     }
 
     private readonly Options _options;
@@ -51,73 +84,137 @@ public sealed class ForecastingEvaluator
     public ForecastingMetrics Evaluate(IDataView scored)
     {
         Guard.NotNull(scored, nameof(scored));
-        var schema = scored.Schema;
-        var label = GetSeriesColumn(schema, _options.LabelColumnName, "label");
-        var score = GetSeriesColumn(schema, _options.ScoreColumnName, "score");
-        int steps = StepCount(label);
-        if (StepCount(score) != steps)
-        {
-            throw new ArgumentException(
-                $"Score column '{score.Name}' has {StepCount(score)} value(s) per row but label column '{label.Name}' has {steps}. " +
-                "Evaluate the score column produced by a model trained on this label.");
-        }
+        var columns = BindColumns(scored.Schema);
+        int steps = StepCount(columns.Label);
+        var accumulator = new ForecastingMetricsAccumulator(steps, columns.Names(), columns.Persistence is not null,
+            columns.Lower is not null, _options.IntervalLevel, columns.Quantiles is null ? null : _options.QuantileLevels);
 
-        var persistence = FindPersistenceColumn(schema);
-        var model = NewAccumulators(steps);
-        var baseline = persistence is null ? null : NewAccumulators(steps);
-
-        var active = new List<DataViewSchema.Column> { label, score };
-        if (persistence is DataViewSchema.Column p)
-            active.Add(p);
-        using var cursor = scored.GetRowCursor(active);
-        var labelGetter = SeriesGetter(cursor, label);
-        var scoreGetter = SeriesGetter(cursor, score);
-        var persistenceGetter = persistence is DataViewSchema.Column pc ? ScalarGetter(cursor, pc) : null;
+        using var cursor = scored.GetRowCursor(columns.Active());
+        var labelGetter = SeriesGetter(cursor, columns.Label);
+        var scoreGetter = SeriesGetter(cursor, columns.Score);
+        var persistenceGetter = columns.Persistence is DataViewSchema.Column pc ? ScalarGetter(cursor, pc) : null;
+        var lowerGetter = columns.Lower is DataViewSchema.Column lc ? SeriesGetter(cursor, lc) : null;
+        var upperGetter = columns.Upper is DataViewSchema.Column uc ? SeriesGetter(cursor, uc) : null;
+        var quantileGetter = columns.Quantiles is DataViewSchema.Column qc ? SeriesGetter(cursor, qc) : null;
         var labels = new float[steps];
         var scores = new float[steps];
+        var lower = lowerGetter is null ? null : new float[steps];
+        var upper = upperGetter is null ? null : new float[steps];
+        var quantiles = quantileGetter is null ? null : new float[StepCount(columns.Quantiles!.Value)];
         long row = -1;
         while (cursor.MoveNext())
         {
             row++;
             labelGetter(labels);
             scoreGetter(scores);
+            lowerGetter?.Invoke(lower!);
+            upperGetter?.Invoke(upper!);
+            quantileGetter?.Invoke(quantiles!);
             double last = persistenceGetter?.Invoke() ?? double.NaN;
-            for (int k = 0; k < steps; k++)
-            {
-                if (float.IsNaN(labels[k]))
-                    continue;
-                if (!float.IsFinite(scores[k]))
-                {
-                    throw new InvalidOperationException(
-                        $"Score column '{score.Name}' is {scores[k]} at row {row}{(steps > 1 ? $", step {k + 1}" : "")} where label " +
-                        $"column '{label.Name}' is {labels[k]}. Check the model's inputs for that row (NaN or infinite values in the window).");
-                }
-                model[k].Add(labels[k], scores[k]);
-                if (baseline is not null)
-                {
-                    if (double.IsNaN(last))
-                    {
-                        throw new InvalidOperationException(
-                            $"Persistence column '{persistence!.Value.Name}' is NaN at row {row}. Give a persistence column with the " +
-                            "last observed target value of every labelled window, or set PersistenceColumnName to null.");
-                    }
-                    baseline[k].Add(labels[k], last);
-                }
-            }
+            accumulator.Add(labels, scores, last, lower, upper, quantiles, $"row {row}");
         }
 
-        if (model.All(a => a.Count == 0))
+        if (accumulator.Count == 0)
         {
             throw new InvalidOperationException(
                 $"No row to evaluate: the data view has {row + 1} row(s) and none has a known value in label column " +
-                $"'{label.Name}'. Evaluate windows that have labels (trailing windows past the end of the series have NaN labels).");
+                $"'{columns.Label.Name}'. Evaluate windows that have labels (trailing windows past the end of the series have NaN labels).");
         }
+        return accumulator.ToMetrics();
+    }
 
-        return new ForecastingMetrics(
-            Combine(model),
-            baseline is null ? null : Combine(baseline),
-            model.Select(a => a.ToMetrics()).ToArray(),
-            baseline?.Select(a => a.ToMetrics()).ToArray());
+    /// <summary>The columns an evaluation reads.</summary>
+    private sealed record BoundColumns(
+        DataViewSchema.Column Label,
+        DataViewSchema.Column Score,
+        DataViewSchema.Column? Persistence,
+        DataViewSchema.Column? Lower,
+        DataViewSchema.Column? Upper,
+        DataViewSchema.Column? Quantiles)
+    {
+        public IEnumerable<DataViewSchema.Column> Active() =>
+            new[] { Label, Score, Persistence, Lower, Upper, Quantiles }.Where(c => c is not null).Select(c => c!.Value);
+
+        public ForecastingMetricsAccumulator.Names Names() =>
+            new(Label.Name, Score.Name, Persistence?.Name ?? "", Lower?.Name ?? "", Upper?.Name ?? "", Quantiles?.Name ?? "");
+    }
+
+    private BoundColumns BindColumns(DataViewSchema schema)
+    {
+        var label = GetSeriesColumn(schema, _options.LabelColumnName, "label");
+        var score = GetSeriesColumn(schema, _options.ScoreColumnName, "score");
+        int steps = StepCount(label);
+        RequireSameSteps(score, label);
+        var lower = FindOptionalColumn(schema, _options.LowerBoundColumnName, "LowerBound", "lower bound");
+        var upper = FindOptionalColumn(schema, _options.UpperBoundColumnName, "UpperBound", "upper bound");
+        if ((lower is null) != (upper is null))
+        {
+            var (has, lacks) = lower is null ? ("upper", "lower") : ("lower", "upper");
+            throw new ArgumentException(
+                $"The scored data has the {has} bound column '{(lower ?? upper)!.Value.Name}' but no {lacks} bound column " +
+                $"('{(lacks == "lower" ? _options.LowerBoundColumnName ?? "LowerBound" : _options.UpperBoundColumnName ?? "UpperBound")}'). " +
+                "Give both bound columns (LowerBoundColumnName and UpperBoundColumnName), or neither.");
+        }
+        if (lower is DataViewSchema.Column l && upper is DataViewSchema.Column u)
+        {
+            RequireSameSteps(l, label);
+            RequireSameSteps(u, label);
+        }
+        if (_options.IntervalLevel is double level)
+        {
+            if (!(level > 0 && level < 1))
+                throw new ArgumentOutOfRangeException(nameof(Options.IntervalLevel), level, $"IntervalLevel is {level}; it must be in (0, 1), e.g. 0.9 for a 90% interval.");
+            if (lower is null)
+                throw new ArgumentException($"IntervalLevel is {level} but the scored data has no bound columns (LowerBound/UpperBound). Evaluate a model with prediction bounds, name its bound columns, or leave IntervalLevel null.");
+        }
+        var quantiles = FindOptionalColumn(schema, _options.QuantilesColumnName, "Quantiles", "quantiles");
+        CheckQuantiles(quantiles, steps);
+        return new BoundColumns(label, score, FindPersistenceColumn(schema), lower, upper, quantiles);
+    }
+
+    private void CheckQuantiles(DataViewSchema.Column? quantiles, int steps)
+    {
+        if (_options.QuantileLevels is not float[] levels)
+            return;
+        if (levels.Length == 0 || levels.Any(t => !(t > 0 && t < 1)) || levels.Distinct().Count() != levels.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Options.QuantileLevels),
+                $"QuantileLevels [{string.Join(", ", levels)}] must be one or more distinct values in (0, 1), e.g. [0.05, 0.5, 0.95].");
+        }
+        if (quantiles is not DataViewSchema.Column q)
+        {
+            throw new ArgumentException(
+                $"QuantileLevels is set but the scored data has no quantile column ('{_options.QuantilesColumnName ?? "Quantiles"}'). " +
+                "Evaluate a model with quantile forecasts, name its quantile column (QuantilesColumnName), or leave QuantileLevels null.");
+        }
+        if (StepCount(q) != steps * levels.Length)
+        {
+            throw new ArgumentException(
+                $"Quantile column '{q.Name}' has {StepCount(q)} value(s) per row; with {steps} step(s) and {levels.Length} QuantileLevels it " +
+                $"needs {steps * levels.Length} (dimensions [h, q], quantile-minor). Give the levels the model was trained with.");
+        }
+    }
+
+    private static DataViewSchema.Column? FindOptionalColumn(DataViewSchema schema, string? explicitName, string defaultName, string role)
+    {
+        var column = schema.GetColumnOrNull(explicitName ?? defaultName);
+        if (column is null && explicitName is not null)
+        {
+            throw new ArgumentException(
+                $"The {role} column '{explicitName}' is not in the scored data. Columns: {string.Join(", ", schema.Select(c => c.Name))}. " +
+                $"Pass the name of the {role} column, or null to use '{defaultName}' when present.");
+        }
+        return column is null ? null : GetSeriesColumn(schema, column.Value.Name, role);
+    }
+
+    private static void RequireSameSteps(DataViewSchema.Column column, DataViewSchema.Column label)
+    {
+        if (StepCount(column) != StepCount(label))
+        {
+            throw new ArgumentException(
+                $"Column '{column.Name}' has {StepCount(column)} value(s) per row but label column '{label.Name}' has {StepCount(label)}. " +
+                "Evaluate the columns produced by a model trained on this label.");
+        }
     }
 
     private DataViewSchema.Column? FindPersistenceColumn(DataViewSchema schema)
@@ -217,73 +314,5 @@ public sealed class ForecastingEvaluator
             getter(ref value);
             return toDouble(value);
         };
-    }
-
-    private static ErrorAccumulator[] NewAccumulators(int steps) =>
-        Enumerable.Range(0, steps).Select(_ => new ErrorAccumulator()).ToArray();
-
-    private static ForecastingErrorMetrics Combine(ErrorAccumulator[] perStep)
-    {
-        var all = new ErrorAccumulator();
-        foreach (var step in perStep)
-            all.Merge(step);
-        return all.ToMetrics();
-    }
-
-    /// <summary>Running sums for one set of pairs; the label's variance uses Welford's update (and Chan's merge).</summary>
-    private sealed class ErrorAccumulator
-    {
-        public long Count;
-        private double _absError, _sqError, _labelMean, _labelM2, _ape, _smape;
-        private long _apeCount;
-
-        public void Add(double label, double score)
-        {
-            double error = label - score;
-            Count++;
-            _absError += Math.Abs(error);
-            _sqError += error * error;
-            double delta = label - _labelMean;
-            _labelMean += delta / Count;
-            _labelM2 += delta * (label - _labelMean);
-            if (label != 0)
-            {
-                _ape += Math.Abs(error / label);
-                _apeCount++;
-            }
-            double denominator = Math.Abs(label) + Math.Abs(score);
-            if (denominator > 0)
-                _smape += 2 * Math.Abs(error) / denominator;
-        }
-
-        public void Merge(ErrorAccumulator other)
-        {
-            if (other.Count == 0)
-                return;
-            long total = Count + other.Count;
-            double delta = other._labelMean - _labelMean;
-            _labelM2 += other._labelM2 + delta * delta * Count * other.Count / total;
-            _labelMean += delta * other.Count / total;
-            Count = total;
-            _absError += other._absError;
-            _sqError += other._sqError;
-            _ape += other._ape;
-            _apeCount += other._apeCount;
-            _smape += other._smape;
-        }
-
-        public ForecastingErrorMetrics ToMetrics()
-        {
-            if (Count == 0)
-                return new ForecastingErrorMetrics(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
-            double sst = _labelM2;
-            return new ForecastingErrorMetrics(
-                Count,
-                _absError / Count,
-                _sqError / Count,
-                _apeCount == 0 ? double.NaN : 100 * _ape / _apeCount,
-                100 * _smape / Count,
-                sst > 0 ? 1 - _sqError / sst : double.NaN);
-        }
     }
 }

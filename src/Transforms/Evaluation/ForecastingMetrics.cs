@@ -3,11 +3,18 @@ using System.Text;
 
 namespace MLNet.Lstm;
 
-/// <summary>Point-forecast error metrics over a set of (label, score) pairs, in the label's units.</summary>
+/// <summary>
+/// Point-forecast error metrics over a set of (label, score) pairs, in the label's units, and the interval and quantile
+/// metrics when the scored data has prediction bounds or quantiles.
+/// </summary>
 public sealed class ForecastingErrorMetrics
 {
-    internal ForecastingErrorMetrics(long count, double mae, double mse, double mape, double smape, double rSquared)
+    internal ForecastingErrorMetrics(long count, double mae, double mse, double mape, double smape, double rSquared, IntervalMetrics? interval = null)
     {
+        Coverage = interval?.Coverage;
+        MeanIntervalWidth = interval?.MeanIntervalWidth;
+        IntervalScore = interval?.IntervalScore;
+        PinballLoss = interval?.PinballLoss;
         Count = count;
         MeanAbsoluteError = mae;
         MeanSquaredError = mse;
@@ -42,12 +49,36 @@ public sealed class ForecastingErrorMetrics
 
     /// <summary>Coefficient of determination: 1 - SSE / SST (NaN when every label is equal).</summary>
     public double RSquared { get; }
+
+    /// <summary>
+    /// Empirical coverage of the prediction interval: the share (0 to 1) of the pairs whose label lies in
+    /// [lower bound, upper bound], bounds included. Null without bound columns.
+    /// </summary>
+    public double? Coverage { get; }
+
+    /// <summary>Mean of upper bound - lower bound, in label units. Null without bound columns.</summary>
+    public double? MeanIntervalWidth { get; }
+
+    /// <summary>
+    /// Mean interval (Winkler) score of the bounds at the nominal level 1 - α (<c>IntervalLevel</c>):
+    /// (u - l) + (2/α)(l - y) when y &lt; l, + (2/α)(y - u) when y &gt; u; lower is better, in label units. Null
+    /// without bound columns or without a nominal level.
+    /// </summary>
+    public double? IntervalScore { get; }
+
+    /// <summary>
+    /// Mean pinball (quantile) loss over the pairs and the quantile levels τ: τ(y - q) when y ≥ q, else (1 - τ)(q - y),
+    /// in label units. Null without a quantile column and its levels.
+    /// </summary>
+    public double? PinballLoss { get; }
 }
 
 /// <summary>
 /// Metrics returned by <c>mlContext.Forecasting.Evaluate</c>: the model's errors, the persistence baseline's errors
 /// ("the next value equals the last one") on the same windows, the scaled error against that baseline, and per-step
-/// errors for multi-step (horizon h &gt; 1) models.
+/// errors for multi-step (horizon h &gt; 1) models; and, when the scored data has prediction bounds or quantiles, the
+/// interval metrics (<see cref="Coverage"/>, <see cref="MeanIntervalWidth"/>, <see cref="IntervalScore"/>,
+/// <see cref="PinballLoss"/>).
 /// </summary>
 public sealed class ForecastingMetrics
 {
@@ -55,8 +86,12 @@ public sealed class ForecastingMetrics
         ForecastingErrorMetrics overall,
         ForecastingErrorMetrics? persistence,
         IReadOnlyList<ForecastingErrorMetrics> perStep,
-        IReadOnlyList<ForecastingErrorMetrics>? persistencePerStep)
+        IReadOnlyList<ForecastingErrorMetrics>? persistencePerStep,
+        double? intervalLevel = null,
+        IReadOnlyList<float>? quantileLevels = null)
     {
+        IntervalLevel = intervalLevel;
+        QuantileLevels = quantileLevels;
         Overall = overall;
         Persistence = persistence;
         PerStep = perStep;
@@ -104,6 +139,30 @@ public sealed class ForecastingMetrics
     /// <summary>The persistence baseline's errors per forecast step, or null without a baseline.</summary>
     public IReadOnlyList<ForecastingErrorMetrics>? PersistencePerStep { get; }
 
+    /// <summary>
+    /// Share (0 to 1) of the pairs whose label lies within [lower bound, upper bound]; compare it with
+    /// <see cref="IntervalLevel"/>. Null when the scored data has no bound columns. Per step in <see cref="PerStep"/>.
+    /// </summary>
+    public double? Coverage => Overall.Coverage;
+
+    /// <summary>Mean width of the prediction interval, in label units; null without bound columns.</summary>
+    public double? MeanIntervalWidth => Overall.MeanIntervalWidth;
+
+    /// <summary>
+    /// Mean interval (Winkler) score at α = 1 - <see cref="IntervalLevel"/> (see
+    /// <see cref="ForecastingErrorMetrics.IntervalScore"/>); null without bounds or without a nominal level.
+    /// </summary>
+    public double? IntervalScore => Overall.IntervalScore;
+
+    /// <summary>Mean pinball loss over the pairs and <see cref="QuantileLevels"/>; null without quantiles and their levels.</summary>
+    public double? PinballLoss => Overall.PinballLoss;
+
+    /// <summary>The nominal level of the prediction interval the metrics were computed for (e.g. 0.9), or null when not given.</summary>
+    public double? IntervalLevel { get; }
+
+    /// <summary>The quantile levels the pinball loss was computed for, or null.</summary>
+    public IReadOnlyList<float>? QuantileLevels { get; }
+
     /// <summary>A small text table of the model's metrics next to the persistence baseline's.</summary>
     public override string ToString()
     {
@@ -118,6 +177,16 @@ public sealed class ForecastingMetrics
         Row("sMAPE %", SymmetricMeanAbsolutePercentageError, Persistence?.SymmetricMeanAbsolutePercentageError);
         Row("R2", RSquared, Persistence?.RSquared);
         Row("MASE", MeanAbsoluteScaledError ?? double.NaN, Persistence is null ? null : 1.0);
+        if (Coverage is double coverage)
+        {
+            string nominal = IntervalLevel is double level ? $" (nominal {level.ToString("G6", inv)})" : "";
+            sb.AppendLine(inv, $"{"coverage",-8} {coverage,14:G6} {"-",14}{nominal}");
+            Row("width", MeanIntervalWidth!.Value, null);
+        }
+        if (IntervalScore is double winkler)
+            Row("Winkler", winkler, null);
+        if (PinballLoss is double pinball)
+            Row("pinball", pinball, null);
         sb.Append(inv, $"pairs: {Count}");
         return sb.ToString();
     }

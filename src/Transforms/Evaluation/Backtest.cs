@@ -1,0 +1,364 @@
+using Microsoft.Data.Analysis;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
+
+namespace MLNet.Lstm;
+
+/// <summary>
+/// Walk-forward evaluation of a pipeline that starts with <c>SlidingWindow</c>: fit on the rows before a fold, forecast
+/// the fold's rows, compare, move on. Run it with <c>mlContext.Forecasting.Backtest</c>; see
+/// <see cref="BacktestOptions"/> for the folds.
+/// </summary>
+/// <remarks>
+/// <para>The series is cached in memory once; each fit reads the in-memory rows <c>[0, s)</c> (a
+/// <c>TakeRows</c> view of the cache), never a row at or after the fold's start. Each fold's window is built from the
+/// in-memory rows <c>[s - T, s)</c>.</para>
+/// <para>Direct path (the model's horizon covers the backtest's): the windows of all folds that share a model are
+/// scored in one batch, and the model's bound columns are read when it has them. Recursive path: each fold is
+/// forecast with <see cref="SeriesForecaster.Forecast(IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/> on
+/// its last T rows, with <see cref="BacktestOptions.CovariatePolicy"/>; it has no bounds.</para>
+/// <para>The chain after <c>SlidingWindow</c> must score from the window column alone (as for
+/// <see cref="SeriesForecaster"/>).</para>
+/// </remarks>
+internal sealed class Backtest
+{
+    private readonly MLContext _ml = new();
+    private readonly IEstimator<ITransformer> _pipeline;
+    private readonly BacktestOptions _options;
+    private readonly IDataView _cached;
+    private readonly int _rows;
+    private int _fits;
+
+    private Backtest(IEstimator<ITransformer> pipeline, IDataView series, BacktestOptions options)
+    {
+        _pipeline = pipeline;
+        _options = options;
+        _cached = _ml.Data.Cache(series);
+        _rows = CountRows(_cached);
+    }
+
+    /// <summary>Runs the backtest.</summary>
+    public static BacktestResult Run(IEstimator<ITransformer> pipeline, IDataView series, BacktestOptions options)
+    {
+        Guard.NotNull(pipeline);
+        Guard.NotNull(series);
+        Guard.NotNull(options);
+        options.Validate();
+        return new Backtest(pipeline, series, options).Run();
+    }
+
+    private int H => _options.Horizon;
+
+    private BacktestResult Run()
+    {
+        var starts = FoldStarts();
+        var folds = new List<BacktestFold>(starts.Length);
+        SeriesForecaster? forecaster = null;
+        float[][] values = Array.Empty<float[]>();
+        for (int first = 0; first < starts.Length;)
+        {
+            int end = _options.RetrainEvery == 0 ? starts.Length : Math.Min(starts.Length, first + _options.RetrainEvery);
+            var model = Fit(starts[first], isFirst: first == 0);
+            if (first == 0)
+                CheckFirstStep(model);
+            forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
+            if (first == 0)
+            {
+                CheckWindowing(forecaster.Windowing);
+                values = ReadValues(forecaster.Windowing.FeatureColumnNames);
+            }
+            foreach (var fold in ForecastFolds(forecaster, values, starts[first..end], starts[first]))
+            {
+                folds.Add(fold);
+                _options.Progress?.Report(new BacktestProgress(folds.Count, starts.Length, _fits, fold.Start));
+            }
+            (model as IDisposable)?.Dispose(); // the fold's model is ours: release its ONNX Runtime sessions now
+            first = end;
+        }
+        var windowing = forecaster!.Windowing;
+        return new BacktestResult(folds, Summarise(folds, H), Summarise(folds, 1), _fits, IsRecursive(windowing), windowing);
+    }
+
+    private bool IsRecursive(SeriesWindowing windowing) => windowing.Horizon < H;
+
+    private int[] FoldStarts()
+    {
+        int start = _options.Start;
+        if (start + H > _rows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Start), start,
+                $"BacktestOptions.Start is {start} with Horizon {H}, but the series has {_rows} row(s): the first fold forecasts rows " +
+                $"{start} .. {start + H - 1}, which needs at least Start + Horizon = {start + H} rows. " +
+                $"Use Start ≤ {Math.Max(0, _rows - H)} (rows - Horizon), or a smaller Horizon.");
+        }
+        int count = (_rows - H - start) / _options.Stride + 1;
+        return Enumerable.Range(0, count).Select(i => start + i * _options.Stride).ToArray();
+    }
+
+    private ITransformer Fit(int end, bool isFirst)
+    {
+        var rows = _ml.Data.TakeRows(_cached, end);
+        try
+        {
+            var model = _pipeline.Fit(rows);
+            _fits++;
+            return model;
+        }
+        catch (Exception e) when (isFirst && e is InvalidOperationException or ArgumentException)
+        {
+            throw new ArgumentException(
+                $"BacktestOptions.Start is {end}: the first fit sees rows [0, {end}) only, and fitting the pipeline on them failed: " +
+                $"{e.Message} Set Start to leave the pipeline enough rows to fit (window size + horizon for one training window, more " +
+                "for the trainer's batches and validation split), and check that the pipeline starts with mlContext.Transforms.SlidingWindow(...).",
+                nameof(BacktestOptions.Start), e);
+        }
+    }
+
+    private static void CheckFirstStep(ITransformer model)
+    {
+        var firstStep = Leaves(model).FirstOrDefault();
+        if (firstStep is not SlidingWindowTransformer)
+        {
+            throw new ArgumentException(
+                $"The pipeline starts with {firstStep?.GetType().Name ?? "nothing"}, not SlidingWindow: a backtest feeds it the raw series " +
+                "and reads the windowing from its first step. Start the pipeline with mlContext.Transforms.SlidingWindow(...).Append(...).",
+                "pipeline");
+        }
+    }
+
+    private void CheckWindowing(SeriesWindowing windowing)
+    {
+        int needed = windowing.WindowSize + windowing.Horizon;
+        if (_options.Start < needed)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Start), _options.Start,
+                $"BacktestOptions.Start is {_options.Start}, before the first full training window: the pipeline's window size " +
+                $"{windowing.WindowSize} + horizon {windowing.Horizon} needs Start ≥ {needed}. Set Start to at least {needed}.");
+        }
+        bool explicitBounds = _options.LowerBoundColumnName is not null || _options.UpperBoundColumnName is not null;
+        if (IsRecursive(windowing) && (_options.IntervalLevel is not null || explicitBounds))
+        {
+            throw new ArgumentException(
+                $"BacktestOptions.Horizon is {H} but the model forecasts {windowing.Horizon} step(s), so the folds are forecast " +
+                "recursively, which gives no prediction bounds; IntervalLevel and the bound column names cannot be used. " +
+                $"Use Horizon ≤ {windowing.Horizon}, or leave IntervalLevel and the bound column names unset.", nameof(BacktestOptions.Horizon));
+        }
+    }
+
+    private static IEnumerable<ITransformer> Leaves(ITransformer transformer)
+    {
+        if (transformer is IEnumerable<ITransformer> chain)
+            return chain.SelectMany(Leaves);
+        return new[] { transformer };
+    }
+
+    private IEnumerable<BacktestFold> ForecastFolds(SeriesForecaster forecaster, float[][] values, int[] starts, int trainingEnd)
+    {
+        var w = forecaster.Windowing;
+        foreach (int s in starts)
+            CheckWindow(values, s, w);
+        if (IsRecursive(w))
+        {
+            return starts.Select(s => NewFold(values, w, s, trainingEnd, ForecastRecursive(forecaster, values, s), null, null));
+        }
+        var windows = starts.Select(s => Window(values, s, w)).ToArray();
+        var (scores, lower, upper) = ScoreWindows(forecaster.Model, w, windows);
+        return starts.Select((s, i) => NewFold(values, w, s, trainingEnd, scores[i], lower?[i], upper?[i]));
+    }
+
+    private BacktestFold NewFold(float[][] values, SeriesWindowing w, int s, int trainingEnd, float[] forecast, float[]? lower, float[]? upper)
+    {
+        var actual = Enumerable.Range(s, H).Select(r => values[r][w.TargetIndex]).ToArray();
+        return new BacktestFold(s, trainingEnd, values[s - 1][w.TargetIndex], forecast[..H], actual, lower?[..H], upper?[..H]);
+    }
+
+    private void CheckWindow(float[][] values, int s, SeriesWindowing w)
+    {
+        for (int r = s - w.WindowSize; r < s; r++)
+        {
+            for (int f = 0; f < w.FeatureCount; f++)
+            {
+                if (!float.IsFinite(values[r][f]))
+                {
+                    throw new InvalidOperationException(
+                        $"Column '{w.FeatureColumnNames[f]}' is {values[r][f]} at row {r}, in the window of the fold starting at row {s}. " +
+                        "Fill or drop missing values before backtesting: every window must be complete.");
+                }
+            }
+        }
+    }
+
+    private static float[] Window(float[][] values, int s, SeriesWindowing w)
+    {
+        var window = new float[w.WindowSize * w.FeatureCount];
+        for (int t = 0; t < w.WindowSize; t++)
+            Array.Copy(values[s - w.WindowSize + t], 0, window, t * w.FeatureCount, w.FeatureCount);
+        return window;
+    }
+
+    private float[] ForecastRecursive(SeriesForecaster forecaster, float[][] values, int s)
+    {
+        var w = forecaster.Windowing;
+        var rows = Enumerable.Range(s - w.WindowSize, w.WindowSize).ToArray();
+        var frame = new DataFrame(w.FeatureColumnNames.Select((name, f) =>
+            (DataFrameColumn)new SingleDataFrameColumn(name, rows.Select(r => values[r][f]))));
+        List<float[]>? future = null;
+        if (_options.CovariatePolicy == CovariatePolicy.FromCaller && w.FeatureCount > 1)
+        {
+            // Known-in-advance covariates of rows s .. s+h-2; the target's entry is ignored by the forecaster, NaN here.
+            future = Enumerable.Range(s, H - 1).Select(r =>
+            {
+                var row = (float[])values[r].Clone();
+                row[w.TargetIndex] = float.NaN;
+                return row;
+            }).ToList();
+        }
+        return forecaster.Forecast(frame, H, _options.CovariatePolicy, future).Segments[0].Values;
+    }
+
+    /// <summary>Scores the windows of several folds in one batch; returns the score and, when present, the bounds per window.</summary>
+    private (float[][] Scores, float[][]? Lower, float[][]? Upper) ScoreWindows(ITransformer model, SeriesWindowing w, float[][] windows)
+    {
+        var definition = SchemaDefinition.Create(typeof(WindowRow));
+        definition[nameof(WindowRow.Window)].ColumnName = w.WindowColumnName;
+        definition[nameof(WindowRow.Window)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, w.WindowSize, w.FeatureCount);
+        var input = _ml.Data.LoadFromEnumerable(windows.Select(x => new WindowRow { Window = x }), definition);
+        var scored = model.Transform(input);
+        var schema = scored.Schema;
+        var score = schema.GetColumnOrNull(_options.ScoreColumnName)
+            ?? throw new ArgumentException(
+                $"The model has no score column '{_options.ScoreColumnName}' (BacktestOptions.ScoreColumnName). Columns: " +
+                $"{string.Join(", ", schema.Select(c => c.Name))}.", nameof(BacktestOptions.ScoreColumnName));
+        var lower = BoundColumn(schema, _options.LowerBoundColumnName, "LowerBound", nameof(BacktestOptions.LowerBoundColumnName));
+        var upper = BoundColumn(schema, _options.UpperBoundColumnName, "UpperBound", nameof(BacktestOptions.UpperBoundColumnName));
+        if ((lower is null || upper is null) && (lower is not null || upper is not null || _options.IntervalLevel is not null))
+        {
+            throw new ArgumentException(
+                $"The model's output has {(lower is null ? "no" : "a")} lower and {(upper is null ? "no" : "an")} upper bound column; " +
+                "interval metrics need both (BacktestOptions.LowerBoundColumnName / UpperBoundColumnName)" +
+                (_options.IntervalLevel is double l ? $", and IntervalLevel {l} is set" : "") + ". Name both bound columns, or leave IntervalLevel unset.");
+        }
+        var columns = new[] { score, lower, upper }.Where(c => c is not null).Select(c => c!.Value).ToArray();
+        var read = ReadVectors(scored, columns);
+        foreach (var (column, rows) in columns.Zip(read))
+        {
+            if (rows.Length != windows.Length || rows.Any(r => r.Length < H))
+            {
+                throw new InvalidOperationException(
+                    $"The model returned {rows.Length} row(s) of {(rows.Length > 0 ? rows[0].Length : 0)} value(s) in column '{column.Name}' " +
+                    $"for {windows.Length} window(s); the backtest needs {H} value(s) per window (BacktestOptions.Horizon).");
+            }
+        }
+        return (read[0], lower is null ? null : read[1], upper is null ? null : read[2]);
+    }
+
+    private static DataViewSchema.Column? BoundColumn(DataViewSchema schema, string? explicitName, string defaultName, string option)
+    {
+        var column = schema.GetColumnOrNull(explicitName ?? defaultName);
+        if (column is null && explicitName is not null)
+        {
+            throw new ArgumentException(
+                $"BacktestOptions.{option} is '{explicitName}' but the model has no such column. Columns: " +
+                $"{string.Join(", ", schema.Select(c => c.Name))}. Name the model's bound column, or leave it null to use '{defaultName}' when present.", option);
+        }
+        return column;
+    }
+
+    /// <summary>Reads Single or Vector&lt;Single&gt; columns, one array per row, per column.</summary>
+    private static float[][][] ReadVectors(IDataView view, DataViewSchema.Column[] columns)
+    {
+        var result = columns.Select(_ => new List<float[]>()).ToArray();
+        using var cursor = view.GetRowCursor(columns);
+        var getters = columns.Select(c => VectorGetter(cursor, c)).ToArray();
+        while (cursor.MoveNext())
+        {
+            for (int c = 0; c < columns.Length; c++)
+                result[c].Add(getters[c]());
+        }
+        return result.Select(r => r.ToArray()).ToArray();
+    }
+
+    private static Func<float[]> VectorGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        if (column.Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Single)
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> buffer = default;
+            return () =>
+            {
+                getter(ref buffer);
+                return buffer.DenseValues().ToArray();
+            };
+        }
+        if (column.Type == NumberDataViewType.Single)
+        {
+            var scalar = cursor.GetGetter<float>(column);
+            return () =>
+            {
+                float value = 0;
+                scalar(ref value);
+                return new[] { value };
+            };
+        }
+        throw new ArgumentException($"The model's column '{column.Name}' has type {column.Type}; a forecast or bound column must be Single or a vector of Single.");
+    }
+
+    /// <summary>Reads the feature columns of every row as Single (non-finite values kept: only the rows a fold uses are checked).</summary>
+    private float[][] ReadValues(string[] names)
+    {
+        var pairs = names.Select((name, f) => new InputOutputColumnPair($"__backtest_{f}", name)).ToArray();
+        var converted = _ml.Transforms.Conversion.ConvertType(pairs, DataKind.Single).Fit(_cached).Transform(_cached);
+        var columns = pairs.Select(p => converted.Schema[p.OutputColumnName]).ToArray();
+        var rows = new List<float[]>(_rows);
+        using var cursor = converted.GetRowCursor(columns);
+        var getters = columns.Select(c => cursor.GetGetter<float>(c)).ToArray();
+        while (cursor.MoveNext())
+        {
+            var row = new float[names.Length];
+            for (int f = 0; f < names.Length; f++)
+                getters[f](ref row[f]);
+            rows.Add(row);
+        }
+        return rows.ToArray();
+    }
+
+    private static int CountRows(IDataView data)
+    {
+        long n = 0;
+        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+        while (cursor.MoveNext())
+            n++;
+        return checked((int)n);
+    }
+
+    /// <summary>
+    /// The metrics of the folds' last <paramref name="steps"/> steps: all h of them, or step h alone (with steps = 1;
+    /// its metrics are NaN, with Count 0, when every fold's last actual is NaN).
+    /// </summary>
+    private ForecastingMetrics Summarise(IReadOnlyList<BacktestFold> folds, int steps)
+    {
+        bool bounds = folds[0].LowerBound is not null;
+        var names = new ForecastingMetricsAccumulator.Names("actual", _options.ScoreColumnName, "last observed value",
+            _options.LowerBoundColumnName ?? "LowerBound", _options.UpperBoundColumnName ?? "UpperBound", "");
+        var accumulator = new ForecastingMetricsAccumulator(steps, names, withPersistence: true, bounds, _options.IntervalLevel, null);
+        int from = H - steps;
+        foreach (var fold in folds)
+        {
+            accumulator.Add(fold.Actual[from..], fold.Forecast[from..], fold.LastObserved, fold.LowerBound?[from..],
+                fold.UpperBound?[from..], null, $"the fold starting at row {fold.Start}");
+        }
+        if (accumulator.Count == 0 && steps == H)
+        {
+            throw new InvalidOperationException(
+                $"Every actual value of the {folds.Count} fold(s) is NaN, so there is nothing to " +
+                "evaluate. Fill missing values of the target, or choose Start and Horizon over rows with known values.");
+        }
+        return accumulator.ToMetrics();
+    }
+
+    private sealed class WindowRow
+    {
+        public float[] Window { get; set; } = Array.Empty<float>();
+    }
+}

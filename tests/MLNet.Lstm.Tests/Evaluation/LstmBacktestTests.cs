@@ -1,0 +1,52 @@
+using Microsoft.ML;
+
+namespace MLNet.Lstm.Tests.Evaluation;
+
+/// <summary>The backtest with the real pipeline (SlidingWindow → NormalizeWindows → Lstm), tiny and seeded.</summary>
+[Collection(TorchGlobalStateCollection.Name)]
+public class LstmBacktestTests
+{
+    private sealed class Row
+    {
+        public float X { get; set; }
+        public float C { get; set; }
+    }
+
+    private const int N = 90;
+
+    private static IDataView Series(MLContext ml, int poisonFrom = N) => ml.Data.LoadFromEnumerable(Enumerable.Range(0, N).Select(i => new Row
+    {
+        X = i >= poisonFrom ? 1e30f : (float)(100 + 10 * Math.Sin(i / 5.0) + 0.2 * i),
+        C = i >= poisonFrom ? float.NaN : 50 + i % 7,
+    }).ToArray());
+
+    private static IEstimator<ITransformer> Pipeline(MLContext ml) =>
+        ml.Transforms.SlidingWindow("Window", new[] { "X", "C" }, windowSize: 8, horizon: 2)
+            .Append(ml.Transforms.NormalizeWindows("Window"))
+            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
+            {
+                HiddenSizes = new[] { 4 },
+                Epochs = 2,
+                BatchSize = 16,
+                Seed = 5,
+                Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
+            }));
+
+    [Theory]
+    [InlineData(2)]   // direct: the model's horizon is 2
+    [InlineData(4)]   // recursive through SeriesForecaster
+    public void LstmFoldsAreUnchangedByAPoisonedFuture(int horizon)
+    {
+        var ml = new MLContext(seed: 5);
+        var clean = ml.Forecasting.Backtest(Pipeline(ml), Series(ml), new BacktestOptions { Start = 60, Horizon = horizon, Stride = 7 });
+        // floor((90 - h - 60) / 7) + 1 folds
+        Assert.Equal((N - horizon - 60) / 7 + 1, clean.Folds.Count);
+        Assert.Equal(horizon > 2, clean.Recursive);
+        Assert.Equal(1, clean.Fits);
+        Assert.All(clean.Folds, f => Assert.All(f.Forecast, v => Assert.True(float.IsFinite(v) && v > 50 && v < 200, $"forecast {v}")));
+        Assert.True(double.IsFinite(clean.Metrics.MeanAbsoluteScaledError!.Value));
+
+        var poisoned = ml.Forecasting.Backtest(Pipeline(ml), Series(ml, poisonFrom: 60), new BacktestOptions { Start = 60, Horizon = horizon, Stride = N });
+        Assert.Equal(clean.Folds[0].Forecast, Assert.Single(poisoned.Folds).Forecast);
+    }
+}
