@@ -79,8 +79,10 @@ public sealed record AccuracyLstmConfig(
 }
 
 /// <summary>
-/// Fits an LSTM configuration once on a series' training rows and forecasts both protocols' folds with it (no
-/// refitting): one-step from every true window, backtest recursively H steps from every origin.
+/// The LSTM side of the suite: each protocol is one <c>mlContext.Forecasting.Backtest</c> of the configuration's
+/// pipeline with <c>Start</c> = the training rows and <c>RetrainEvery = 0</c>, so the pipeline is fitted once on the
+/// training rows and every fold is forecast from the true window before it (one-step: horizon 1, direct; backtest:
+/// horizon H, recursive).
 /// </summary>
 public static class AccuracyLstm
 {
@@ -90,64 +92,47 @@ public static class AccuracyLstm
         public float y { get; set; }
     }
 
-    /// <summary>One seed's forecasts for both protocols, and the fit's seconds.</summary>
-    public static (FoldForecasts OneStep, FoldForecasts Backtest, double FitSeconds) Run(
+    /// <summary>
+    /// One seed's forecasts for both protocols, and the seconds of both backtests (two fits of the same seeded pipeline
+    /// on the same rows, and the forecasts).
+    /// </summary>
+    public static (FoldForecasts OneStep, FoldForecasts Backtest, double Seconds) Run(
         AccuracyLstmConfig config, SeriesSplit split, int seed, int threads)
     {
         var ml = new MLContext(seed);
         var all = ml.Data.LoadFromEnumerable(split.Values.Select(v => new Row { y = (float)v }).ToArray());
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var model = config.Pipeline(ml, split.Series, seed, threads).Fit(ml.Data.TakeRows(all, split.TrainRows));
-        double fitSeconds = clock.Elapsed.TotalSeconds;
-        try
-        {
-            var (oneStep, backtest) = Forecasts(ml.Forecasting.CreateSeriesForecaster(model), ml, all, split);
-            return (oneStep, backtest, fitSeconds);
-        }
-        finally
-        {
-            (model as IDisposable)?.Dispose(); // the chain disposes its transformers (the LSTM's ONNX Runtime session)
-        }
+        var oneStep = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.OneStep);
+        var backtest = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.Backtest);
+        return (oneStep, backtest, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
-    /// Both protocols' forecasts of a fitted model over the whole series <paramref name="all"/> (column <c>y</c>): each
-    /// fold starts from the true window of the T rows before its origin.
+    /// The folds of <paramref name="protocol"/> for a pipeline that starts with <c>SlidingWindow</c> on column <c>y</c>
+    /// of <paramref name="all"/>; checks that the backtest made exactly the protocol's folds, from one fit on the
+    /// training rows.
     /// </summary>
-    public static (FoldForecasts OneStep, FoldForecasts Backtest) Forecasts(SeriesForecaster forecaster, MLContext ml, IDataView all, SeriesSplit split) =>
-        (OneStep(forecaster, all, split), ForecastOrigins(forecaster, ml, all, split, split.Origins(AccuracyProtocol.Backtest), split.Series.Horizon));
-
-    private static FoldForecasts OneStep(SeriesForecaster forecaster, IDataView all, SeriesSplit split)
+    public static FoldForecasts Folds(MLContext ml, IEstimator<ITransformer> pipeline, IDataView all, SeriesSplit split, AccuracyProtocol protocol)
     {
-        var byRow = forecaster.PredictPointByPoint(all).ToRowAligned();
-        var origins = split.Origins(AccuracyProtocol.OneStep);
-        return new FoldForecasts(origins, origins.Select(o => new[] { (double)byRow[o] }).ToArray());
-    }
-
-    /// <summary>
-    /// The backtest's origin loop (the one place to switch to <c>mlContext.Forecasting.Backtest</c> with
-    /// <c>RetrainEvery = 0</c> once it exists): <see cref="SeriesForecaster.PredictMultipleSequences(IDataView, int, CovariatePolicy)"/>
-    /// restarts every H rows, so H calls on the series shifted by k = 0 .. H-1 rows cover every origin, each from the
-    /// true window of the T rows before it.
-    /// </summary>
-    public static FoldForecasts ForecastOrigins(SeriesForecaster forecaster, MLContext ml, IDataView all, SeriesSplit split, int[] origins, int horizon)
-    {
-        int window = forecaster.Windowing.WindowSize;
-        var found = new Dictionary<int, double[]>();
-        for (int k = 0; k < horizon; k++)
+        var origins = split.Origins(protocol);
+        var result = ml.Forecasting.Backtest(pipeline, all, new BacktestOptions
         {
-            int skipped = origins[0] - window + k; // the shifted series' first run starts at origin origins[0] + k
-            var shifted = ml.Data.SkipRows(all, skipped);
-            foreach (var segment in forecaster.PredictMultipleSequences(shifted, horizon).Segments)
-            {
-                int origin = skipped + segment.StartRow;
-                if (segment.Values.Length == horizon && origin <= origins[^1])
-                    found[origin] = segment.Values.Select(v => (double)v).ToArray();
-            }
+            Start = split.TrainRows,
+            Horizon = split.Steps(protocol),
+            Stride = 1,
+            RetrainEvery = 0,
+        });
+        var folds = result.Folds;
+        bool asProtocol = result.Fits == 1 && folds.Select(f => f.Start).SequenceEqual(origins)
+            && folds.All(f => f.TrainingEnd == split.TrainRows && f.Forecast.Length == split.Steps(protocol)
+                && f.Actual.Select((a, h) => a == (float)split.Values[f.Start + h]).All(same => same));
+        if (!asProtocol)
+        {
+            throw new InvalidOperationException(
+                $"{split.Series.Name} {AccuracyReference.ProtocolName(protocol)}: the backtest made {folds.Count} fold(s) from {result.Fits} fit(s), " +
+                $"starts {folds.FirstOrDefault()?.Start}..{folds.LastOrDefault()?.Start}; the protocol needs {origins.Length} folds " +
+                $"{origins[0]}..{origins[^1]} of {split.Steps(protocol)} step(s) from one fit on rows [0, {split.TrainRows}).");
         }
-        var missing = origins.Where(o => !found.ContainsKey(o)).ToArray();
-        if (missing.Length > 0)
-            throw new InvalidOperationException($"{split.Series.Name}: no LSTM forecast for origin(s) {string.Join(", ", missing.Take(5))}.");
-        return new FoldForecasts(origins, origins.Select(o => found[o]).ToArray());
+        return new FoldForecasts(origins, folds.Select(f => f.Forecast.Select(v => (double)v).ToArray()).ToArray());
     }
 }

@@ -95,7 +95,7 @@ internal static class AccuracySuite
             oneStep[seed - 1] = AccuracyMetrics.Score(split, run.OneStep);
             backtest[seed - 1] = AccuracyMetrics.Score(split, run.Backtest);
             seconds[config.Name] += clock.Elapsed.TotalSeconds;
-            Console.Error.WriteLine($"accuracy: {split.Series.Name} {config.Name} seed {seed}: fit {run.FitSeconds:F1} s, " +
+            Console.Error.WriteLine($"accuracy: {split.Series.Name} {config.Name} seed {seed}: {run.Seconds:F1} s, " +
                 $"one-step MASE {oneStep[seed - 1].Mase:F3}, backtest MASE {backtest[seed - 1].Mase:F3}");
         }
         yield return new AccuracyResult(split.Series.Name, AccuracyProtocol.OneStep, config.Name, oneStep);

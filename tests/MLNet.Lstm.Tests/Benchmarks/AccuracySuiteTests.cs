@@ -9,8 +9,8 @@ namespace MLNet.Lstm.Tests.Benchmarks;
 /// <summary>
 /// The accuracy suite (docs/accuracy.md): a tiny run of the whole suite so that it cannot rot (two series, one seed,
 /// few epochs; finite metrics and the protocol's fold counts, no accuracy thresholds), and the pieces whose mistakes
-/// would silently shift every figure: fold origins, the baselines, the metrics, the LSTM side's origin loop and the R
-/// file's checks.
+/// would silently shift every figure: fold origins, the baselines, the metrics, the LSTM side's folds (through
+/// mlContext.Forecasting.Backtest) and the R file's checks.
 /// </summary>
 public class AccuracySuiteTests
 {
@@ -119,28 +119,26 @@ public class AccuracySuiteTests
     }
 
     [Fact]
-    public void LstmOriginLoopStartsEveryFoldFromTheTrueWindowBeforeItsOrigin()
+    public void LstmSideFoldsStartFromTheTrueWindowBeforeEachOrigin()
     {
-        // A "model" whose score is the window's first value: with T = m = 4 its recursive forecasts are the seasonal
-        // naive ones, so the LSTM side's fold loop must reproduce the seasonal-naive baseline exactly (an origin off by
-        // one row would not).
+        // A pipeline SlidingWindow(T = 4) → "model" whose score is the window's first value: with T = m = 4 its
+        // forecasts (direct for one step, recursive for H = 4) are the seasonal-naive ones, so the LSTM side's folds must
+        // reproduce the seasonal-naive baseline exactly (an origin off by one row would not).
         var ml = new MLContext(1);
         var values = Enumerable.Range(0, 40).Select(i => (double)((i * 7) % 13 + i)).ToArray();
         var split = new SeriesSplit(new AccuracySeries("t", "t.csv", "y", 4), values);
-        var mapping = ml.Transforms.CustomMapping<WindowInput, ScoreOutput>((i, o) => o.Score = i.Window[0], contractName: null)
-            .Fit(ml.Data.LoadFromEnumerable(new[] { new WindowInput { Window = new float[4] } }));
-        var forecaster = new SeriesForecaster(mapping, new SeriesWindowing("Window", new[] { "y" }, WindowSize: 4, TargetIndex: 0, Horizon: 1));
         var all = ml.Data.LoadFromEnumerable(values.Select(v => new AccuracyLstm.Row { y = (float)v }).ToArray());
+        var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "y" }, windowSize: 4)
+            .Append(ml.Transforms.CustomMapping<WindowInput, ScoreOutput>((i, o) => o.Score = i.Window[0], contractName: null));
 
-        var (oneStep, backtest) = AccuracyLstm.Forecasts(forecaster, ml, all, split);
-
-        foreach (var (ours, protocol) in new[] { (oneStep, AccuracyProtocol.OneStep), (backtest, AccuracyProtocol.Backtest) })
+        foreach (var protocol in new[] { AccuracyProtocol.OneStep, AccuracyProtocol.Backtest })
         {
+            var ours = AccuracyLstm.Folds(ml, pipeline, all, split, protocol);
             var expected = AccuracyMetrics.SeasonalNaive(split, protocol);
             Assert.Equal(expected.Origins, ours.Origins);
             Assert.Equal(expected.Values.SelectMany(v => v), ours.Values.SelectMany(v => v));
         }
-        Assert.Equal(new[] { 32, 33, 34, 35, 36 }, backtest.Origins);
+        Assert.Equal(new[] { 32, 33, 34, 35, 36 }, split.Origins(AccuracyProtocol.Backtest));
     }
 
     [Fact]
