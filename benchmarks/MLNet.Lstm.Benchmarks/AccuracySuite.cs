@@ -11,6 +11,19 @@ internal sealed record AccuracyOptions(int? Seeds = null, string[]? Series = nul
 {
     /// <summary>The series of <c>--quick</c>: one monthly, one annual.</summary>
     public static readonly string[] QuickSeries = { "usaccdeaths", "nile" };
+
+    /// <summary>The first problem with the options, or null when they are usable.</summary>
+    public string? Problem()
+    {
+        if (Seeds is < 1)
+            return $"--seeds {Seeds}: give at least 1 seed (the tables report the median over seeds 1..N; 3 or more for a spread).";
+        if (EpochScale is { } scale && !(scale > 0 && double.IsFinite(scale)))
+            return $"--epochs-scale {scale}: give a positive factor (e.g. 0.05 for a smoke run, 1 for the documented run).";
+        var unknown = (Series ?? Array.Empty<string>()).Where(n => !AccuracySeries.All.Any(x => string.Equals(x.Name, n, StringComparison.OrdinalIgnoreCase))).ToArray();
+        if (Series is { Length: 0 } || unknown.Length > 0)
+            return $"--series: unknown or missing series '{string.Join(",", unknown)}'; series: {string.Join(",", AccuracySeries.All.Select(x => x.Name))}.";
+        return null;
+    }
 }
 
 /// <summary>One method's scores on one series and protocol: one entry per seed (one entry for deterministic methods).</summary>

@@ -77,6 +77,12 @@ public static class BenchmarkProgram
         }
         if (suites.Count == 0)
             suites.AddRange(AllSuites);
+        if (suites.Contains("accuracy") && accuracy.Problem() is { } problem)
+        {
+            output.WriteLine(problem);
+            output.WriteLine(Usage);
+            return 2;
+        }
         if (quick)
         {
             reps = 1;
@@ -84,7 +90,8 @@ public static class BenchmarkProgram
         }
 
         var settings = new BenchmarkSettings(quick, reps, warmups, threads, output);
-        settings.Line($"<!-- MLNet.Lstm.Benchmarks {string.Join(' ', args)}; {Environment.ProcessorCount} logical CPUs; .NET {Environment.Version}; repetitions {reps} (medians), warm-ups {warmups} -->");
+        string timing = suites.All(x => x == "accuracy") ? "" : $"; repetitions {reps} (medians), warm-ups {warmups}"; // accuracy times nothing repeatedly
+        settings.Line($"<!-- MLNet.Lstm.Benchmarks {string.Join(' ', args)}; {Environment.ProcessorCount} logical CPUs; .NET {Environment.Version}{timing} -->");
         settings.Line();
         foreach (var suite in suites.Distinct())
         {

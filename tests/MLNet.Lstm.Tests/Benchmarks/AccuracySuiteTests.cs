@@ -71,6 +71,18 @@ public class AccuracySuiteTests
         Assert.Contains("ETS and ARIMA: R baselines not run", text);
     }
 
+    [Theory]
+    [InlineData("--series", "nile,nope", "unknown or missing series 'nope'")]
+    [InlineData("--seeds", "0", "--seeds 0: give at least 1 seed")]
+    [InlineData("--epochs-scale", "0", "--epochs-scale 0: give a positive factor")]
+    public void BadOptionsAreRefusedWithTheFix(string option, string value, string message)
+    {
+        var output = new StringWriter();
+        Assert.Equal(2, BenchmarkProgram.Run(new[] { "accuracy", option, value }, output));
+        Assert.Contains(message, output.ToString());
+        Assert.Contains("accuracy options:", output.ToString());
+    }
+
     [Fact]
     public void FoldsFollowTheProtocol()
     {
