@@ -6,13 +6,19 @@ namespace MLNet.Lstm.Benchmarks;
 /// Entry point. Usage: <c>MLNet.Lstm.Benchmarks [suite ...] [--quick] [--reps N] [--warmups N] [--threads N]</c>;
 /// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>all</c> (default);
 /// <c>profile</c> (not in all): suite 1's pipeline Fit split into the trainer's phases; <c>scoring-gpu</c> (not in all,
-/// needs <c>-p:OnnxRuntimeBackend=cuda</c> and a GPU): the batched scorer on ONNX Runtime's CUDA execution provider.
+/// needs <c>-p:OnnxRuntimeBackend=cuda</c> and a GPU): the batched scorer on ONNX Runtime's CUDA execution provider;
+/// <c>accuracy</c> (not in all; docs/accuracy.md) with <c>--seeds N</c>, <c>--series a,b</c>, <c>--epochs-scale X</c>,
+/// <c>--r-forecasts FILE</c>.
 /// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
 /// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).
 /// </summary>
 public static class BenchmarkProgram
 {
     private static readonly string[] AllSuites = { "training", "scoring", "memory", "scaling" };
+    private static readonly string[] OtherSuites = { "profile", "accuracy", GpuScoringSuite.Verb };
+    private const string Usage =
+        "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|all|profile|accuracy|scoring-gpu ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
+        "       accuracy options: [--seeds N] [--series a,b] [--epochs-scale X] [--r-forecasts FILE]";
 
     /// <summary>Process entry point.</summary>
     public static int Main(string[] args)
@@ -42,6 +48,7 @@ public static class BenchmarkProgram
         var suites = new List<string>();
         bool quick = false;
         int reps = 5, warmups = 1, threads = 1;
+        var accuracy = new AccuracyOptions();
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -50,14 +57,19 @@ public static class BenchmarkProgram
                 case "--reps": reps = int.Parse(args[++i]); break;
                 case "--warmups": warmups = int.Parse(args[++i]); break;
                 case "--threads": threads = int.Parse(args[++i]); break;
+                case "--seeds": accuracy = accuracy with { Seeds = int.Parse(args[++i]) }; break;
+                case "--series": accuracy = accuracy with { Series = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries) }; break;
+                case "--epochs-scale": accuracy = accuracy with { EpochScale = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) }; break;
+                case "--r-forecasts": accuracy = accuracy with { RForecastsPath = args[++i] }; break;
                 case "all": suites.AddRange(AllSuites); break;
                 case "-h" or "--help":
-                    output.WriteLine("usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|all|profile|scoring-gpu ...] [--quick] [--reps N] [--warmups N] [--threads N]");
+                    output.WriteLine(Usage);
                     return 0;
                 default:
-                    if (!AllSuites.Contains(args[i]) && args[i] != "profile" && args[i] != GpuScoringSuite.Verb)
+                    if (!AllSuites.Contains(args[i]) && !OtherSuites.Contains(args[i]))
                     {
-                        output.WriteLine($"unknown argument '{args[i]}'; suites: {string.Join(", ", AllSuites)}, all");
+                        output.WriteLine($"unknown argument '{args[i]}'; suites: {string.Join(", ", AllSuites)}, all, {string.Join(", ", OtherSuites)}");
+                        output.WriteLine(Usage);
                         return 2;
                     }
                     suites.Add(args[i]);
@@ -66,6 +78,12 @@ public static class BenchmarkProgram
         }
         if (suites.Count == 0)
             suites.AddRange(AllSuites);
+        if (suites.Contains("accuracy") && accuracy.Problem() is { } problem)
+        {
+            output.WriteLine(problem);
+            output.WriteLine(Usage);
+            return 2;
+        }
         if (quick)
         {
             reps = 1;
@@ -73,7 +91,8 @@ public static class BenchmarkProgram
         }
 
         var settings = new BenchmarkSettings(quick, reps, warmups, threads, output);
-        settings.Line($"<!-- MLNet.Lstm.Benchmarks {string.Join(' ', args)}; {Environment.ProcessorCount} logical CPUs; .NET {Environment.Version}; repetitions {reps} (medians), warm-ups {warmups} -->");
+        string timing = suites.All(x => x == "accuracy") ? "" : $"; repetitions {reps} (medians), warm-ups {warmups}"; // accuracy times nothing repeatedly
+        settings.Line($"<!-- MLNet.Lstm.Benchmarks {string.Join(' ', args)}; {Environment.ProcessorCount} logical CPUs; .NET {Environment.Version}{timing} -->");
         settings.Line();
         foreach (var suite in suites.Distinct())
         {
@@ -86,6 +105,7 @@ public static class BenchmarkProgram
                 case "scaling": ScalingSuite.Run(settings); break;
                 case "profile": ProfileSuite.Run(settings); break;
                 case GpuScoringSuite.Verb: GpuScoringSuite.Run(settings); break;
+                case "accuracy": AccuracySuite.Run(settings, accuracy); break;
             }
             settings.Line($"<!-- suite {suite}: {sw.Elapsed.TotalSeconds:F1} s -->");
             settings.Line();

@@ -1,0 +1,138 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Lstm.Benchmarks;
+
+/// <summary>
+/// One LSTM configuration of the accuracy suite: the chain <c>SlidingWindow → NormalizeWindows → Lstm</c> on the
+/// target alone, with these settings.
+/// </summary>
+public sealed record AccuracyLstmConfig(
+    string Name,
+    Func<AccuracySeries, int> WindowSize,
+    WindowNormalization Normalization,
+    int[] HiddenSizes,
+    float Dropout,
+    int Epochs,
+    int BatchSize,
+    float LearningRate,
+    float ValidationFraction,
+    int EarlyStoppingPatience)
+{
+    /// <summary>max(2·period, 12): two seasons of a seasonal series, 12 steps otherwise.</summary>
+    public static int SmallWindow(AccuracySeries s) => Math.Max(2 * s.Period, 12);
+
+    /// <summary>
+    /// (a) The Keras tutorial's settings, as in samples/StockForecast: windows relative to their first value, 3 × 100,
+    /// dropout 0.2, 2 epochs, batch 32, Adam 1e-3, 10% validation, patience 2. Window 49 on the DAX (the tutorial's);
+    /// the short series use <see cref="SmallWindow"/> (49 would leave usaccdeaths 8 training windows).
+    /// </summary>
+    public static readonly AccuracyLstmConfig Tutorial = new("LSTM tutorial",
+        s => s.Name == "dax" ? 49 : SmallWindow(s), WindowNormalization.RelativeToFirst,
+        new[] { 100, 100, 100 }, Dropout: 0.2f, Epochs: 2, BatchSize: 32, LearningRate: 1e-3f,
+        ValidationFraction: 0.1f, EarlyStoppingPatience: 2);
+
+    /// <summary>
+    /// (b) A small configuration: z-scored windows of <see cref="SmallWindow"/>, one layer of 32, no dropout, up to 200
+    /// epochs, batch 32, Adam 3e-3, the last 20% of the training windows for validation, patience 20, best weights restored.
+    /// </summary>
+    public static readonly AccuracyLstmConfig Small = new("LSTM small",
+        SmallWindow, WindowNormalization.ZScore,
+        new[] { 32 }, Dropout: 0f, Epochs: 200, BatchSize: 32, LearningRate: 3e-3f,
+        ValidationFraction: 0.2f, EarlyStoppingPatience: 20);
+
+    public static readonly AccuracyLstmConfig[] All = { Tutorial, Small };
+
+    /// <summary>Epochs after <c>--epochs-scale</c> (at least 1), patience scaled alike (at least 1 when set).</summary>
+    public AccuracyLstmConfig Scaled(double epochScale) => this with
+    {
+        Epochs = Math.Max(1, (int)Math.Round(Epochs * epochScale)),
+        EarlyStoppingPatience = EarlyStoppingPatience == 0 ? 0 : Math.Max(1, (int)Math.Round(EarlyStoppingPatience * Math.Min(1, epochScale))),
+    };
+
+    /// <summary>A one-line description for the tables.</summary>
+    public string Describe(AccuracySeries dax) =>
+        $"{Name}: window {WindowSize(AccuracySeries.All[0])} monthly / {WindowSize(AccuracySeries.All[2])} quarterly / " +
+        $"{WindowSize(AccuracySeries.All[4])} annual / {WindowSize(dax)} DAX, NormalizeWindows {Normalization}, " +
+        $"LSTM [{string.Join(", ", HiddenSizes)}], dropout {Dropout}, {Epochs} epoch(s) max, batch {BatchSize}, Adam lr {LearningRate}, " +
+        $"validation {ValidationFraction:P0} (last windows), patience {EarlyStoppingPatience}, best weights restored";
+
+    /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded.</summary>
+    public IEstimator<ITransformer> Pipeline(MLContext ml, AccuracySeries series, int seed, int threads) =>
+        ml.Transforms.SlidingWindow("Window", new[] { "y" }, WindowSize(series), horizon: 1, labelColumnName: "Label")
+            .Append(ml.Transforms.NormalizeWindows("Window", mode: Normalization))
+            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
+            {
+                LabelColumnName = "Label",
+                FeatureColumnName = "Window",
+                HiddenSizes = HiddenSizes,
+                Dropout = Dropout,
+                Epochs = Epochs,
+                BatchSize = BatchSize,
+                LearningRate = LearningRate,
+                ValidationFraction = ValidationFraction,
+                EarlyStoppingPatience = EarlyStoppingPatience,
+                RestoreBestWeights = true,
+                Seed = seed,
+                Device = new TorchDeviceOptions { Device = "cpu", Threads = threads },
+            }));
+}
+
+/// <summary>
+/// The LSTM side of the suite: each protocol is one <c>mlContext.Forecasting.Backtest</c> of the configuration's
+/// pipeline with <c>Start</c> = the training rows and <c>RetrainEvery = 0</c>, so the pipeline is fitted once on the
+/// training rows and every fold is forecast from the true window before it (one-step: horizon 1, direct; backtest:
+/// horizon H, recursive).
+/// </summary>
+public static class AccuracyLstm
+{
+    /// <summary>One row of a series as the pipelines read it: column <c>y</c>.</summary>
+    public sealed class Row
+    {
+        public float y { get; set; }
+    }
+
+    /// <summary>
+    /// One seed's forecasts for both protocols, and the seconds of both backtests (two fits of the same seeded pipeline
+    /// on the same rows, and the forecasts).
+    /// </summary>
+    public static (FoldForecasts OneStep, FoldForecasts Backtest, double Seconds) Run(
+        AccuracyLstmConfig config, SeriesSplit split, int seed, int threads)
+    {
+        var ml = new MLContext(seed);
+        var all = ml.Data.LoadFromEnumerable(split.Values.Select(v => new Row { y = (float)v }).ToArray());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var oneStep = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.OneStep);
+        var backtest = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.Backtest);
+        return (oneStep, backtest, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The folds of <paramref name="protocol"/> for a pipeline that starts with <c>SlidingWindow</c> on column <c>y</c>
+    /// of <paramref name="all"/>; checks that the backtest made exactly the protocol's folds, from one fit on the
+    /// training rows.
+    /// </summary>
+    public static FoldForecasts Folds(MLContext ml, IEstimator<ITransformer> pipeline, IDataView all, SeriesSplit split, AccuracyProtocol protocol)
+    {
+        var origins = split.Origins(protocol);
+        var result = ml.Forecasting.Backtest(pipeline, all, new BacktestOptions
+        {
+            Start = split.TrainRows,
+            Horizon = split.Steps(protocol),
+            Stride = 1,
+            RetrainEvery = 0,
+        });
+        var folds = result.Folds;
+        bool asProtocol = result.Fits == 1 && folds.Select(f => f.Start).SequenceEqual(origins)
+            && folds.All(f => f.TrainingEnd == split.TrainRows && f.Forecast.Length == split.Steps(protocol)
+                && f.Actual.Select((a, h) => a == (float)split.Values[f.Start + h]).All(same => same));
+        if (!asProtocol)
+        {
+            throw new InvalidOperationException(
+                $"{split.Series.Name} {AccuracyReference.ProtocolName(protocol)}: the backtest made {folds.Count} fold(s) from {result.Fits} fit(s), " +
+                $"starts {folds.FirstOrDefault()?.Start}..{folds.LastOrDefault()?.Start}; the protocol needs {origins.Length} folds " +
+                $"{origins[0]}..{origins[^1]} of {split.Steps(protocol)} step(s) from one fit on rows [0, {split.TrainRows}).");
+        }
+        return new FoldForecasts(origins, folds.Select(f => f.Forecast.Select(v => (double)v).ToArray()).ToArray());
+    }
+}
