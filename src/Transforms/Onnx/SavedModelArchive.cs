@@ -89,8 +89,10 @@ internal sealed class SavedModelArchive
     private static byte[] ReadVerified(ZipArchiveEntry entry, string description)
     {
         string where = $"entry '{entry.FullName}' of {description}";
-        if (entry.Length < 0 || entry.Length > Array.MaxLength)
-            throw Damaged(where, $"declares {entry.Length} bytes");
+        // Deflate expands at most about 1,032 times: a larger declared size is a damaged directory, not a reason to
+        // allocate it.
+        if (entry.Length < 0 || entry.Length > Array.MaxLength || entry.Length > entry.CompressedLength * 1100 + 1024)
+            throw Damaged(where, $"declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes");
         var bytes = new byte[entry.Length];
         bool longer;
         try
