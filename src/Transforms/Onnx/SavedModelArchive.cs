@@ -15,7 +15,8 @@ namespace MLNet.Lstm.Onnx;
 /// <list type="bullet">
 /// <item><description>every saved transformer is a folder; the saved model's root is <c>TransformerChain/</c> (whatever
 /// the transformer), and the i-th transformer of a chain saved in folder <c>D</c> is <c>D/Transform_{i:000}/</c>,
-/// chains nesting inside chains;</description></item>
+/// chains nesting inside chains (a zip saved with a data loader wraps the model in one more chain of one step, which
+/// <c>Model.Load</c> unwraps);</description></item>
 /// <item><description><c>D/Model.key</c> is each transformer's header (its loader signature and version); it is not read here;</description></item>
 /// <item><description>an <c>OnnxTransformer</c> saved in <c>D</c> keeps its graph in the entry <c>D/OnnxModel</c>: a 32-bit
 /// little-endian byte count, then exactly that many bytes of ONNX <c>ModelProto</c>;</description></item>
@@ -36,11 +37,13 @@ internal sealed class SavedModelArchive
     public const string OnnxEntryName = "OnnxModel";
 
     private readonly Dictionary<string, SavedGraph> _graphs;
+    private readonly Dictionary<string, int> _childCounts;
 
-    private SavedModelArchive(string description, Dictionary<string, SavedGraph> graphs)
+    private SavedModelArchive(string description, Dictionary<string, SavedGraph> graphs, IEnumerable<string> entryNames)
     {
         Description = description;
         _graphs = graphs;
+        _childCounts = CountChildren(entryNames);
     }
 
     /// <summary>How messages name the model, e.g. <c>model 'path/model.zip'</c>.</summary>
@@ -51,6 +54,24 @@ internal sealed class SavedModelArchive
 
     /// <summary>The folder of the <paramref name="index"/>-th transformer of a chain saved in <paramref name="folder"/>.</summary>
     public static string ChildFolder(string folder, int index) => $"{folder}/Transform_{index:000}";
+
+    /// <summary>How many chain steps (<c>Transform_NNN</c> sub-folders) the transformer saved in <paramref name="folder"/> has.</summary>
+    public int ChildCount(string folder) => _childCounts.TryGetValue(folder, out int n) ? n : 0;
+
+    private static Dictionary<string, int> CountChildren(IEnumerable<string> entryNames)
+    {
+        var children = new HashSet<(string Parent, string Child)>();
+        foreach (var name in entryNames)
+        {
+            var parts = name.Split('/');
+            for (int i = 1; i < parts.Length - 1; i++)
+            {
+                if (parts[i].StartsWith("Transform_", StringComparison.Ordinal))
+                    children.Add((string.Join('/', parts[..i]), parts[i]));
+            }
+        }
+        return children.GroupBy(c => c.Parent, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+    }
 
     /// <summary>Reads and checks the zip (see the remarks of the class).</summary>
     /// <param name="zip">The whole zip file.</param>
@@ -81,7 +102,7 @@ internal sealed class SavedModelArchive
                     graphs[folder] = SavedGraph.Read(folder, GraphBytes(bytes, entry.FullName, description), $"entry '{entry.FullName}' of {description}");
                 }
             }
-            return new SavedModelArchive(description, graphs);
+            return new SavedModelArchive(description, graphs, archive.Entries.Select(e => e.FullName));
         }
     }
 

@@ -51,7 +51,7 @@ internal static class SavedModelLoader
         var state = new RebuildState(archive);
         try
         {
-            var model = Rebuild(stock, SavedModelArchive.RootFolder, state);
+            var model = Rebuild(stock, RootFolder(stock, archive), state);
             SavedChainChecks.Check(state.Steps, description);
             foreach (var replaced in state.Replaced)
                 (replaced as IDisposable)?.Dispose();
@@ -80,8 +80,27 @@ internal static class SavedModelLoader
         public List<ITransformer> Replaced { get; } = new();
     }
 
+    /// <summary>
+    /// The folder of the loaded root: <c>TransformerChain</c>, or below it through chains of one step (the wrapper of
+    /// a zip saved with a data loader, which <c>Model.Load</c> unwraps), to the first folder whose number of steps
+    /// matches the loaded transformer.
+    /// </summary>
+    private static string RootFolder(ITransformer loaded, SavedModelArchive archive)
+    {
+        string folder = SavedModelArchive.RootFolder;
+        while (!Matches(loaded, folder, archive) && archive.ChildCount(folder) == 1)
+            folder = SavedModelArchive.ChildFolder(folder, 0);
+        return folder;
+    }
+
+    private static bool Matches(ITransformer loaded, string folder, SavedModelArchive archive) =>
+        archive.ChildCount(folder) == (loaded is TransformerChain<ITransformer> chain ? chain.Count() : 0);
+
     private static ITransformer Rebuild(ITransformer loaded, string folder, RebuildState state)
     {
+        // A step whose saved folder does not have the loaded structure is left as ML.NET loaded it (never guessed).
+        if (!Matches(loaded, folder, state.Archive))
+            return loaded;
         var ours = Recognise(loaded, folder, state.Archive);
         if (ours is not null)
         {

@@ -186,6 +186,38 @@ public class LoadModelTests
     }
 
     [Fact]
+    public void AZipSavedWithADataLoaderLoadsAsOurTransformers()
+    {
+        var ml = new MLContext(1);
+        var series = Series(ml);
+        using var chain = Chain(ml, series, 2, WindowNormalization.RelativeToFirst);
+        var csv = Path.Combine(Path.GetTempPath(), $"load-model-{Guid.NewGuid():N}.csv");
+        var path = TempZip("load-model-loader");
+        try
+        {
+            File.WriteAllLines(csv, new[] { "X,C" }.Concat(MLNet.Lstm.Tests.Windows.WindowTestUtil.Scalars<float>(series, "X")
+                .Zip(MLNet.Lstm.Tests.Windows.WindowTestUtil.Scalars<float>(series, "C"), (x, c) => FormattableString.Invariant($"{x:R},{c:R}"))));
+            var loader = ml.Data.CreateTextLoader(new[]
+            {
+                new TextLoader.Column("X", DataKind.Single, 0),
+                new TextLoader.Column("C", DataKind.Single, 1),
+            }, separatorChar: ',', hasHeader: true);
+            ml.Model.Save(chain, loader, path);
+            using var stock = (TransformerChain<ITransformer>)new MLContext().Model.Load(path, out _);
+            using var ours = (TransformerChain<ITransformer>)new MLContext().Forecasting.LoadModel(path);
+            Assert.Equal(new[] { typeof(SlidingWindowTransformer), typeof(NormalizeWindowsTransformer), typeof(LstmForecastingTransformer) },
+                ours.Select(t => t.GetType()));
+            var windows = WindowRows(ml, series);
+            AssertBitwise(Scores(stock.Transform(windows)), Scores(ours.Transform(windows)));
+        }
+        finally
+        {
+            File.Delete(csv);
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void LstmFormatConstantsMatchTheExporter()
     {
         Assert.Equal(MLNet.Lstm.Training.LstmOnnxExporter.Format, SavedTransformers.LstmFormat);
