@@ -31,13 +31,18 @@ internal sealed class SavedGraphMetadata
 
     public bool Contains(string key) => _values.ContainsKey(key);
 
-    /// <summary>Checks the format version this library reads.</summary>
-    public void RequireVersion(int version)
+    /// <summary>
+    /// Checks the graph's format version: versions 1 to <paramref name="newest"/> are read (every version of our
+    /// formats so far keeps the same metadata, inputs and outputs; a newer version changes only what the graph computes:
+    /// a rebuilt window transform computes as this library does, a rebuilt LSTM scores its graph as saved), a later
+    /// version is refused.
+    /// </summary>
+    public void RequireVersion(int newest)
     {
         string text = String(VersionKey);
-        if (text != version.ToString(CultureInfo.InvariantCulture))
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1 || version > newest)
         {
-            throw Error($"has format version '{text}' ({VersionKey}); this library reads version {version}. " +
+            throw Error($"has format version '{text}' ({VersionKey}); this library reads versions 1 to {newest}. " +
                 "Load it with the MLNet.Lstm version that saved it, or save the model again with this one");
         }
     }

@@ -160,6 +160,7 @@ public class LoadModelIntegrityTests
         { "lstm", "mlnet_lstm.target_index", "1", new[] { "target index" } },
         { "lstm", "mlnet_lstm.horizon", "2", new[] { "output 'Score'" } },
         { "lstm", "mlnet_lstm.score_column", "Prediction", new[] { "'Prediction'" } },
+        { "lstm", "mlnet_lstm.version", "99", new[] { "format version '99'", "versions 1 to" } },
         { "lstm", "mlnet_lstm.window_size", null, new[] { "no metadata entry 'mlnet_lstm.window_size'" } },
     };
 
