@@ -50,7 +50,7 @@ internal sealed class SavedGraph
         Dictionary<string, int[]> inputs, outputs;
         try
         {
-            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
             using var session = new InferenceSession(model, options);
             metadata = new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
             inputs = session.InputMetadata.ToDictionary(kv => kv.Key, kv => kv.Value.Dimensions.ToArray(), StringComparer.Ordinal);
