@@ -89,6 +89,42 @@ internal static class SavedTransformers
         m.RequireVersion(LstmFormatVersion);
         int t = m.Int("mlnet_lstm.window_size", 1), f = m.Int("mlnet_lstm.feature_count", 1), h = m.Int("mlnet_lstm.horizon", 1);
         var hidden = m.IntList("mlnet_lstm.hidden_sizes");
+        var layout = LstmLayout(graph, t, f, h);
+        LstmNetworkWeights weights;
+        try
+        {
+            weights = SavedLstmWeights.Read(graph, t, f, h, hidden);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
+        {
+            throw m.Error($"has weights that do not match its metadata ({e.Message})");
+        }
+        var settings = new LstmTrainingSettings
+        {
+            LabelColumnName = layout.LabelColumnName,
+            FeatureColumnName = layout.FeatureColumnName,
+            WindowSize = t,
+            FeatureCount = f,
+            Horizon = h,
+            TargetIndex = layout.TargetIndex,
+            Normalization = layout.NormalizationMode,
+            HiddenSizes = hidden,
+        };
+        var schema = new DataViewSchema.Builder();
+        schema.AddColumn(layout.FeatureColumnName, new VectorDataViewType(NumberDataViewType.Single, t, f));
+        if (layout.IsNormalized)
+        {
+            schema.AddColumn(layout.ShiftColumnName!, new VectorDataViewType(NumberDataViewType.Single, f));
+            schema.AddColumn(layout.ScaleColumnName!, new VectorDataViewType(NumberDataViewType.Single, f));
+        }
+        return new LstmForecastingTransformer(graph.Model, weights, layout, Array.Empty<LstmEpochResult>(), 0, settings,
+            new EmptyDataView(schema.ToSchema()));
+    }
+
+    /// <summary>The LSTM graph's columns from its metadata, checked against its inputs and output.</summary>
+    private static LstmScoringLayout LstmLayout(SavedGraph graph, int t, int f, int h)
+    {
+        var m = graph.Metadata;
         int target = m.Int("mlnet_lstm.target_index", 0);
         if (target >= f)
             throw m.Error($"has target index {target} (mlnet_lstm.target_index) outside its {f} features (mlnet_lstm.feature_count)");
@@ -110,36 +146,7 @@ internal static class SavedTransformers
             graph.RequireShape(false, layout.ScoreColumnName);
         else
             graph.RequireShape(false, layout.ScoreColumnName, h);
-
-        LstmNetworkWeights weights;
-        try
-        {
-            weights = SavedLstmWeights.Read(graph, t, f, h, hidden);
-        }
-        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
-        {
-            throw m.Error($"has weights that do not match its metadata ({e.Message})");
-        }
-        var settings = new LstmTrainingSettings
-        {
-            LabelColumnName = layout.LabelColumnName,
-            FeatureColumnName = layout.FeatureColumnName,
-            WindowSize = t,
-            FeatureCount = f,
-            Horizon = h,
-            TargetIndex = target,
-            Normalization = layout.NormalizationMode,
-            HiddenSizes = hidden,
-        };
-        var schema = new DataViewSchema.Builder();
-        schema.AddColumn(layout.FeatureColumnName, new VectorDataViewType(NumberDataViewType.Single, t, f));
-        if (layout.IsNormalized)
-        {
-            schema.AddColumn(shift!, new VectorDataViewType(NumberDataViewType.Single, f));
-            schema.AddColumn(scale!, new VectorDataViewType(NumberDataViewType.Single, f));
-        }
-        return new LstmForecastingTransformer(graph.Model, weights, layout, Array.Empty<LstmEpochResult>(), 0, settings,
-            new EmptyDataView(schema.ToSchema()));
+        return layout;
     }
 
     private static T Checked<T>(SavedGraphMetadata m, Func<T> create)
