@@ -12,7 +12,9 @@ namespace MLNet.Lstm.Benchmarks;
 /// Suite 2, scoring: <c>Transform</c> over windows with the cursor drained through (a) stock
 /// <c>ApplyOnnxModel</c>, (b) <see cref="OnnxBatchScorer"/>, (c) raw ONNX Runtime in batches of 1,024; and
 /// single-row latency of <c>PredictionEngine.Predict</c> (stock and ours) against raw single-row <c>Run</c>s; and the
-/// product path, a fitted <see cref="LstmForecastingTransformer"/>'s own <c>Transform</c>, against raw batches on its graph.
+/// product path, a fitted <see cref="LstmForecastingTransformer"/>'s own <c>Transform</c>, against raw batches on its graph;
+/// and the deployed path, that model saved and loaded back with <c>Forecasting.LoadModel</c> and with stock
+/// <c>Model.Load</c> (<c>Transform</c> and <c>PredictionEngine</c>), against raw ONNX Runtime on the same graph.
 /// The graph is the LSTM test graph (window T×F = 49×2, hidden 16, random weights).
 /// </summary>
 internal static class ScoringSuite
@@ -100,6 +102,27 @@ internal static class ScoringSuite
                 s.Line($"| {m.Name} | {m.MedianSeconds:F3} | {m.UnitsPerSecond:N0} | {m.UnitsPerSecond / product[1].UnitsPerSecond:F2} |");
             s.Line();
 
+            // The deployed path: the fitted model saved, then loaded with LoadModel (our transformers, batched) and with
+            // stock Model.Load (ML.NET's OnnxTransformer), against raw batches on the same graph.
+            var zipPath = Path.Combine(Path.GetTempPath(), $"mlnet-lstm-bench-{Environment.ProcessId}.zip");
+            ml.Model.Save(fitted, data.Schema, zipPath);
+            using var loaded = (LstmForecastingTransformer)new MLContext().Forecasting.LoadModel(zipPath);
+            var stockLoaded = new MLContext().Model.Load(zipPath, out _);
+            File.Delete(zipPath);
+            s.Line($"### Scoring: a saved model loaded back (hidden {Hidden}), `Transform` over {rows:N0} windows, cursor drained");
+            s.Line();
+            var deployed = Harness.Alternate(new[]
+            {
+                new Variant("(g) Forecasting.LoadModel(zip).Transform", () => Drain(loaded.Transform(data), vectorScore: true)),
+                new Variant("(h) stock Model.Load(zip).Transform", () => Drain(stockLoaded.Transform(data), vectorScore: true)),
+                new Variant("(f) raw InferenceSession on its graph, batches of 1024", () => RawBatches(fittedRaw, windows, rows, width)),
+            }, s.Repetitions, s.Warmups);
+            s.Line("| variant | median s | rows/s | × raw batched |");
+            s.Line("|---|---:|---:|---:|");
+            foreach (var m in deployed)
+                s.Line($"| {m.Name} | {m.MedianSeconds:F3} | {m.UnitsPerSecond:N0} | {m.UnitsPerSecond / deployed[2].UnitsPerSecond:F2} |");
+            s.Line();
+
             var stockEngine = ml.Model.CreatePredictionEngine<WindowRow, StockScoreRow>(stock);
             using var modelStream = new MemoryStream(model);
             var stockDefault = ml.Transforms.ApplyOnnxModel(new[] { "Score" }, new[] { "Window" }, modelStream).Fit(data);
@@ -122,6 +145,8 @@ internal static class ScoringSuite
             var outValues = new[] { outValue };
 
             var fittedEngine = ml.Model.CreatePredictionEngine<WindowRow, StockScoreRow>(fitted, data.Schema);
+            var loadedEngine = ml.Model.CreatePredictionEngine<WindowRow, StockScoreRow>(loaded, data.Schema);
+            var stockLoadedEngine = ml.Model.CreatePredictionEngine<WindowRow, StockScoreRow>(stockLoaded, data.Schema);
             using var fittedRaw1 = new InferenceSession(fitted.GetOnnxModel(), RawSessionOptions(1));
             s.Line($"### Scoring: single-row latency, {latencyCalls:N0} calls per repetition (stock engine at {s.Threads} intra-op thread(s); ours and raw at 1)");
             s.Line();
@@ -183,6 +208,22 @@ internal static class ScoringSuite
                     GC.KeepAlive(sink);
                     return latencyCalls;
                 }),
+                new Variant("Forecasting.LoadModel(zip): PredictionEngine.Predict", () =>
+                {
+                    float sink = 0;
+                    for (int i = 0; i < latencyCalls; i++)
+                        sink += loadedEngine.Predict(objects[i % rows]).Score[0];
+                    GC.KeepAlive(sink);
+                    return latencyCalls;
+                }),
+                new Variant("stock Model.Load(zip): PredictionEngine.Predict", () =>
+                {
+                    float sink = 0;
+                    for (int i = 0; i < latencyCalls; i++)
+                        sink += stockLoadedEngine.Predict(objects[i % rows]).Score[0];
+                    GC.KeepAlive(sink);
+                    return latencyCalls;
+                }),
                 new Variant("raw single-row Run (NamedOnnxValue, allocating)", () =>
                 {
                     float sink = 0;
@@ -206,6 +247,9 @@ internal static class ScoringSuite
             }
             s.Line();
             s.Line($"Fitted model: PredictionEngine.Predict ÷ raw single-row Run on the same graph = {latency[4].MedianSeconds / latency[5].MedianSeconds:F2}");
+            s.Line();
+            s.Line($"LoadModel: PredictionEngine.Predict ÷ raw single-row Run on the same graph = {latency[6].MedianSeconds / latency[5].MedianSeconds:F2}; " +
+                $"stock Model.Load: {latency[7].MedianSeconds / latency[5].MedianSeconds:F2}");
             s.Line();
         }
         finally

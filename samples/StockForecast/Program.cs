@@ -91,8 +91,10 @@ Console.WriteLine($"Model: {modelPath} ({new FileInfo(modelPath).Length / 1024.0
 
 var lastWindow = SeriesCsv.LastWindow(ml, series, options.Columns, options.Window);
 float[] before = NextDay.Predict(ml, model, lastWindow, options.Window, options.Columns.Length);
-var reloaded = new MLContext().Model.Load(modelPath, out _);
+// LoadModel checks the zip and rebuilds our own transformers (batched scoring); stock Model.Load reads it too.
+var reloaded = new MLContext().Forecasting.LoadModel(modelPath);
 float[] after = NextDay.Predict(new MLContext(), reloaded, lastWindow, options.Window, options.Columns.Length);
+(reloaded as IDisposable)?.Dispose();
 bool identical = before.SequenceEqual(after);
 Console.WriteLine();
 Console.WriteLine($"Next-day forecast of {options.Target} (after the last row, from the reloaded model's PredictionEngine): " +

@@ -61,7 +61,10 @@ public static class ForecastingWorkflowCatalog
     /// <summary>
     /// Loads a model zip saved with <c>mlContext.Model.Save</c> from a chain that starts with <c>SlidingWindow</c>, and
     /// creates a <see cref="SeriesForecaster"/> for it: the windowing parameters are read from the zip, so a reloaded
-    /// model forecasts a raw series in one call. Dispose the forecaster to release the loaded model.
+    /// model forecasts a raw series in one call. The zip is loaded and checked as
+    /// <see cref="ForecastingModelCatalog.LoadModel(ForecastingCatalog, string)"/> does (a damaged or inconsistent
+    /// file is an <see cref="InvalidDataException"/> naming the file and the entry). Dispose the forecaster to
+    /// release the loaded model.
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="modelPath">The model zip.</param>

@@ -103,27 +103,42 @@ public sealed class SeriesForecaster : IDisposable
 
     /// <summary>
     /// Loads a model zip written by <c>mlContext.Model.Save</c> from a fitted chain that contains a
-    /// <see cref="SlidingWindowTransformer"/>, with stock <c>mlContext.Model.Load</c>, and reads the windowing from the
-    /// zip (the <c>SlidingWindow</c> ONNX graph's metadata).
+    /// <see cref="SlidingWindowTransformer"/> with <c>mlContext.Forecasting.LoadModel</c> (our own transformers,
+    /// batched scoring), and takes the windowing from the rebuilt <see cref="SlidingWindowTransformer"/>.
     /// </summary>
+    /// <remarks>
+    /// The zip is checked as <c>LoadModel</c> checks it (entry CRCs, integrity stamps, each graph's metadata against
+    /// the graph, the steps against each other); every failure is an <see cref="InvalidDataException"/> naming the
+    /// file, the entry and what is wrong.
+    /// </remarks>
     /// <param name="modelPath">The model zip.</param>
     /// <param name="scoreColumnName">The model's score column.</param>
     public static SeriesForecaster Load(string modelPath, string scoreColumnName = "Score")
     {
         Guard.NotNullOrEmpty(modelPath);
-        if (!File.Exists(modelPath))
-            throw new FileNotFoundException($"The model file '{modelPath}' does not exist. Save a model with mlContext.Model.Save first.", modelPath);
-        var options = Onnx.SavedModelOnnxMetadata.Read(modelPath)
-            .Select(SlidingWindowTransformer.OptionsFromOnnxMetadata)
-            .FirstOrDefault(o => o is not null)
-            ?? throw new InvalidOperationException(
-                $"The model '{modelPath}' has no saved SlidingWindow step, so its windowing is unknown. Save the whole fitted " +
-                "chain (SlidingWindow → ... → Lstm), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).");
-        var model = new MLContext().Model.Load(modelPath, out _);
-        string target = options.TargetColumnName ?? options.InputColumnNames[0];
-        return new SeriesForecaster(model, new SeriesWindowing(
-            options.OutputColumnName, options.InputColumnNames, options.WindowSize,
-            Array.IndexOf(options.InputColumnNames, target), options.Horizon, scoreColumnName), ownsModel: true);
+        Guard.NotNullOrEmpty(scoreColumnName);
+        var model = Onnx.SavedModelLoader.LoadFile(modelPath, out _);
+        try
+        {
+            var window = Flatten(model).OfType<SlidingWindowTransformer>().FirstOrDefault()
+                ?? throw new InvalidOperationException(
+                    $"The model '{modelPath}' has no saved SlidingWindow step, so its windowing is unknown. Save the whole fitted " +
+                    "chain (SlidingWindow → ... → Lstm), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).");
+            var lstm = Flatten(model).OfType<LstmForecastingTransformer>().LastOrDefault();
+            if (lstm is not null && lstm.ScoreColumnName != scoreColumnName)
+            {
+                throw new InvalidOperationException(
+                    $"The model '{modelPath}' scores into column '{lstm.ScoreColumnName}', not '{scoreColumnName}'. Pass scoreColumnName: \"{lstm.ScoreColumnName}\".");
+            }
+            return new SeriesForecaster(model, new SeriesWindowing(
+                window.OutputColumnName, window.InputColumnNames.ToArray(), window.WindowSize, window.TargetIndex, window.Horizon, scoreColumnName),
+                ownsModel: true);
+        }
+        catch
+        {
+            (model as IDisposable)?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ namespace MLNet.Lstm;
 /// example <c>Vector&lt;Single, 1&gt;</c> for horizon 1, <c>Vector&lt;Single, 1, 3&gt;</c> for horizon 3), in the
 /// label's units (de-normalised inside the graph when the window was normalised). The training history, best
 /// epoch, architecture summary and settings are properties of this object only; they are not part of a saved zip.
+/// A model loaded with <c>mlContext.Forecasting.LoadModel</c> holds the saved graph and the weights read back from it
+/// (so <see cref="Summary"/> works, without dropout layers, and it can warm-start a fit), an empty
+/// <see cref="History"/>, <see cref="BestEpoch"/> 0 and <see cref="Settings"/> with only what the graph records.
 /// </remarks>
 public sealed class LstmForecastingTransformer : ITransformer, IDisposable
 {

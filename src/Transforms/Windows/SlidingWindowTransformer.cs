@@ -167,27 +167,6 @@ public sealed class SlidingWindowTransformer : ITransformer
         yield return new("mlnet_lstm.skip_non_finite_windows", SkipNonFiniteWindows ? "true" : "false");
     }
 
-    internal static SlidingWindowEstimator.Options? OptionsFromOnnxMetadata(IReadOnlyDictionary<string, string> metadata)
-    {
-        if (!metadata.TryGetValue("mlnet_lstm.format", out var format) || format != OnnxFormat)
-            return null;
-        if (!metadata.TryGetValue("mlnet_lstm.version", out var version) || version != OnnxFormatVersion.ToString(CultureInfo.InvariantCulture))
-            throw new InvalidOperationException($"The saved SlidingWindow graph has format version '{version}'; this library reads version {OnnxFormatVersion}. Use a matching MLNet.Lstm version.");
-        var inv = CultureInfo.InvariantCulture;
-        return new SlidingWindowEstimator.Options
-        {
-            InputColumnNames = JsonSerializer.Deserialize<string[]>(metadata["mlnet_lstm.input_columns"]) ?? Array.Empty<string>(),
-            WindowSize = int.Parse(metadata["mlnet_lstm.window_size"], inv),
-            Horizon = int.Parse(metadata["mlnet_lstm.horizon"], inv),
-            Stride = int.Parse(metadata["mlnet_lstm.stride"], inv),
-            OutputColumnName = metadata["mlnet_lstm.output_column"],
-            LabelColumnName = metadata["mlnet_lstm.label_column"],
-            TargetColumnName = metadata["mlnet_lstm.target_column"],
-            IncludeUnlabeledTrailingWindows = metadata["mlnet_lstm.include_unlabeled_trailing_windows"] == "true",
-            SkipNonFiniteWindows = metadata["mlnet_lstm.skip_non_finite_windows"] == "true",
-        };
-    }
-
     private bool HasWindowColumn(DataViewSchema schema)
     {
         var column = schema.GetColumnOrNull(OutputColumnName);
