@@ -107,7 +107,7 @@ internal static class SavedTransformers
             FeatureCount = f,
             Horizon = h,
             TargetIndex = layout.TargetIndex,
-            Normalization = layout.NormalizationMode,
+            Normalization = layout.NormalizationMode is { } mode ? Enum.Parse<WindowNormalization>(mode) : null,
             HiddenSizes = hidden,
         };
         var schema = new DataViewSchema.Builder();

@@ -117,7 +117,7 @@ public class LoadModelTests
             Assert.Equal(original.Summary.ToString(), loaded.Summary.ToString());
             Assert.Empty(loaded.History);
             Assert.Equal(0, loaded.BestEpoch);
-            Assert.Equal((T, F, 3, 0, "RelativeToFirst"), (loaded.Settings.WindowSize, loaded.Settings.FeatureCount,
+            Assert.Equal((T, F, 3, 0, (WindowNormalization?)WindowNormalization.RelativeToFirst), (loaded.Settings.WindowSize, loaded.Settings.FeatureCount,
                 loaded.Settings.Horizon, loaded.Settings.TargetIndex, loaded.Settings.Normalization));
             Assert.Equal(new[] { 5, 3 }, loaded.Settings.HiddenSizes);
             Assert.Equal(original.GetOnnxModel(), loaded.GetOnnxModel());
