@@ -163,7 +163,7 @@ internal sealed class LstmDataset
                     getScale!(ref cb);
                     float shift = sb.GetItemOrDefault(cols.TargetIndex), scale = cb.GetItemOrDefault(cols.TargetIndex);
                     for (int k = 0; k < h; k++)
-                        labels[k] = (labels[k] - shift) / scale;
+                        labels[k] = WindowNormalizer.NormalizeValue(labels[k], shift, scale);
                 }
                 labels.CopyTo(y.AsSpan(n * h, h));
                 n++;
