@@ -319,7 +319,7 @@ public sealed class SeriesForecaster : IDisposable
             return;
         int row = windowStart + T + step - 1;
         throw new InvalidOperationException(
-            $"SeriesForecaster ({mode}): the model's prediction for step {step} (row {row} of the series, from the window that starts at row {windowStart}) is {prediction}. " +
+            $"SeriesForecaster ({mode}): the model's prediction for step {step} (row {row} of the series, from the window that starts at row {windowStart}) is {prediction.ToString(System.Globalization.CultureInfo.InvariantCulture)}. " +
             (step > H
                 ? "The recursion diverged: each prediction is fed back as the newest step of the window, and the values grew out of range. " +
                   $"Predict fewer steps (the first {step - 1} were finite), or use a model trained on normalised windows (NormalizeWindows) so that its forecasts stay in range."

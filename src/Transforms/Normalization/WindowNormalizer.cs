@@ -243,18 +243,29 @@ internal sealed class ZScoreMode : WindowNormalizerMode
 
     public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j)
     {
+        // Sums in double for accuracy; the float sums only tell where the graph's float32 sums overflow (the
+        // parameter is then +∞ here too, so both make the column invalid) or underflow to a zero deviation.
         float first = window[j];
         double sum = 0;
+        float floatSum = 0;
         for (int i = 0; i < t; i++)
-            sum += window[i * f + j] - first;
-        float m = (float)(sum / t);
+        {
+            float d = window[i * f + j] - first;
+            sum += d;
+            floatSum += d;
+        }
+        float m = float.IsFinite(floatSum) ? (float)(sum / t) : float.PositiveInfinity;
         double sq = 0;
+        float floatSq = 0;
         for (int i = 0; i < t; i++)
         {
             float c = (window[i * f + j] - first) - m;
             sq += (double)c * c;
+            floatSq += c * c;
         }
-        return new(first, m, (float)Math.Sqrt(sq / t));
+        float std = floatSq == 0f ? 0f // every square underflows in float32: the graph's deviation is 0 too
+            : float.IsFinite(floatSq) ? (float)Math.Sqrt(sq / t) : float.PositiveInfinity;
+        return new(first, m, std);
     }
 
     public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
