@@ -59,6 +59,11 @@ public sealed record SeriesWindowing(
 /// than the target follow the <see cref="CovariatePolicy"/> given to each call.</para>
 /// <para>Input columns of the series: the <see cref="SeriesWindowing.FeatureColumnNames"/>, numeric scalars, one row per
 /// step in time order. The methods read the series into memory (T·F floats per row).</para>
+/// <para>No silent wrong answers: a non-finite value in the series is an error naming the column and row; every
+/// prediction is checked as it is produced, and a NaN or ±∞ one (a recursion that diverged, or a window the model
+/// cannot score, which it scores as NaN: see <see cref="NormalizeWindowsTransformer"/>) is an
+/// <see cref="InvalidOperationException"/> naming the step, the row and the fix. <c>steps</c> is at most
+/// <see cref="MaxForecastSteps"/>.</para>
 /// </remarks>
 public sealed class SeriesForecaster : IDisposable
 {
@@ -413,33 +418,30 @@ public sealed class SeriesForecaster : IDisposable
     {
         Guard.NotNull(series);
         var names = Windowing.FeatureColumnNames;
-        var pairs = new InputOutputColumnPair[F];
+        var columns = new DataViewSchema.Column[F];
         for (int f = 0; f < F; f++)
         {
-            var column = series.Schema.GetColumnOrNull(names[f])
+            columns[f] = series.Schema.GetColumnOrNull(names[f])
                 ?? throw new ArgumentException(
                     $"The series has no column '{names[f]}', which the model's windows need. Columns: " +
                     $"{string.Join(", ", series.Schema.Select(c => c.Name))}.", nameof(series));
-            if (column.Type is not NumberDataViewType)
+            if (!NumericColumnReader.IsSupported(columns[f].Type))
             {
                 throw new ArgumentException(
-                    $"Column '{names[f]}' has type {column.Type}; a series column must be a numeric scalar (Single, Double or an integer type).",
+                    $"Column '{names[f]}' has type {columns[f].Type}; a series column must be a numeric scalar (Single, Double or an integer type).",
                     nameof(series));
             }
-            pairs[f] = new InputOutputColumnPair($"__series_{f}", names[f]);
         }
-        var converted = _mlContext.Transforms.Conversion.ConvertType(pairs, DataKind.Single).Fit(series).Transform(series);
-        var columns = pairs.Select(p => converted.Schema[p.OutputColumnName]).ToArray();
         var rows = new List<float[]>();
-        using (var cursor = converted.GetRowCursor(columns))
+        using (var cursor = series.GetRowCursor(columns.Distinct()))
         {
-            var getters = columns.Select(c => cursor.GetGetter<float>(c)).ToArray();
+            var readers = columns.Select(c => NumericColumnReader.Create(cursor, c, "SeriesForecaster")).ToArray();
             while (cursor.MoveNext())
             {
                 var row = new float[F];
                 for (int f = 0; f < F; f++)
                 {
-                    getters[f](ref row[f]);
+                    row[f] = readers[f]();
                     if (!float.IsFinite(row[f]))
                     {
                         throw new InvalidOperationException(

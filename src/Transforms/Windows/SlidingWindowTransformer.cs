@@ -243,7 +243,7 @@ public sealed class SlidingWindowTransformer : ITransformer
                     $"SlidingWindow: input column '{name}' was not found. Available columns: {string.Join(", ", input.Where(c => !c.IsHidden).Select(c => c.Name))}. " +
                     "Check inputColumnNames or load the column.");
             }
-            if (column.Value.Type is not NumberDataViewType)
+            if (!NumericColumnReader.IsSupported(column.Value.Type))
             {
                 throw new ArgumentOutOfRangeException(nameof(input),
                     $"SlidingWindow: input column '{name}' has type {column.Value.Type}, but windows need numeric scalar columns (Single, Double or an integer type). " +
