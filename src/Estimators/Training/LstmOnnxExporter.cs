@@ -29,8 +29,8 @@ namespace MLNet.Lstm.Training;
 /// </remarks>
 internal static class LstmOnnxExporter
 {
-    public const string Format = "LstmForecaster";
-    public const int Version = 2;
+    public const string Format = LstmScoringLayout.OnnxFormat;
+    public const int Version = LstmScoringLayout.OnnxFormatVersion;
 
     public static byte[] Export(LstmNetworkWeights net, LstmScoringLayout layout)
     {

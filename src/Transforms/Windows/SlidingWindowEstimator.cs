@@ -61,18 +61,12 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
         /// <summary>Rows needed for one window: T, plus h for its labels unless trailing unlabeled windows are emitted.</summary>
         internal int MinimumRows => IncludeUnlabeledTrailingWindows ? WindowSize : WindowSize + Horizon;
 
-        internal Options Clone() => new()
+        internal Options Clone()
         {
-            OutputColumnName = OutputColumnName,
-            InputColumnNames = (string[])InputColumnNames.Clone(),
-            WindowSize = WindowSize,
-            Horizon = Horizon,
-            LabelColumnName = LabelColumnName,
-            TargetColumnName = TargetColumnName,
-            Stride = Stride,
-            IncludeUnlabeledTrailingWindows = IncludeUnlabeledTrailingWindows,
-            SkipNonFiniteWindows = SkipNonFiniteWindows,
-        };
+            var copy = (Options)MemberwiseClone();
+            copy.InputColumnNames = (string[])InputColumnNames.Clone();
+            return copy;
+        }
 
         /// <summary>
         /// The most values a window stream may hold: the cursor keeps (windowSize + horizon) rows of the F columns, and a
