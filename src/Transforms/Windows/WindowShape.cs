@@ -22,7 +22,7 @@ internal static class WindowShape
             if (windowSize is int w && w != info.WindowSize)
             {
                 throw new ArgumentOutOfRangeException(optionName, w,
-                    $"{component}: {optionName} is {w} but the window column '{column.Name}' has T = {info.WindowSize} steps of F = {info.FeatureCount} " +
+                    $"{component}: {optionName} is {w} but the window column '{column.Name}' has [T = {info.WindowSize}, F = {info.FeatureCount}] " +
                     $"(from its dimensions or annotations). Leave {optionName} unset or make it {info.WindowSize}.");
             }
             return (info.WindowSize, info.FeatureCount);
@@ -33,12 +33,12 @@ internal static class WindowShape
             if (t <= 0 || size % t != 0)
             {
                 throw new ArgumentOutOfRangeException(optionName, t,
-                    $"{component}: window column '{column.Name}' has {size} values, which is not a multiple of {optionName} {t}; fix the vector size or {optionName} (the column holds T·F values, time-major).");
+                    $"{component}: {optionName} {t} does not divide the {size} values of window column '{column.Name}' into [T, F] (T·F = {size}); fix the vector size or {optionName}.");
             }
             return (t, size / t);
         }
         throw new ArgumentOutOfRangeException(optionName,
-            $"{component}: cannot tell the window size T of column '{column.Name}' (a Vector<Single> of {size} values without dimensions [T, F] or a WindowSize annotation). " +
-            $"Set {optionName} to the window length T.");
+            $"{component}: cannot tell the window size T of column '{column.Name}' (a Vector<Single> of {size} values without dimensions [T, F] or a WindowSize annotation); " +
+            $"set Options.{optionName} to the window length T (the column holds T·F values, time-major).");
     }
 }
