@@ -180,7 +180,7 @@ public sealed class ForecastingEvaluator
             return destination =>
             {
                 getter(ref buffer);
-                buffer.CopyTo(destination);
+                VectorValues.CopyExact(buffer, destination, "Forecasting evaluation", column.Name, row.Position);
             };
         }
         var scalar = row.GetGetter<float>(column);

@@ -23,9 +23,9 @@ internal static class VectorValues
 
     /// <summary>The error for a vector of <paramref name="actual"/> values in a column of <paramref name="expected"/>.</summary>
     public static InvalidOperationException WrongLength(string component, string columnName, long row, int expected, int actual) => new(
-        $"{component}: column '{columnName}' has {actual} values at row {row} (0-based), but it is a Vector<Single> of {expected} " +
-        $"(the window size T x the F columns the model was fitted on). Give every row exactly {expected} values: a float[] " +
-        $"of another length in a [VectorType({expected})] field is not padded or cut.");
+        $"{component}: column '{columnName}' has {actual} values at row {row} (0-based), but it is a Vector<Single> of {expected}. " +
+        $"Give every row exactly {expected} values (a window holds T x F: the window size times the columns the model was fitted on); " +
+        $"a float[] of another length in a [VectorType({expected})] field is not padded or cut.");
 
     /// <summary>Writes <paramref name="values"/> into <paramref name="destination"/> as a dense vector of their length.</summary>
     public static void Write(ReadOnlySpan<float> values, ref VBuffer<float> destination)

@@ -109,3 +109,28 @@ public class WrongLengthWindowTests
         AssertWrongLength(Record.Exception(() => engine.Predict(new TinyChain.WindowInput { Window = new float[7] }))!, 7);
     }
 }
+
+/// <summary>The evaluator reads label and score vectors with the same length check.</summary>
+public class WrongLengthEvaluationTests
+{
+    private sealed class VectorRow
+    {
+        [VectorType(2)] public float[] Label { get; set; } = Array.Empty<float>();
+        [VectorType(2)] public float[] Score { get; set; } = Array.Empty<float>();
+    }
+
+    [Fact]
+    public void AShortLabelVectorIsAnErrorNotTheLastRowsValues()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[]
+        {
+            new VectorRow { Label = new[] { 1f, 2f }, Score = new[] { 1f, 2f } },
+            new VectorRow { Label = new[] { 3f }, Score = new[] { 3f, 4f } },
+        });
+        var e = Assert.Throws<InvalidOperationException>(() => ml.Forecasting.Evaluate(data));
+        Assert.Contains("'Label'", e.Message);
+        Assert.Contains("has 1 values at row 1", e.Message);
+        Assert.Contains("Vector<Single> of 2", e.Message);
+    }
+}
