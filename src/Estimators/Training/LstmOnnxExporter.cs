@@ -7,8 +7,9 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 1 (model metadata <c>mlnet_lstm.format</c> /
-/// <c>mlnet_lstm.version</c>):</para>
+/// <para>Graph format <c>LstmForecaster</c>, version 2 (model metadata <c>mlnet_lstm.format</c> /
+/// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
+/// or ±∞ as a finite number).</para>
 /// <list type="bullet">
 /// <item>Inputs: the window column (name = the feature column's name, float <c>[N, T*F]</c>, time-major); when the
 /// window was normalised also the shift and scale columns (float <c>[N, F]</c>, names from the window's
@@ -16,7 +17,9 @@ namespace MLNet.Lstm.Training;
 /// <item>Body: Reshape <c>[N, T, F]</c> → Transpose <c>[T, N, F]</c> → one ONNX <c>LSTM</c> node per layer
 /// (forward, gates i,o,f,c, <c>B</c> = input bias ‖ recurrent bias; <c>Y</c> squeezed to <c>[T, N, H]</c> between
 /// layers) → the last layer's <c>Y_h</c> squeezed to <c>[N, H]</c> → MatMul + Add head <c>[N, h]</c> → when
-/// normalised, <c>p * scale[:, target] + shift[:, target]</c>. Dropout is omitted (inference).</item>
+/// normalised, <c>p * scale[:, target] + shift[:, target]</c> (<c>WindowNormalizer.AddDenormalize</c>) → plus
+/// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale): 0 when every input value is finite, NaN
+/// otherwise, so a window that cannot be scored gets a NaN <c>Score</c>. Dropout is omitted (inference).</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
 /// <item>Metadata: <c>mlnet_lstm.window_size</c>, <c>.feature_count</c>, <c>.horizon</c>, <c>.hidden_sizes</c>
 /// (comma-separated), <c>.normalization</c> (mode or <c>None</c>), <c>.target_index</c>,
@@ -26,8 +29,8 @@ namespace MLNet.Lstm.Training;
 /// </remarks>
 internal static class LstmOnnxExporter
 {
-    public const string Format = "LstmForecaster";
-    public const int Version = 1;
+    public const string Format = LstmScoringLayout.OnnxFormat;
+    public const int Version = LstmScoringLayout.OnnxFormatVersion;
 
     public static byte[] Export(LstmNetworkWeights net, LstmScoringLayout layout)
     {
@@ -76,15 +79,18 @@ internal static class LstmOnnxExporter
         p = b.AddNode("Add", new[] { p, "head_b" }, new[] { "head_out" });
 
         if (layout.IsNormalized)
+            p = WindowNormalizer.AddDenormalize(b, p, layout.ShiftColumnName!, layout.ScaleColumnName!, layout.TargetIndex);
+
+        // ONNX Runtime's LSTM turns NaN inputs into finite outputs: add 0 for a finite input row, NaN otherwise.
+        string check = OnnxNonFinite.AddZeroOrNaN(b, window, axis: 1, "window_check");
+        if (layout.IsNormalized)
         {
-            b.AddInitializer("target_index", new long[] { layout.TargetIndex }, Array.Empty<long>());
-            string sh = b.AddNode("Gather", new[] { layout.ShiftColumnName!, "target_index" }, new[] { "target_shift" }, OnnxAttribute.Of("axis", 1L));
-            string sc = b.AddNode("Gather", new[] { layout.ScaleColumnName!, "target_index" }, new[] { "target_scale" }, OnnxAttribute.Of("axis", 1L));
-            sh = b.AddNode("Unsqueeze", new[] { sh, "axes_1" }, new[] { "target_shift_n1" });
-            sc = b.AddNode("Unsqueeze", new[] { sc, "axes_1" }, new[] { "target_scale_n1" });
-            p = b.AddNode("Mul", new[] { p, sc }, new[] { "denorm_scaled" });
-            p = b.AddNode("Add", new[] { p, sh }, new[] { "denorm_out" });
+            string shiftCheck = OnnxNonFinite.AddZeroOrNaN(b, layout.ShiftColumnName!, axis: 1, "shift_check");
+            string scaleCheck = OnnxNonFinite.AddZeroOrNaN(b, layout.ScaleColumnName!, axis: 1, "scale_check");
+            check = b.AddNode("Add", new[] { check, shiftCheck }, new[] { "input_check_1" });
+            check = b.AddNode("Add", new[] { check, scaleCheck }, new[] { "input_check" });
         }
+        p = b.AddNode("Add", new[] { p, check }, new[] { "score_checked" });
 
         string score = layout.ScoreColumnName;
         if (h == 1)

@@ -184,7 +184,7 @@ internal sealed class LstmDataset
     internal static void NormalizeLabels(Span<float> labels, float shift, float scale)
     {
         for (int k = 0; k < labels.Length; k++)
-            labels[k] = (labels[k] - shift) / scale;
+            labels[k] = WindowNormalizer.NormalizeValue(labels[k], shift, scale);
     }
 
     private static long CountRows(IDataView data)

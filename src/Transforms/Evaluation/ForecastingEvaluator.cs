@@ -277,7 +277,7 @@ public sealed class ForecastingEvaluator
             return destination =>
             {
                 getter(ref buffer);
-                buffer.CopyTo(destination);
+                VectorValues.CopyExact(buffer, destination, "Forecasting evaluation", column.Name, row.Position);
             };
         }
         var scalar = row.GetGetter<float>(column);
@@ -290,29 +290,5 @@ public sealed class ForecastingEvaluator
     }
 
     private static Func<double> ScalarGetter(DataViewRow row, DataViewSchema.Column column)
-    {
-        var raw = column.Type.RawType;
-        if (raw == typeof(float)) return Read<float>(row, column, v => v);
-        if (raw == typeof(double)) return Read<double>(row, column, v => v);
-        if (raw == typeof(int)) return Read<int>(row, column, v => v);
-        if (raw == typeof(long)) return Read<long>(row, column, v => v);
-        if (raw == typeof(short)) return Read<short>(row, column, v => v);
-        if (raw == typeof(sbyte)) return Read<sbyte>(row, column, v => v);
-        if (raw == typeof(uint)) return Read<uint>(row, column, v => v);
-        if (raw == typeof(ulong)) return Read<ulong>(row, column, v => v);
-        if (raw == typeof(ushort)) return Read<ushort>(row, column, v => v);
-        if (raw == typeof(byte)) return Read<byte>(row, column, v => v);
-        throw new ArgumentException($"Persistence column '{column.Name}' has type {column.Type}; it must be numeric.");
-    }
-
-    private static Func<double> Read<T>(DataViewRow row, DataViewSchema.Column column, Func<T, double> toDouble)
-    {
-        var getter = row.GetGetter<T>(column);
-        T value = default!;
-        return () =>
-        {
-            getter(ref value);
-            return toDouble(value);
-        };
-    }
+        => NumericColumnReader.CreateDouble(row, column, "Forecasting evaluation (persistence column)");
 }

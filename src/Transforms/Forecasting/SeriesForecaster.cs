@@ -59,6 +59,11 @@ public sealed record SeriesWindowing(
 /// than the target follow the <see cref="CovariatePolicy"/> given to each call.</para>
 /// <para>Input columns of the series: the <see cref="SeriesWindowing.FeatureColumnNames"/>, numeric scalars, one row per
 /// step in time order. The methods read the series into memory (T·F floats per row).</para>
+/// <para>No silent wrong answers: a non-finite value in the series is an error naming the column and row; every
+/// prediction is checked as it is produced, and a NaN or ±∞ one (a recursion that diverged, or a window the model
+/// cannot score, which it scores as NaN: see <see cref="NormalizeWindowsTransformer"/>) is an
+/// <see cref="InvalidOperationException"/> naming the step, the row and the fix. <c>steps</c> is at most
+/// <see cref="MaxForecastSteps"/>.</para>
 /// </remarks>
 public sealed class SeriesForecaster : IDisposable
 {
@@ -151,6 +156,12 @@ public sealed class SeriesForecaster : IDisposable
             disposable.Dispose();
     }
 
+    /// <summary>
+    /// The most steps <see cref="Forecast(IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/> takes: 1,000,000
+    /// (4 MB of predictions; each step of a horizon-1 model is one scoring call).
+    /// </summary>
+    public const int MaxForecastSteps = 1_000_000;
+
     /// <summary>The windowing of the model.</summary>
     public SeriesWindowing Windowing { get; }
 
@@ -184,8 +195,10 @@ public sealed class SeriesForecaster : IDisposable
         int n = values.Length;
         var starts = Enumerable.Range(0, n - T + 1).ToArray();
         var scores = ScoreWindows(starts.Select(s => TrueWindow(values, s)).ToArray());
+        for (int i = 0; i < starts.Length; i++)
+            CheckPrediction(scores[i][0], SeriesPredictionMode.PointByPoint, starts[i], step: 1);
         var segments = starts.Select((s, i) => new ForecastSegment(s + T, new[] { scores[i][0] })).ToArray();
-        return new SeriesPrediction("PointByPoint", null, Observed(values), segments);
+        return new SeriesPrediction(SeriesPredictionMode.PointByPoint, null, Observed(values), segments);
     }
 
     /// <summary>
@@ -201,16 +214,16 @@ public sealed class SeriesForecaster : IDisposable
         for (int s = 0; s + T < n; s += predictionLength)
             starts.Add(s);
         var runs = starts.Select(s => new Run(s, Math.Min(predictionLength, n - (s + T)))).ToArray();
-        var segments = Recurse(values, runs, policy, futureCovariates: null);
-        return new SeriesPrediction("MultipleSequences", policy, Observed(values), segments);
+        var segments = Recurse(values, runs, policy, futureCovariates: null, SeriesPredictionMode.MultipleSequences);
+        return new SeriesPrediction(SeriesPredictionMode.MultipleSequences, policy, Observed(values), segments);
     }
 
     /// <summary>Full sequence: recursive from the first true window over every following row of the series.</summary>
     public SeriesPrediction PredictFullSequence(IDataView series, CovariatePolicy policy = CovariatePolicy.HoldLastValue)
     {
         var values = ReadSeries(series, T + 1);
-        var segments = Recurse(values, new[] { new Run(0, values.Length - T) }, policy, futureCovariates: null);
-        return new SeriesPrediction("FullSequence", policy, Observed(values), segments);
+        var segments = Recurse(values, new[] { new Run(0, values.Length - T) }, policy, futureCovariates: null, SeriesPredictionMode.FullSequence);
+        return new SeriesPrediction(SeriesPredictionMode.FullSequence, policy, Observed(values), segments);
     }
 
     /// <summary>
@@ -224,10 +237,19 @@ public sealed class SeriesForecaster : IDisposable
     /// With <see cref="CovariatePolicy.FromCaller"/>: one array of F values per forecast step (at least
     /// <paramref name="steps"/> - 1 of them; the target's entry is ignored), in <see cref="SeriesWindowing.FeatureColumnNames"/> order.
     /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is below 1 or above <see cref="MaxForecastSteps"/>.</exception>
+    /// <exception cref="InvalidOperationException">A prediction is NaN or ±∞ (a diverging recursion, or a window the model cannot score).</exception>
     public SeriesPrediction Forecast(IDataView series, int steps, CovariatePolicy policy = CovariatePolicy.HoldLastValue,
         IReadOnlyList<float[]>? futureCovariates = null)
     {
         Guard.AtLeast(steps, 1);
+        if (steps > MaxForecastSteps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), steps,
+                $"'steps' is {steps} but a forecast has at most {MaxForecastSteps:N0} steps (SeriesForecaster.MaxForecastSteps): each step feeds a " +
+                "prediction back into the window, so errors compound long before that. Forecast fewer steps (for a long horizon, " +
+                "forecast in pieces, or train a model with a larger horizon).");
+        }
         if (policy == CovariatePolicy.FromCaller && F > 1)
         {
             int needed = Math.Max(0, steps - 1);
@@ -250,8 +272,8 @@ public sealed class SeriesForecaster : IDisposable
         }
         var values = ReadSeries(series, T);
         int n = values.Length;
-        var segments = Recurse(values, new[] { new Run(n - T, steps) }, policy, futureCovariates);
-        return new SeriesPrediction("Forecast", policy, Observed(values), segments);
+        var segments = Recurse(values, new[] { new Run(n - T, steps) }, policy, futureCovariates, SeriesPredictionMode.Forecast);
+        return new SeriesPrediction(SeriesPredictionMode.Forecast, policy, Observed(values), segments);
     }
 
     /// <summary>Point by point on a DataFrame.</summary>
@@ -276,7 +298,8 @@ public sealed class SeriesForecaster : IDisposable
     /// Recursive prediction of several runs in lockstep: each round scores the current window of every unfinished run in
     /// one batch, appends up to h predictions per run and slides its window.
     /// </summary>
-    private ForecastSegment[] Recurse(float[][] values, Run[] runs, CovariatePolicy policy, IReadOnlyList<float[]>? futureCovariates)
+    private ForecastSegment[] Recurse(float[][] values, Run[] runs, CovariatePolicy policy, IReadOnlyList<float[]>? futureCovariates,
+        SeriesPredictionMode mode)
     {
         int n = values.Length;
         var windows = runs.Select(r => TrueWindow(values, r.WindowStart)).ToArray();
@@ -297,6 +320,7 @@ public sealed class SeriesForecaster : IDisposable
                 {
                     float prediction = scores[a][j];
                     int row = runs[i].WindowStart + T + outputs[i].Count; // the row this value predicts
+                    CheckPrediction(prediction, mode, runs[i].WindowStart, outputs[i].Count + 1);
                     outputs[i].Add(prediction);
                     if (outputs[i].Count == runs[i].Length)
                         break;
@@ -306,6 +330,21 @@ public sealed class SeriesForecaster : IDisposable
             }
         }
         return runs.Select((r, i) => new ForecastSegment(r.WindowStart + T, outputs[i].ToArray())).ToArray();
+    }
+
+    /// <summary>A prediction must be a number: NaN or ±∞ is an error naming the step and the likely fixes.</summary>
+    private void CheckPrediction(float prediction, SeriesPredictionMode mode, int windowStart, int step)
+    {
+        if (float.IsFinite(prediction))
+            return;
+        int row = windowStart + T + step - 1;
+        throw new InvalidOperationException(
+            $"SeriesForecaster ({mode}): the model's prediction for step {step} (row {row} of the series, from the window that starts at row {windowStart}) is {prediction.ToString(System.Globalization.CultureInfo.InvariantCulture)}. " +
+            (step > H
+                ? "The recursion diverged: each prediction is fed back as the newest step of the window, and the values grew out of range. " +
+                  $"Predict fewer steps (the first {step - 1} were finite), or use a model trained on normalised windows (NormalizeWindows) so that its forecasts stay in range."
+                : "The model cannot score that window: it holds a value the model's normalisation cannot use (e.g. RelativeToFirst divides by the window's first value, which is 0 here), " +
+                  "so its Score is NaN. Use WindowNormalization.MinMax or ZScore for series that reach 0, or shift the series away from 0."));
     }
 
     private void FillNextRow(float[] next, float prediction, int row, int n, float[][] values, float[] held,
@@ -348,8 +387,10 @@ public sealed class SeriesForecaster : IDisposable
     {
         var windowType = new VectorDataViewType(NumberDataViewType.Single, T, F);
         var inputDefinition = SchemaDefinition.Create(typeof(WindowRow));
-        inputDefinition[nameof(WindowRow.Window)].ColumnName = Windowing.WindowColumnName;
-        inputDefinition[nameof(WindowRow.Window)].ColumnType = windowType;
+        // The definition's indexer looks columns up by their (current) column name: take the column once, then rename it.
+        var windowColumn = inputDefinition[nameof(WindowRow.Window)];
+        windowColumn.ColumnName = Windowing.WindowColumnName;
+        windowColumn.ColumnType = windowType;
         var input = _mlContext.Data.LoadFromEnumerable(windows.Select(w => new WindowRow { Window = w }), inputDefinition);
         var scored = _model.Transform(input);
         var scoreColumn = scored.Schema.GetColumnOrNull(Windowing.ScoreColumnName)
@@ -392,33 +433,30 @@ public sealed class SeriesForecaster : IDisposable
     {
         Guard.NotNull(series);
         var names = Windowing.FeatureColumnNames;
-        var pairs = new InputOutputColumnPair[F];
+        var columns = new DataViewSchema.Column[F];
         for (int f = 0; f < F; f++)
         {
-            var column = series.Schema.GetColumnOrNull(names[f])
+            columns[f] = series.Schema.GetColumnOrNull(names[f])
                 ?? throw new ArgumentException(
                     $"The series has no column '{names[f]}', which the model's windows need. Columns: " +
                     $"{string.Join(", ", series.Schema.Select(c => c.Name))}.", nameof(series));
-            if (column.Type is not NumberDataViewType)
+            if (!NumericColumnReader.IsSupported(columns[f].Type))
             {
                 throw new ArgumentException(
-                    $"Column '{names[f]}' has type {column.Type}; a series column must be a numeric scalar (Single, Double or an integer type).",
+                    $"Column '{names[f]}' has type {columns[f].Type}; a series column must be a numeric scalar (Single, Double or an integer type).",
                     nameof(series));
             }
-            pairs[f] = new InputOutputColumnPair($"__series_{f}", names[f]);
         }
-        var converted = _mlContext.Transforms.Conversion.ConvertType(pairs, DataKind.Single).Fit(series).Transform(series);
-        var columns = pairs.Select(p => converted.Schema[p.OutputColumnName]).ToArray();
         var rows = new List<float[]>();
-        using (var cursor = converted.GetRowCursor(columns))
+        using (var cursor = series.GetRowCursor(columns.Distinct()))
         {
-            var getters = columns.Select(c => cursor.GetGetter<float>(c)).ToArray();
+            var readers = columns.Select(c => NumericColumnReader.Create(cursor, c, "SeriesForecaster")).ToArray();
             while (cursor.MoveNext())
             {
                 var row = new float[F];
                 for (int f = 0; f < F; f++)
                 {
-                    getters[f](ref row[f]);
+                    row[f] = readers[f]();
                     if (!float.IsFinite(row[f]))
                     {
                         throw new InvalidOperationException(

@@ -19,6 +19,22 @@ public enum CovariatePolicy
     FromCaller,
 }
 
+/// <summary>The prediction modes of <see cref="SeriesForecaster"/> (<see cref="SeriesPrediction.Mode"/>).</summary>
+public enum SeriesPredictionMode
+{
+    /// <summary>One step ahead from every true window (<see cref="SeriesForecaster.PredictPointByPoint(Microsoft.ML.IDataView)"/>).</summary>
+    PointByPoint,
+
+    /// <summary>Recursive runs restarted from true windows (<see cref="SeriesForecaster.PredictMultipleSequences(Microsoft.ML.IDataView, int, CovariatePolicy)"/>).</summary>
+    MultipleSequences,
+
+    /// <summary>Recursive from the first true window over the whole series (<see cref="SeriesForecaster.PredictFullSequence(Microsoft.ML.IDataView, CovariatePolicy)"/>).</summary>
+    FullSequence,
+
+    /// <summary>The steps after the series' last row (<see cref="SeriesForecaster.Forecast(Microsoft.ML.IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/>).</summary>
+    Forecast,
+}
+
 /// <summary>A run of consecutive predicted values of the target, starting at a row of the series.</summary>
 /// <param name="StartRow">Row index (0-based, in the series) of the first predicted value.</param>
 /// <param name="Values">Predicted target values for rows <c>StartRow</c>, <c>StartRow + 1</c>, ... in label units.</param>
@@ -27,7 +43,7 @@ public sealed record ForecastSegment(int StartRow, float[] Values);
 /// <summary>The result of one prediction mode of <see cref="SeriesForecaster"/>.</summary>
 public sealed class SeriesPrediction
 {
-    internal SeriesPrediction(string mode, CovariatePolicy? policy, float[] observed, IReadOnlyList<ForecastSegment> segments)
+    internal SeriesPrediction(SeriesPredictionMode mode, CovariatePolicy? policy, float[] observed, IReadOnlyList<ForecastSegment> segments)
     {
         Mode = mode;
         CovariatePolicy = policy;
@@ -35,8 +51,8 @@ public sealed class SeriesPrediction
         Segments = segments;
     }
 
-    /// <summary>The prediction mode: "PointByPoint", "MultipleSequences", "FullSequence" or "Forecast".</summary>
-    public string Mode { get; }
+    /// <summary>The prediction mode that made this result.</summary>
+    public SeriesPredictionMode Mode { get; }
 
     /// <summary>
     /// The policy used for the other input columns in recursive modes; null for point-by-point prediction, which feeds

@@ -57,6 +57,15 @@ internal sealed record LstmScoringLayout(
     int TargetIndex,
     string ScoreColumnName = "Score")
 {
+    /// <summary>The <c>mlnet_lstm.format</c> of the LSTM graph (written by the trainer's exporter).</summary>
+    public const string OnnxFormat = "LstmForecaster";
+
+    /// <summary>
+    /// The <c>mlnet_lstm.version</c> of the LSTM graph: 2 since the graph turns a non-finite input into a NaN Score
+    /// (version 1 could score such a window as a number). Readers of saved graphs check against this constant.
+    /// </summary>
+    public const int OnnxFormatVersion = 2;
+
     public bool IsNormalized => ShiftColumnName is not null && ScaleColumnName is not null;
 
     public string[] InputColumnNames => IsNormalized

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
 
 namespace MLNet.Lstm;
 
@@ -114,65 +115,31 @@ internal sealed class NormalizeWindowsMapper : IRowToRowMapper
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
         => new NormalizeWindowsRow(this, input, activeColumns, cacheByPosition: false);
-}
 
-/// <summary>The lazily computed output of <see cref="NormalizeWindowsTransformer.Transform"/>.</summary>
-internal sealed class NormalizeWindowsDataView : IDataView
-{
-    private readonly NormalizeWindowsMapper _mapper;
-    private readonly IDataView _input;
-
-    public NormalizeWindowsDataView(NormalizeWindowsMapper mapper, IDataView input)
-    {
-        _mapper = mapper;
-        _input = input;
-    }
-
-    public bool CanShuffle => _input.CanShuffle;
-
-    public DataViewSchema Schema => _mapper.OutputSchema;
-
-    public long? GetRowCount() => _input.GetRowCount();
-
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-    {
-        var columns = columnsNeeded.ToArray();
-        var cursor = _input.GetRowCursor(_mapper.GetDependencies(columns), rand);
-        return new NormalizeWindowsRow(_mapper, cursor, columns, cacheByPosition: true);
-    }
-
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-    {
-        var columns = columnsNeeded.ToArray();
-        return _input.GetRowCursorSet(_mapper.GetDependencies(columns), n, rand)
-            .Select(c => (DataViewRowCursor)new NormalizeWindowsRow(_mapper, c, columns, cacheByPosition: true))
-            .ToArray();
-    }
+    /// <summary>The lazily computed output of <see cref="NormalizeWindowsTransformer.Transform"/>.</summary>
+    public IDataView Transform(IDataView input)
+        => new MappedDataView(input, this, (cursor, columns) => new NormalizeWindowsRow(this, cursor, columns, cacheByPosition: true));
 }
 
 /// <summary>A normalised row over an input row (mapper) or cursor (data view).</summary>
-internal sealed class NormalizeWindowsRow : DataViewRowCursor
+internal sealed class NormalizeWindowsRow : MappedRow
 {
     private readonly NormalizeWindowsMapper _mapper;
-    private readonly DataViewRow _input;
-    private readonly bool[] _active;
     private readonly bool _cacheByPosition;
     private readonly int _t, _f;
     private readonly ValueGetter<VBuffer<float>>? _windowGetter;
-    private readonly float[] _values, _shift, _scale;
-    private VBuffer<float> _raw;
+    private readonly float[] _raw, _values, _shift, _scale;
+    private VBuffer<float> _buffer;
     private long _cachedPosition = long.MinValue;
 
     public NormalizeWindowsRow(NormalizeWindowsMapper mapper, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns, bool cacheByPosition)
+        : base(input, mapper.OutputSchema, activeColumns)
     {
         _mapper = mapper;
-        _input = input;
         _cacheByPosition = cacheByPosition;
-        _active = new bool[mapper.OutputSchema.Count];
-        foreach (var column in activeColumns)
-            _active[column.Index] = true;
         _t = mapper.Parent.WindowSize;
         _f = mapper.Parent.FeatureCount;
+        _raw = new float[_t * _f];
         _values = new float[_t * _f];
         _shift = new float[_f];
         _scale = new float[_f];
@@ -180,117 +147,61 @@ internal sealed class NormalizeWindowsRow : DataViewRowCursor
             _windowGetter = input.GetGetter<VBuffer<float>>(input.Schema[mapper.WindowColumn]);
     }
 
-    public override DataViewSchema Schema => _mapper.OutputSchema;
+    protected override string Component => "NormalizeWindows";
 
-    public override long Position => _input.Position;
-
-    public override long Batch => _input.Batch;
-
-    public override bool MoveNext() => ((DataViewRowCursor)_input).MoveNext();
-
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
-
-    public override bool IsColumnActive(DataViewSchema.Column column) =>
-        column.Index < _mapper.InputSchema.Count ? _input.IsColumnActive(_mapper.InputSchema[column.Index]) : _active[column.Index];
-
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    protected override Delegate MakeGetter(DataViewSchema.Column column)
     {
-        if (column.Index < _mapper.InputSchema.Count)
-            return _input.GetGetter<TValue>(_mapper.InputSchema[column.Index]);
-        if (!_active[column.Index])
-            throw new InvalidOperationException($"NormalizeWindows: column '{column.Name}' was not requested.");
-        Delegate getter;
         if (column.Index == _mapper.OutputWindowColumn)
-            getter = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => { Ensure(); Copy(_values, ref value); });
-        else if (column.Index == _mapper.ShiftColumn)
-            getter = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => { Ensure(); Copy(_shift, ref value); });
-        else if (column.Index == _mapper.ScaleColumn)
-            getter = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => { Ensure(); Copy(_scale, ref value); });
-        else
-            getter = MakeLabelGetter();
-        if (getter is not ValueGetter<TValue> typed)
-            throw new InvalidOperationException($"NormalizeWindows: column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
-        return typed;
+            return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => { Ensure(); VectorValues.Write(_values, ref value); });
+        if (column.Index == _mapper.ShiftColumn)
+            return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => { Ensure(); VectorValues.Write(_shift, ref value); });
+        if (column.Index == _mapper.ScaleColumn)
+            return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => { Ensure(); VectorValues.Write(_scale, ref value); });
+        return MakeLabelGetter();
     }
 
     private Delegate MakeLabelGetter()
     {
-        var labelColumn = _input.Schema[_mapper.LabelColumn];
+        var labelColumn = Input.Schema[_mapper.LabelColumn];
         int target = _mapper.Parent.TargetIndex;
         if (_mapper.LabelSize == 0)
         {
-            var source = _input.GetGetter<float>(labelColumn);
+            var source = Input.GetGetter<float>(labelColumn);
             return (ValueGetter<float>)((ref float value) =>
             {
                 Ensure();
                 source(ref value);
-                value = (value - _shift[target]) / _scale[target];
+                value = WindowNormalizer.NormalizeValue(value, _shift[target], _scale[target]);
             });
         }
-        var vectorSource = _input.GetGetter<VBuffer<float>>(labelColumn);
+        var vectorSource = Input.GetGetter<VBuffer<float>>(labelColumn);
         VBuffer<float> raw = default;
+        var labels = new float[_mapper.LabelSize];
         return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
         {
             Ensure();
             vectorSource(ref raw);
-            int size = raw.Length;
-            var editor = VBufferEditor.Create(ref value, size);
-            editor.Values.Clear();
-            var values = raw.GetValues();
-            if (raw.IsDense)
-            {
-                for (int i = 0; i < size; i++)
-                    editor.Values[i] = values[i];
-            }
-            else
-            {
-                var indices = raw.GetIndices();
-                for (int i = 0; i < indices.Length; i++)
-                    editor.Values[indices[i]] = values[i];
-            }
-            for (int i = 0; i < size; i++)
-                editor.Values[i] = (editor.Values[i] - _shift[target]) / _scale[target];
-            value = editor.Commit();
+            VectorValues.CopyExact(raw, labels, Component, labelColumn.Name, Input.Position);
+            for (int i = 0; i < labels.Length; i++)
+                labels[i] = WindowNormalizer.NormalizeValue(labels[i], _shift[target], _scale[target]);
+            VectorValues.Write(labels, ref value);
         });
-    }
-
-    private static void Copy(float[] source, ref VBuffer<float> value)
-    {
-        var editor = VBufferEditor.Create(ref value, source.Length);
-        source.AsSpan().CopyTo(editor.Values);
-        value = editor.Commit();
     }
 
     private void Ensure()
     {
-        long position = _input.Position;
+        long position = Input.Position;
         if (_cacheByPosition && position == _cachedPosition)
             return;
-        _windowGetter!(ref _raw);
-        var values = _raw.GetValues();
-        if (_raw.IsDense)
-            values.CopyTo(_values);
-        else
-        {
-            Array.Clear(_values);
-            var indices = _raw.GetIndices();
-            for (int i = 0; i < indices.Length; i++)
-                _values[indices[i]] = values[i];
-        }
-        int zero = NormalizeWindowsTransformer.NormalizeInPlace(_values, _t, _f, _mapper.Parent.Mode, _shift, _scale);
-        if (zero >= 0)
-        {
-            _cachedPosition = long.MinValue;
-            throw _mapper.Parent.ZeroBase(position, zero);
-        }
+        _cachedPosition = long.MinValue;
+        _windowGetter!(ref _buffer);
+        VectorValues.CopyExact(_buffer, _raw, Component, _mapper.Parent.InputColumnName, position);
+        _raw.CopyTo(_values, 0);
+        int invalid = WindowNormalizer.Normalize(_values, _t, _f, _mapper.Parent.Mode, _shift, _scale);
+        // Labelled data (training, evaluation) must not carry windows that cannot be normalised: see the remarks of
+        // NormalizeWindowsTransformer. At prediction time the window, shift and scale are NaN, as in the saved graph.
+        if (invalid >= 0 && _mapper.LabelColumn >= 0)
+            throw _mapper.Parent.CannotNormalize(position, invalid, _raw);
         _cachedPosition = position;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        // A cursor owns the input cursor it wraps, and IRowToRowMapper's contract makes a mapped row dispose its input.
-        if (disposing)
-            _input.Dispose();
-        base.Dispose(disposing);
     }
 }

@@ -107,37 +107,13 @@ public sealed class NormalizeWindowsEstimator : IEstimator<NormalizeWindowsTrans
                 $"NormalizeWindows: window column '{inputName}' has type {column.Value.Type}, but must be a Vector<Single> of known size T*F. " +
                 "Make it with mlContext.Transforms.SlidingWindow(...) or declare it with [VectorType(T*F)] float[].");
         }
-        int size = vector.Size;
-        int t, f;
+        var (t, f) = WindowShape.Resolve(column.Value, _options.WindowSize, "NormalizeWindows", nameof(Options.WindowSize));
         IReadOnlyList<string>? names = null;
         int target = _options.TargetIndex ?? 0;
-        if (_options.WindowSize is { } optionT)
+        if (WindowAnnotations.TryGetWindowInfo(column.Value, out var info))
         {
-            if (size % optionT != 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(schema),
-                    $"NormalizeWindows: window column '{inputName}' has {size} values, which is not a multiple of WindowSize {optionT}; fix the vector size or WindowSize.");
-            }
-            t = optionT;
-            f = size / t;
-            if (WindowAnnotations.TryGetWindowInfo(column.Value, out var info) && info.WindowSize == t)
-            {
-                names = info.FeatureNames;
-                target = _options.TargetIndex ?? info.TargetIndex;
-            }
-        }
-        else if (WindowAnnotations.TryGetWindowInfo(column.Value, out var info))
-        {
-            t = info.WindowSize;
-            f = info.FeatureCount;
             names = info.FeatureNames;
             target = _options.TargetIndex ?? info.TargetIndex;
-        }
-        else
-        {
-            throw new ArgumentOutOfRangeException(nameof(schema),
-                $"NormalizeWindows: cannot tell the window size T of column '{inputName}' (a Vector<Single> of {size} values without dimensions [T, F] or a WindowSize annotation). " +
-                "Set NormalizeWindowsEstimator.Options.WindowSize.");
         }
         if (target >= f)
         {

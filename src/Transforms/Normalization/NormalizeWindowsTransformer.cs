@@ -18,12 +18,17 @@ namespace MLNet.Lstm;
 /// <see cref="NormalizedLabelColumnName"/> when the label is present; all input columns pass through.</para>
 /// <para>Zero-size ranges: in <see cref="WindowNormalization.MinMax"/> a column with max = min, and in
 /// <see cref="WindowNormalization.ZScore"/> a column with standard deviation 0, get scale 1 (so the normalised
-/// values are 0). In <see cref="WindowNormalization.RelativeToFirst"/> a zero first value is an error.</para>
+/// values are 0).</para>
+/// <para>Windows that cannot be normalised: a column with a zero first value in
+/// <see cref="WindowNormalization.RelativeToFirst"/>, or with a NaN or ±∞ value (or a shift or scale that overflows),
+/// gets shift = scale = NaN and NaN normalised values, in memory and in the saved graph alike (one definition:
+/// <c>WindowNormalizer</c>); an LSTM then scores such a window as NaN. When the input has the label column (training
+/// or evaluation data, where the label is normalised too), such a window is instead an error that names the row,
+/// the column and a fix, since a NaN training label would be dropped or poison the loss.</para>
 /// <para>Saving: the transformer is saved as an <c>OnnxTransformer</c> computing the normalised window and the shift and
 /// scale columns from the window column (the normalised label is not in the graph: there is no label at prediction
-/// time), followed by column copying to the output name. The reloaded form computes the same values (to float
-/// rounding: ZScore's mean and deviation may differ in the last bits), but reports no error on a zero base
-/// (it yields infinities).</para>
+/// time), followed by column copying to the output name. The reloaded form computes the same values, bitwise (ZScore:
+/// to float rounding, its mean and deviation may differ in the last bits), NaN included.</para>
 /// </remarks>
 public sealed class NormalizeWindowsTransformer : ITransformer
 {
@@ -31,7 +36,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     public const string OnnxFormat = "NormalizeWindows";
 
     /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph.</summary>
-    public const int OnnxFormatVersion = 1;
+    public const int OnnxFormatVersion = 2;
 
     private readonly string[] _featureNames;
 
@@ -94,7 +99,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     /// <param name="shift">The window's shift for the value's column.</param>
     /// <param name="scale">The window's scale for the value's column.</param>
     /// <returns>The value in the original units.</returns>
-    public static float Denormalize(float normalized, float shift, float scale) => normalized * scale + shift;
+    public static float Denormalize(float normalized, float shift, float scale) => WindowNormalizer.Denormalize(normalized, shift, scale);
 
     /// <summary>The inverse of the normalisation for a whole window (time-major, F values per step).</summary>
     /// <param name="normalized">The normalised window, T·F values.</param>
@@ -107,7 +112,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         if (f == 0 || scale.Length != f || normalized.Length % f != 0 || destination.Length < normalized.Length)
             throw new ArgumentException("Denormalize: shift and scale must have F > 0 values, the window a multiple of F, and destination room for the window.");
         for (int i = 0; i < normalized.Length; i++)
-            destination[i] = normalized[i] * scale[i % f] + shift[i % f];
+            destination[i] = WindowNormalizer.Denormalize(normalized[i], shift[i % f], scale[i % f]);
     }
 
     /// <inheritdoc/>
@@ -123,7 +128,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         Guard.NotNull(input);
-        return new NormalizeWindowsDataView(Bind(input.Schema), input);
+        return Bind(input.Schema).Transform(input);
     }
 
     /// <inheritdoc/>
@@ -138,7 +143,8 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     /// normalised window, the shift and the scale, then column copying to the output name.
     /// </summary>
     /// <remarks>
-    /// ONNX graph (format <c>NormalizeWindows</c>, version 1): input <c>{input}</c> float <c>[N, T·F]</c>; outputs
+    /// ONNX graph (format <c>NormalizeWindows</c>, version 2; version 1 gave ±∞ for a zero base and could turn NaN into
+    /// numbers, version 2 gives NaN for a window that cannot be normalised, see the class remarks): input <c>{input}</c> float <c>[N, T·F]</c>; outputs
     /// <c>{output}.normalize_windows</c> float <c>[N, T, F]</c> (copied to <c>{output}</c>), <c>{shift}</c> and
     /// <c>{scale}</c> float <c>[N, F]</c>. Metadata: <c>mlnet_lstm.format</c>, <c>mlnet_lstm.version</c>,
     /// <c>mlnet_lstm.mode</c> (mode name), <c>mlnet_lstm.window_size</c>, <c>mlnet_lstm.feature_count</c>,
@@ -159,65 +165,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         int t = WindowSize, f = FeatureCount;
         var b = new OnnxModelBuilder("mlnet_lstm_normalize_windows");
         string x = b.AddInput(InputColumnName, OnnxElementType.Float, OnnxDim.Batch, t * f);
-        b.AddInt64Vector("shape_ntf", -1, t, f);
-        b.AddInt64Vector("shape_nf", -1, f);
-        b.AddInitializer("zero", new[] { 0f }, new long[] { 1 });
-        b.AddInitializer("one", new[] { 1f }, new long[] { 1 });
-        string x3 = b.AddNode("Reshape", new[] { x, "shape_ntf" }, new[] { "x3" });
-        string shift, scale;
-        string? numerator = null;
-        switch (Mode)
-        {
-            case WindowNormalization.RelativeToFirst:
-                b.AddInt64Vector("start0", 0);
-                b.AddInt64Vector("end1", 1);
-                b.AddInt64Vector("axis1", 1);
-                shift = scale = b.AddNode("Slice", new[] { x3, "start0", "end1", "axis1" }, new[] { "first" });
-                break;
-            case WindowNormalization.MinMax:
-            {
-                shift = b.AddNode("ReduceMin", new[] { x3 }, new[] { "min" }, OnnxAttribute.Of("axes", new long[] { 1 }), OnnxAttribute.Of("keepdims", 1L));
-                string max = b.AddNode("ReduceMax", new[] { x3 }, new[] { "max" }, OnnxAttribute.Of("axes", new long[] { 1 }), OnnxAttribute.Of("keepdims", 1L));
-                string range = b.AddNode("Sub", new[] { max, shift }, new[] { "range" });
-                scale = OneWhereZero(b, range);
-                break;
-            }
-            case WindowNormalization.ZScore:
-            {
-                // Computed on differences from the first value, so that float32 sums of large prices stay exact
-                // enough: d = x - x0, m = mean(d), w' = (d - m) / std(d), shift = x0 + m (same as the C# path).
-                b.AddInt64Vector("start0", 0);
-                b.AddInt64Vector("end1", 1);
-                b.AddInt64Vector("axis1", 1);
-                string first = b.AddNode("Slice", new[] { x3, "start0", "end1", "axis1" }, new[] { "first" });
-                string d = b.AddNode("Sub", new[] { x3, first }, new[] { "delta" });
-                string m = b.AddNode("ReduceMean", new[] { d }, new[] { "delta_mean" }, OnnxAttribute.Of("axes", new long[] { 1 }), OnnxAttribute.Of("keepdims", 1L));
-                numerator = b.AddNode("Sub", new[] { d, m }, new[] { "centered" });
-                string sq = b.AddNode("Mul", new[] { numerator, numerator }, new[] { "squared" });
-                string variance = b.AddNode("ReduceMean", new[] { sq }, new[] { "variance" }, OnnxAttribute.Of("axes", new long[] { 1 }), OnnxAttribute.Of("keepdims", 1L));
-                string std = b.AddNode("Sqrt", new[] { variance }, new[] { "std" });
-                scale = OneWhereZero(b, std);
-                shift = b.AddNode("Add", new[] { first, m }, new[] { "mean" });
-                break;
-            }
-            default:
-            {
-                b.AddInt64Vector("start0", 0);
-                b.AddInt64Vector("end1", 1);
-                b.AddInt64Vector("axis1", 1);
-                string first = b.AddNode("Slice", new[] { x3, "start0", "end1", "axis1" }, new[] { "first" });
-                string shape = b.AddNode("Shape", new[] { first }, new[] { "first_shape" });
-                b.AddInitializer("zeros_f", new float[f], new long[] { 1, 1, f });
-                b.AddInitializer("ones_f", Enumerable.Repeat(1f, f).ToArray(), new long[] { 1, 1, f });
-                shift = b.AddNode("Expand", new[] { "zeros_f", shape }, new[] { "shift3" });
-                scale = b.AddNode("Expand", new[] { "ones_f", shape }, new[] { "scale3" });
-                break;
-            }
-        }
-        numerator ??= b.AddNode("Sub", new[] { x3, shift }, new[] { "x_minus_shift" });
-        b.AddNode("Div", new[] { numerator, scale }, new[] { windowOutput });
-        b.AddNode("Reshape", new[] { shift, "shape_nf" }, new[] { ShiftColumnName });
-        b.AddNode("Reshape", new[] { scale, "shape_nf" }, new[] { ScaleColumnName });
+        WindowNormalizer.AddNormalize(b, Mode, x, t, f, windowOutput, ShiftColumnName, ScaleColumnName);
         b.AddOutput(windowOutput, OnnxElementType.Float, OnnxDim.Batch, t, f);
         b.AddOutput(ShiftColumnName, OnnxElementType.Float, OnnxDim.Batch, f);
         b.AddOutput(ScaleColumnName, OnnxElementType.Float, OnnxDim.Batch, f);
@@ -239,85 +187,30 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         return b.Build();
     }
 
-    private static string OneWhereZero(OnnxModelBuilder b, string value)
-    {
-        string isZero = b.AddNode("Equal", new[] { value, "zero" }, new[] { value + "_is_zero" });
-        return b.AddNode("Where", new[] { isZero, "one", value }, new[] { value + "_safe" });
-    }
-
     internal NormalizeWindowsMapper Bind(DataViewSchema input) => new(this, input);
 
-    /// <summary>
-    /// Computes the shift, scale and normalised values of one window (T·F values, time-major) in place.
-    /// Returns the feature index whose base is zero in <see cref="WindowNormalization.RelativeToFirst"/>, else -1.
-    /// </summary>
-    internal static int NormalizeInPlace(Span<float> window, int t, int f, WindowNormalization mode, Span<float> shift, Span<float> scale)
+    /// <summary>The error for a labelled row whose window cannot be normalised (see the class remarks).</summary>
+    internal InvalidOperationException CannotNormalize(long row, int feature, ReadOnlySpan<float> rawWindow)
     {
-        for (int j = 0; j < f; j++)
+        string column = $"column '{_featureNames[feature]}' (feature {feature} of window column '{InputColumnName}')";
+        for (int i = feature; i < rawWindow.Length; i += FeatureCount)
         {
-            float sh, sc;
-            switch (mode)
+            if (!float.IsFinite(rawWindow[i]))
             {
-                case WindowNormalization.RelativeToFirst:
-                    sh = sc = window[j];
-                    if (sc == 0f)
-                        return j;
-                    break;
-                case WindowNormalization.MinMax:
-                {
-                    float min = float.PositiveInfinity, max = float.NegativeInfinity;
-                    for (int i = 0; i < t; i++)
-                    {
-                        float v = window[i * f + j];
-                        min = Math.Min(min, v);
-                        max = Math.Max(max, v);
-                    }
-                    sh = min;
-                    sc = max - min;
-                    if (sc == 0f)
-                        sc = 1f;
-                    break;
-                }
-                case WindowNormalization.ZScore:
-                {
-                    // On differences from the first value (as the ONNX graph does): d = w - w0, m = mean(d),
-                    // w' = (d - m) / std, shift = w0 + m.
-                    float first = window[j];
-                    double sum = 0;
-                    for (int i = 0; i < t; i++)
-                        sum += window[i * f + j] - first;
-                    float m = (float)(sum / t);
-                    double sq = 0;
-                    for (int i = 0; i < t; i++)
-                    {
-                        float c = (window[i * f + j] - first) - m;
-                        sq += (double)c * c;
-                    }
-                    sc = (float)Math.Sqrt(sq / t);
-                    if (sc == 0f)
-                        sc = 1f;
-                    sh = first + m;
-                    shift[j] = sh;
-                    scale[j] = sc;
-                    for (int i = 0; i < t; i++)
-                        window[i * f + j] = ((window[i * f + j] - first) - m) / sc;
-                    continue;
-                }
-                default:
-                    sh = 0f;
-                    sc = 1f;
-                    break;
+                return new InvalidOperationException(
+                    $"NormalizeWindows: the window at row {row} (0-based, of the input to NormalizeWindows) has the non-finite value {rawWindow[i]} at step {i / FeatureCount} in {column}. " +
+                    "Clean or impute the series (SlidingWindow reports such values, or skips their windows with SkipNonFiniteWindows = true).");
             }
-            shift[j] = sh;
-            scale[j] = sc;
-            for (int i = 0; i < t; i++)
-                window[i * f + j] = (window[i * f + j] - sh) / sc;
         }
-        return -1;
+        if (Mode == WindowNormalization.RelativeToFirst)
+        {
+            return new InvalidOperationException(
+                $"NormalizeWindows (RelativeToFirst): the window at row {row} (0-based, of the input to NormalizeWindows) starts with 0 in {column}, " +
+                "and RelativeToFirst divides by the first value. " +
+                "Use WindowNormalization.MinMax or WindowNormalization.ZScore for series that reach zero (e.g. a sine wave), or shift the series away from 0.");
+        }
+        return new InvalidOperationException(
+            $"NormalizeWindows ({Mode}): the window at row {row} (0-based, of the input to NormalizeWindows) has a non-finite shift or scale in {column} " +
+            "(its values are too large for single precision). Rescale the series (e.g. divide it by a power of 10) before windowing.");
     }
-
-    internal InvalidOperationException ZeroBase(long row, int feature) => new(
-        $"NormalizeWindows (RelativeToFirst): the window at row {row} (0-based, of the input to NormalizeWindows) starts with 0 in column '{_featureNames[feature]}' " +
-        $"(feature {feature} of window column '{InputColumnName}'), and RelativeToFirst divides by the first value. " +
-        "Use WindowNormalization.MinMax or WindowNormalization.ZScore for series that reach zero (e.g. a sine wave), or shift the series away from 0.");
 }

@@ -3,6 +3,7 @@ namespace MLNet.Lstm;
 /// <summary>
 /// How <see cref="NormalizeWindowsTransformer"/> rescales each window. Every mode is an affine map per window and per
 /// feature column f: <c>w'[t,f] = (w[t,f] - shift[f]) / scale[f]</c>; the inverse is <c>w = w' * scale[f] + shift[f]</c>.
+/// A column holding NaN or ±∞ cannot be normalised: its shift, scale and values are NaN.
 /// </summary>
 public enum WindowNormalization
 {
@@ -11,8 +12,10 @@ public enum WindowNormalization
 
     /// <summary>
     /// The Keras stock tutorial's <c>normalise_windows</c> rule: shift = scale = <c>w[0,f]</c>, so
-    /// <c>w' = w / w0 - 1</c>. A window whose first value is zero in some column is an error (use
-    /// <see cref="MinMax"/> or <see cref="ZScore"/> for series that cross zero).
+    /// <c>w' = w / w0 - 1</c>. A window whose first value is zero in some column cannot be normalised: that column
+    /// is NaN at prediction time (and the LSTM's Score NaN), and labelled data reports it as an error (see
+    /// <see cref="NormalizeWindowsTransformer"/>); use <see cref="MinMax"/> or <see cref="ZScore"/> for series that
+    /// cross zero.
     /// </summary>
     RelativeToFirst = 1,
 

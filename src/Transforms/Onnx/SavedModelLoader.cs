@@ -120,7 +120,7 @@ internal static class SavedModelLoader
 
     private static Step? Recognise(ITransformer loaded, string folder, SavedModelArchive archive)
     {
-        if (loaded is OnnxTransformer && archive.Graphs.TryGetValue(folder, out var lstm) && lstm.Metadata.Format == SavedTransformers.LstmFormat)
+        if (loaded is OnnxTransformer && archive.Graphs.TryGetValue(folder, out var lstm) && lstm.Metadata.Format == LstmScoringLayout.OnnxFormat)
             return new Step(SavedTransformers.Lstm(lstm), lstm);
         if (loaded is TransformerChain<ITransformer> chain
             && chain.Count() == 3

@@ -13,12 +13,6 @@ namespace MLNet.Lstm.Onnx;
 /// </summary>
 internal static class SavedTransformers
 {
-    /// <summary>The <c>mlnet_lstm.format</c> of the trainer's graph (LstmOnnxExporter.Format).</summary>
-    public const string LstmFormat = "LstmForecaster";
-
-    /// <summary>The graph version of <see cref="LstmFormat"/> this library reads (LstmOnnxExporter.Version).</summary>
-    public const int LstmFormatVersion = 1;
-
     /// <summary>The window transform; its graph is the Reshape <c>{window} [N, T·F] → {window}.sliding_window [N, T, F]</c>.</summary>
     public static SlidingWindowTransformer SlidingWindow(SavedGraph graph)
     {
@@ -86,7 +80,7 @@ internal static class SavedTransformers
     public static LstmForecastingTransformer Lstm(SavedGraph graph)
     {
         var m = graph.Metadata;
-        m.RequireVersion(LstmFormatVersion);
+        m.RequireVersion(LstmScoringLayout.OnnxFormatVersion);
         int t = m.Int("mlnet_lstm.window_size", 1), f = m.Int("mlnet_lstm.feature_count", 1), h = m.Int("mlnet_lstm.horizon", 1);
         var hidden = m.IntList("mlnet_lstm.hidden_sizes");
         var layout = LstmLayout(graph, t, f, h);

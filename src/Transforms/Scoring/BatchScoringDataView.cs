@@ -41,9 +41,7 @@ internal sealed class BatchScoringDataView : IDataView
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
-        var active = new bool[Schema.Count];
-        foreach (var column in columnsNeeded)
-            active[column.Index] = true;
+        var active = CursorPlumbing.ActiveFlags(Schema.Count, columnsNeeded);
         bool anyOutput = false;
         for (int i = InputColumnCount; i < Schema.Count; i++)
             anyOutput |= active[i];
@@ -81,6 +79,8 @@ internal sealed class BatchScoringDataView : IDataView
         private long _position = -1;
         private bool _done;
         private bool _disposed;
+
+        private const string Component = "ONNX scoring";
 
         public Cursor(BatchScoringDataView parent, DataViewRowCursor input, bool[] active, bool anyOutput)
         {
@@ -153,8 +153,8 @@ internal sealed class BatchScoringDataView : IDataView
                 for (int i = 0; i < _modelInputGetters.Length; i++)
                 {
                     _modelInputGetters[i](ref _scratch);
-                    int size = _parent._scorer.Inputs[i].Size;
-                    _scratch.CopyTo(_buffers!.InputBuffers[i].AsSpan(n * size, size));
+                    var spec = _parent._scorer.Inputs[i];
+                    VectorValues.CopyExact(_scratch, _buffers!.InputBuffers[i].AsSpan(n * spec.Size, spec.Size), "ONNX scoring", spec.ColumnName, _position + 1 + n);
                 }
                 foreach (var cache in _caches)
                     cache?.Read(n);
@@ -178,13 +178,9 @@ internal sealed class BatchScoringDataView : IDataView
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             if (column.Index < 0 || column.Index >= _active.Length || !_active[column.Index])
-                throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor.");
+                throw CursorPlumbing.NotRequested(column, Component);
             if (column.Index < _caches.Length)
-            {
-                if (_caches[column.Index]!.GetGetter(() => CurrentRow) is not ValueGetter<TValue> passThrough)
-                    throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
-                return passThrough;
-            }
+                return CursorPlumbing.Typed<TValue>(_caches[column.Index]!.GetGetter(() => CurrentRow), column, Component);
 
             int k = column.Index - _caches.Length;
             var spec = _parent._scorer.Outputs[k];
@@ -198,14 +194,9 @@ internal sealed class BatchScoringDataView : IDataView
             {
                 int size = spec.Size;
                 getter = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-                {
-                    var editor = VBufferEditor.Create(ref value, size);
-                    buffer.AsSpan(CurrentRow * size, size).CopyTo(editor.Values);
-                    value = editor.Commit();
-                });
+                    VectorValues.Write(buffer.AsSpan(CurrentRow * size, size), ref value));
             }
-            return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
+            return CursorPlumbing.Typed<TValue>(getter, column, Component);
         }
 
         private int CurrentRow
@@ -220,7 +211,7 @@ internal sealed class BatchScoringDataView : IDataView
         private void EnsureOnRow()
         {
             if (_row < 0 || _disposed)
-                throw new InvalidOperationException("The cursor is not on a row: call MoveNext first, and stop once it returns false.");
+                throw CursorPlumbing.NotOnRow(Component);
         }
 
         protected override void Dispose(bool disposing)
@@ -255,10 +246,5 @@ internal sealed class ModelInputCache : ColumnCache
     }
 
     public override Delegate GetGetter(Func<int> row)
-        => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-        {
-            var editor = VBufferEditor.Create(ref value, _size);
-            _buffer.AsSpan(row() * _size, _size).CopyTo(editor.Values);
-            value = editor.Commit();
-        });
+        => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => VectorValues.Write(_buffer.AsSpan(row() * _size, _size), ref value));
 }

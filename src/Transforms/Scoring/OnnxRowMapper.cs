@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
 
 namespace MLNet.Lstm.Scoring;
 
@@ -40,32 +41,25 @@ internal sealed class OnnxRowMapper : IRowToRowMapper
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
     {
-        var active = new bool[OutputSchema.Count];
-        foreach (var column in activeColumns)
-            active[column.Index] = true;
-        return new Row(this, input, active);
+        return new Row(this, input, activeColumns);
     }
 
-    private sealed class Row : DataViewRow
+    private sealed class Row : MappedRow
     {
         private readonly OnnxRowMapper _parent;
-        private readonly DataViewRow _input;
-        private readonly bool[] _active;
         private readonly OnnxBatchBuffers? _buffers;
         private readonly ValueGetter<VBuffer<float>>[] _modelInputGetters = Array.Empty<ValueGetter<VBuffer<float>>>();
         private VBuffer<float> _scratch;
         private long _scoredPosition = -1;
         private bool _disposed;
 
-        public Row(OnnxRowMapper parent, DataViewRow input, bool[] active)
+        public Row(OnnxRowMapper parent, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+            : base(input, parent.OutputSchema, activeColumns)
         {
             _parent = parent;
-            _input = input;
-            _active = active;
-            int inputCount = parent.InputSchema.Count;
             bool anyOutput = false;
-            for (int i = inputCount; i < active.Length; i++)
-                anyOutput |= active[i];
+            for (int i = InputColumnCount; i < parent.OutputSchema.Count; i++)
+                anyOutput |= IsColumnActive(parent.OutputSchema[i]);
             if (anyOutput)
             {
                 _buffers = new OnnxBatchBuffers(parent._scorer, 1);
@@ -75,60 +69,40 @@ internal sealed class OnnxRowMapper : IRowToRowMapper
             }
         }
 
-        public override DataViewSchema Schema => _parent.OutputSchema;
+        protected override string Component => "ONNX scoring";
 
-        public override long Position => _input.Position;
-
-        public override long Batch => _input.Batch;
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        protected override Delegate MakeGetter(DataViewSchema.Column column)
         {
-            if (!_active[column.Index])
-                throw new InvalidOperationException($"Column '{column.Name}' is not active in this row.");
-            int inputCount = _parent.InputSchema.Count;
-            if (column.Index < inputCount)
-                return _input.GetGetter<TValue>(_input.Schema[column.Index]);
-
-            int k = column.Index - inputCount;
+            int k = column.Index - InputColumnCount;
             var spec = _parent._scorer.Outputs[k];
             var buffer = _buffers!.OutputBuffers[k];
-            Delegate getter;
             if (spec.Scalar)
             {
-                getter = (ValueGetter<float>)((ref float value) =>
+                return (ValueGetter<float>)((ref float value) =>
                 {
                     EnsureScored();
                     value = buffer[0];
                 });
             }
-            else
+            int size = spec.Size;
+            return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
             {
-                int size = spec.Size;
-                getter = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-                {
-                    EnsureScored();
-                    var editor = VBufferEditor.Create(ref value, size);
-                    buffer.AsSpan(0, size).CopyTo(editor.Values);
-                    value = editor.Commit();
-                });
-            }
-            return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
+                EnsureScored();
+                VectorValues.Write(buffer.AsSpan(0, size), ref value);
+            });
         }
 
         private void EnsureScored()
         {
-            long position = _input.Position;
+            long position = Input.Position;
             if (position == _scoredPosition && position >= 0)
                 return;
+            _scoredPosition = -1;
             for (int i = 0; i < _modelInputGetters.Length; i++)
             {
                 _modelInputGetters[i](ref _scratch);
-                _scratch.CopyTo(_buffers!.InputBuffers[i].AsSpan(0, _parent._scorer.Inputs[i].Size));
+                var spec = _parent._scorer.Inputs[i];
+                VectorValues.CopyExact(_scratch, _buffers!.InputBuffers[i].AsSpan(0, spec.Size), Component, spec.ColumnName, position);
             }
             _buffers!.Run(1);
             _scoredPosition = position;
@@ -139,12 +113,9 @@ internal sealed class OnnxRowMapper : IRowToRowMapper
             if (_disposed)
                 return;
             if (disposing)
-            {
                 _buffers?.Dispose();
-                _input.Dispose(); // IRowToRowMapper's contract: the returned row disposes its input
-            }
             _disposed = true;
-            base.Dispose(disposing);
+            base.Dispose(disposing); // disposes the input row: IRowToRowMapper's contract
         }
     }
 }

@@ -45,9 +45,7 @@ internal sealed class SlidingWindowDataView : IDataView
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
-        var active = new bool[Schema.Count];
-        foreach (var column in columnsNeeded)
-            active[column.Index] = true;
+        var active = CursorPlumbing.ActiveFlags(Schema.Count, columnsNeeded);
         var inputColumns = new HashSet<int>(_binding.FeatureColumns);
         for (int i = 0; i < _binding.InputColumnCount; i++)
         {
@@ -100,7 +98,7 @@ internal sealed class SlidingWindowDataView : IDataView
             _nextEnd = _t - 1;
             _readers = new Func<float>[_f];
             for (int f = 0; f < _f; f++)
-                _readers[f] = MakeReader(input, input.Schema[binding.FeatureColumns[f]]);
+                _readers[f] = NumericColumnReader.Create(input, input.Schema[binding.FeatureColumns[f]], "SlidingWindow");
             _passRings = new ColumnCache?[binding.InputColumnCount];
             for (int i = 0; i < binding.InputColumnCount; i++)
             {
@@ -194,7 +192,7 @@ internal sealed class SlidingWindowDataView : IDataView
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             if (!IsColumnActive(column))
-                throw new InvalidOperationException($"SlidingWindow: column '{column.Name}' was not requested when the cursor was created.");
+                throw CursorPlumbing.NotRequested(column, "SlidingWindow");
             Delegate getter;
             if (column.Index == _binding.WindowColumn)
                 getter = (ValueGetter<VBuffer<float>>)GetWindow;
@@ -202,15 +200,13 @@ internal sealed class SlidingWindowDataView : IDataView
                 getter = _h == 1 ? (ValueGetter<float>)GetLabel : (ValueGetter<VBuffer<float>>)GetLabels;
             else
                 getter = _passRings[column.Index]!.GetGetter(() => CurrentPassSlot);
-            if (getter is not ValueGetter<TValue> typed)
-                throw new InvalidOperationException($"SlidingWindow: column '{column.Name}' has type {column.Type}, not {typeof(TValue)}.");
-            return typed;
+            return CursorPlumbing.Typed<TValue>(getter, column, "SlidingWindow");
         }
 
         private void CheckPosition()
         {
             if (_position < 0 || _done)
-                throw new InvalidOperationException("SlidingWindow: the cursor is not on a row; call MoveNext first.");
+                throw CursorPlumbing.NotOnRow("SlidingWindow");
         }
 
         private void GetWindow(ref VBuffer<float> value)
@@ -260,22 +256,6 @@ internal sealed class SlidingWindowDataView : IDataView
             if (disposing)
                 _input.Dispose();
             base.Dispose(disposing);
-        }
-
-        private static Func<float> MakeReader(DataViewRow row, DataViewSchema.Column column)
-        {
-            var type = column.Type.RawType;
-            if (type == typeof(float)) { var g = row.GetGetter<float>(column); float v = 0; return () => { g(ref v); return v; }; }
-            if (type == typeof(double)) { var g = row.GetGetter<double>(column); double v = 0; return () => { g(ref v); return (float)v; }; }
-            if (type == typeof(int)) { var g = row.GetGetter<int>(column); int v = 0; return () => { g(ref v); return v; }; }
-            if (type == typeof(long)) { var g = row.GetGetter<long>(column); long v = 0; return () => { g(ref v); return v; }; }
-            if (type == typeof(short)) { var g = row.GetGetter<short>(column); short v = 0; return () => { g(ref v); return v; }; }
-            if (type == typeof(sbyte)) { var g = row.GetGetter<sbyte>(column); sbyte v = 0; return () => { g(ref v); return v; }; }
-            if (type == typeof(uint)) { var g = row.GetGetter<uint>(column); uint v = 0; return () => { g(ref v); return v; }; }
-            if (type == typeof(ulong)) { var g = row.GetGetter<ulong>(column); ulong v = 0; return () => { g(ref v); return v; }; }
-            if (type == typeof(ushort)) { var g = row.GetGetter<ushort>(column); ushort v = 0; return () => { g(ref v); return v; }; }
-            if (type == typeof(byte)) { var g = row.GetGetter<byte>(column); byte v = 0; return () => { g(ref v); return v; }; }
-            throw new ArgumentOutOfRangeException(nameof(column), $"SlidingWindow: input column '{column.Name}' has type {column.Type}, which is not numeric.");
         }
     }
 }

@@ -61,18 +61,31 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
         /// <summary>Rows needed for one window: T, plus h for its labels unless trailing unlabeled windows are emitted.</summary>
         internal int MinimumRows => IncludeUnlabeledTrailingWindows ? WindowSize : WindowSize + Horizon;
 
-        internal Options Clone() => new()
+        internal Options Clone()
         {
-            OutputColumnName = OutputColumnName,
-            InputColumnNames = (string[])InputColumnNames.Clone(),
-            WindowSize = WindowSize,
-            Horizon = Horizon,
-            LabelColumnName = LabelColumnName,
-            TargetColumnName = TargetColumnName,
-            Stride = Stride,
-            IncludeUnlabeledTrailingWindows = IncludeUnlabeledTrailingWindows,
-            SkipNonFiniteWindows = SkipNonFiniteWindows,
-        };
+            var copy = (Options)MemberwiseClone();
+            copy.InputColumnNames = (string[])InputColumnNames.Clone();
+            return copy;
+        }
+
+        /// <summary>
+        /// The most values a window stream may hold: the cursor keeps (windowSize + horizon) rows of the F columns, and a
+        /// window is a vector of windowSize x F values, both single arrays.
+        /// </summary>
+        internal const long MaxRingValues = 0x7FFFFFC7; // Array.MaxLength
+
+        private void CheckSize()
+        {
+            long window = (long)WindowSize * InputColumnNames.Length;
+            long ring = ((long)WindowSize + Horizon) * InputColumnNames.Length;
+            if (ring > MaxRingValues)
+            {
+                throw new ArgumentOutOfRangeException(nameof(WindowSize), WindowSize,
+                    $"SlidingWindow: windowSize {WindowSize} x {InputColumnNames.Length} column(s) = {window} values per window " +
+                    $"(and (windowSize + horizon {Horizon}) x {InputColumnNames.Length} = {ring} values in the cursor's buffer) is more than one array can hold ({MaxRingValues}). " +
+                    "Use a smaller windowSize (or horizon), or fewer input columns.");
+            }
+        }
 
         internal void Validate()
         {
@@ -85,6 +98,7 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
             Guard.AtLeast(WindowSize, 1, "Give the number of time steps per window (windowSize), e.g. 50.", nameof(WindowSize));
             Guard.AtLeast(Horizon, 1, "The label is the value 'horizon' steps after the window's last row; use 1 for the next step.", nameof(Horizon));
             Guard.AtLeast(Stride, 1, "Use 1 for a window at every row, 2 for every other row, ...", nameof(Stride));
+            CheckSize();
             Guard.NotNullOrEmpty(LabelColumnName, nameof(LabelColumnName));
             Guard.Check(LabelColumnName != OutputColumnName, $"SlidingWindow: the label column and the window column are both named '{OutputColumnName}'; give them different names.", nameof(LabelColumnName));
             string target = TargetColumnName ?? InputColumnNames[0];

@@ -20,7 +20,9 @@ namespace MLNet.Lstm;
 /// cursor, no shuffling, unknown row count).</para>
 /// <para>Pass-through: when the input already has <see cref="OutputColumnName"/> as a <c>Vector&lt;Single&gt;</c> of
 /// T·F values (rows that are already windows, e.g. the input of a <c>PredictionEngine</c>), the transformer is the
-/// identity, both in <see cref="Transform"/> and as a row-to-row mapper.</para>
+/// identity, both in <see cref="Transform"/> and as a row-to-row mapper, except that a row whose window does not hold
+/// exactly T·F values (a <c>float[]</c> of another length in a <c>[VectorType(T·F)]</c> field) is an error naming the
+/// column and both sizes.</para>
 /// <para>Saving: the transformer is saved as built-in ML.NET transformers (an <c>OnnxTransformer</c> with an
 /// <c>Identity</c> graph on the window column whose ONNX metadata holds the parameters, then column copying), so a
 /// reloaded model is the pass-through form: it scores window rows. See docs/windows.md for scoring a raw series.</para>
@@ -100,7 +102,9 @@ public sealed class SlidingWindowTransformer : ITransformer
     {
         Guard.NotNull(input);
         var binding = Bind(input.Schema);
-        return binding.PassThrough ? input : new SlidingWindowDataView(this, input, binding);
+        return binding.PassThrough
+            ? new WindowPassThrough(input.Schema, OutputColumnName, WindowSize * FeatureCount).Transform(input)
+            : new SlidingWindowDataView(this, input, binding);
     }
 
     /// <summary>
@@ -119,7 +123,7 @@ public sealed class SlidingWindowTransformer : ITransformer
                 "A window spans several rows of a raw series: use Transform on the whole series, or give the PredictionEngine " +
                 $"an input class with a [VectorType({WindowSize * FeatureCount})] float[] {OutputColumnName} field.");
         }
-        return new IdentityRowToRowMapper(inputSchema);
+        return new WindowPassThrough(inputSchema, OutputColumnName, WindowSize * FeatureCount);
     }
 
     /// <summary>
@@ -218,7 +222,7 @@ public sealed class SlidingWindowTransformer : ITransformer
                     $"SlidingWindow: input column '{name}' was not found. Available columns: {string.Join(", ", input.Where(c => !c.IsHidden).Select(c => c.Name))}. " +
                     "Check inputColumnNames or load the column.");
             }
-            if (column.Value.Type is not NumberDataViewType)
+            if (!NumericColumnReader.IsSupported(column.Value.Type))
             {
                 throw new ArgumentOutOfRangeException(nameof(input),
                     $"SlidingWindow: input column '{name}' has type {column.Value.Type}, but windows need numeric scalar columns (Single, Double or an integer type). " +

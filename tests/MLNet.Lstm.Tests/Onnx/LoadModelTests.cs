@@ -216,11 +216,4 @@ public class LoadModelTests
             File.Delete(path);
         }
     }
-
-    [Fact]
-    public void LstmFormatConstantsMatchTheExporter()
-    {
-        Assert.Equal(MLNet.Lstm.Training.LstmOnnxExporter.Format, SavedTransformers.LstmFormat);
-        Assert.Equal(MLNet.Lstm.Training.LstmOnnxExporter.Version, SavedTransformers.LstmFormatVersion);
-    }
 }

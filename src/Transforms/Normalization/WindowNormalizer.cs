@@ -1,0 +1,141 @@
+using MLNet.Lstm.Onnx;
+
+namespace MLNet.Lstm;
+
+/// <summary>
+/// The one definition of per-window normalisation, its label path and its inverse: a C# kernel (the window view,
+/// the trainer's labels) and an ONNX graph builder (the saved <c>NormalizeWindows</c> graph, the LSTM graph's
+/// inverse), both driven by the same mode table (<see cref="WindowNormalizerMode"/>).
+/// </summary>
+/// <remarks>
+/// <para>For each window and feature column f, the mode gives an <c>origin</c>, an optional <c>offset</c> and a
+/// <c>scale</c>; then <c>w' = ((w - origin) - offset) / scale</c> (without offset: <c>(w - origin) / scale</c>),
+/// <c>shift = origin + offset</c>, the label <c>y' = (y - shift) / scale</c> and the inverse
+/// <c>w = w' · scale + shift</c>.</para>
+/// <para>A scale of exactly 0 becomes the mode's <see cref="WindowNormalizerMode.ZeroScale"/>: 1 for a constant
+/// column (MinMax, ZScore), NaN where the mode divides by a base that is 0 (RelativeToFirst).</para>
+/// <para>A column that cannot be normalised (a value of the window or one of its parameters is NaN or ±∞,
+/// including that NaN scale) gets shift = scale = NaN, so all its normalised values are NaN. Both the kernel and
+/// the graph follow these rules; the C# arithmetic is single precision, element for element the graph's, so the
+/// results agree bitwise except for ZScore's mean and deviation (sums in double here, in float in ONNX Runtime).</para>
+/// <para>Adding a mode: a value of <see cref="WindowNormalization"/>, one <see cref="WindowNormalizerMode"/> subclass
+/// (its C# parameters and its graph nodes), and one entry in <see cref="For"/>.</para>
+/// </remarks>
+internal static class WindowNormalizer
+{
+    private static readonly Dictionary<WindowNormalization, WindowNormalizerMode> Modes = new()
+    {
+        [WindowNormalization.None] = new NoneMode(),
+        [WindowNormalization.RelativeToFirst] = new RelativeToFirstMode(),
+        [WindowNormalization.MinMax] = new MinMaxMode(),
+        [WindowNormalization.ZScore] = new ZScoreMode(),
+    };
+
+    /// <summary>The table entry of <paramref name="mode"/>.</summary>
+    public static WindowNormalizerMode For(WindowNormalization mode) =>
+        Modes.TryGetValue(mode, out var m) ? m
+            : throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown window normalisation; use one of {string.Join(", ", Modes.Keys)}.");
+
+    /// <summary>Normalises a time-major window of T·F values in place and writes its F shifts and scales.</summary>
+    /// <returns>The first column that could not be normalised (its values, shift and scale are NaN), or -1.</returns>
+    public static int Normalize(Span<float> window, int t, int f, WindowNormalization mode, Span<float> shift, Span<float> scale)
+    {
+        var m = For(mode);
+        int invalid = -1;
+        for (int j = 0; j < f; j++)
+        {
+            var p = m.Parameters(window, t, f, j);
+            float origin = p.Origin, offset = m.HasOffset ? p.Offset : 0f;
+            float s = p.Scale == 0f ? m.ZeroScale : p.Scale;
+            if (!ColumnIsFinite(window, t, f, j) || !float.IsFinite(origin) || !float.IsFinite(offset) || !float.IsFinite(s))
+            {
+                origin = offset = s = float.NaN;
+                if (invalid < 0)
+                    invalid = j;
+            }
+            shift[j] = m.HasOffset ? origin + offset : origin;
+            scale[j] = s;
+            for (int i = 0; i < t; i++)
+            {
+                ref float v = ref window[i * f + j];
+                v = m.HasOffset ? ((v - origin) - offset) / s : (v - origin) / s;
+            }
+        }
+        return invalid;
+    }
+
+    /// <summary>The label path: a value in the window's units normalised with its column's shift and scale.</summary>
+    public static float NormalizeValue(float value, float shift, float scale) => (value - shift) / scale;
+
+    /// <summary>The inverse: a normalised value back in the window's units.</summary>
+    public static float Denormalize(float normalized, float shift, float scale) => normalized * scale + shift;
+
+    private static bool ColumnIsFinite(ReadOnlySpan<float> window, int t, int f, int j)
+    {
+        for (int i = 0; i < t; i++)
+        {
+            if (!float.IsFinite(window[i * f + j]))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the normalisation of graph value <paramref name="input"/> (float <c>[N, T·F]</c>) to a graph: outputs
+    /// <paramref name="windowOutput"/> <c>[N, T, F]</c>, <paramref name="shiftOutput"/> and
+    /// <paramref name="scaleOutput"/> <c>[N, F]</c> (the outputs are not declared as graph outputs here).
+    /// </summary>
+    public static void AddNormalize(OnnxModelBuilder b, WindowNormalization mode, string input, int t, int f,
+        string windowOutput, string shiftOutput, string scaleOutput)
+    {
+        var m = For(mode);
+        b.AddInt64Vector("shape_ntf", -1, t, f);
+        b.AddInt64Vector("shape_nf", -1, f);
+        b.AddInitializer("zero", new[] { 0f }, new long[] { 1 });
+        b.AddInitializer("nan", new[] { float.NaN }, new long[] { 1 });
+        b.AddInitializer("zero_scale", new[] { m.ZeroScale }, new long[] { 1 });
+        string x3 = b.AddNode("Reshape", new[] { input, "shape_ntf" }, new[] { "x3" });
+        var p = m.AddParameters(b, x3, f);
+        string scaleIsZero = b.AddNode("Equal", new[] { p.Scale, "zero" }, new[] { "scale_is_zero" });
+        string scale = b.AddNode("Where", new[] { scaleIsZero, "zero_scale", p.Scale }, new[] { "scale_nonzero" });
+
+        // A column is invalid when a value or a parameter is not finite: x·0 is 0 for a finite x and NaN otherwise.
+        string check = OnnxNonFinite.AddZeroOrNaN(b, x3, axis: 1, "window_check");
+        foreach (var parameter in new[] { p.Origin, p.Offset, scale }.OfType<string>())
+        {
+            string zeroed = b.AddNode("Mul", new[] { parameter, "zero" }, new[] { parameter + "_times_zero" });
+            check = b.AddNode("Add", new[] { check, zeroed }, new[] { parameter + "_check" });
+        }
+        string invalid = b.AddNode("IsNaN", new[] { check }, new[] { "column_invalid" });
+        string origin = b.AddNode("Where", new[] { invalid, "nan", p.Origin }, new[] { "origin_checked" });
+        scale = b.AddNode("Where", new[] { invalid, "nan", scale }, new[] { "scale_checked" });
+
+        string centered = b.AddNode("Sub", new[] { x3, origin }, new[] { "x_minus_origin" });
+        string shift = origin;
+        if (p.Offset is not null)
+        {
+            centered = b.AddNode("Sub", new[] { centered, p.Offset }, new[] { "centered" });
+            shift = b.AddNode("Add", new[] { origin, p.Offset }, new[] { "shift3" });
+        }
+        b.AddNode("Div", new[] { centered, scale }, new[] { windowOutput });
+        b.AddNode("Reshape", new[] { shift, "shape_nf" }, new[] { shiftOutput });
+        b.AddNode("Reshape", new[] { scale, "shape_nf" }, new[] { scaleOutput });
+    }
+
+    /// <summary>
+    /// Adds the inverse for the target column to a graph: <paramref name="normalized"/> <c>[N, h]</c> ·
+    /// <c>scale[:, target]</c> + <c>shift[:, target]</c>, from the graph inputs <paramref name="shiftInput"/> and
+    /// <paramref name="scaleInput"/> (<c>[N, F]</c>). Returns the name of the <c>[N, h]</c> result.
+    /// </summary>
+    public static string AddDenormalize(OnnxModelBuilder b, string normalized, string shiftInput, string scaleInput, int targetIndex)
+    {
+        b.AddInitializer("target_index", new long[] { targetIndex }, Array.Empty<long>());
+        b.AddInt64Vector("denorm_axes_1", 1);
+        string sh = b.AddNode("Gather", new[] { shiftInput, "target_index" }, new[] { "target_shift" }, OnnxAttribute.Of("axis", 1L));
+        string sc = b.AddNode("Gather", new[] { scaleInput, "target_index" }, new[] { "target_scale" }, OnnxAttribute.Of("axis", 1L));
+        sh = b.AddNode("Unsqueeze", new[] { sh, "denorm_axes_1" }, new[] { "target_shift_n1" });
+        sc = b.AddNode("Unsqueeze", new[] { sc, "denorm_axes_1" }, new[] { "target_scale_n1" });
+        string p = b.AddNode("Mul", new[] { normalized, sc }, new[] { "denorm_scaled" });
+        return b.AddNode("Add", new[] { p, sh }, new[] { "denorm_out" });
+    }
+}

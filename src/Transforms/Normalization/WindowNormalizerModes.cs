@@ -1,0 +1,145 @@
+using MLNet.Lstm.Onnx;
+
+namespace MLNet.Lstm;
+
+// The mode table of WindowNormalizer: one row (a WindowNormalizerMode) per WindowNormalization value.
+
+/// <summary>The C# parameters of one column of one window.</summary>
+internal readonly record struct WindowParameters(float Origin, float Offset, float Scale);
+
+/// <summary>The graph values (<c>[N, 1, F]</c>) of the parameters; <see cref="Offset"/> null when the mode has none.</summary>
+internal readonly record struct WindowParameterNodes(string Origin, string? Offset, string Scale);
+
+/// <summary>One row of the mode table of <see cref="WindowNormalizer"/>: its parameters in C# and as graph nodes.</summary>
+internal abstract class WindowNormalizerMode
+{
+    /// <summary>The scale used where the computed scale is exactly 0: 1 (constant column) or NaN (cannot normalise).</summary>
+    public abstract float ZeroScale { get; }
+
+    /// <summary>Whether the mode subtracts an offset after the origin (the shift is then origin + offset).</summary>
+    public virtual bool HasOffset => false;
+
+    /// <summary>The parameters of column <paramref name="j"/> of a time-major window of T·F values.</summary>
+    public abstract WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j);
+
+    /// <summary>Adds the nodes computing the parameters from <paramref name="x3"/> (<c>[N, T, F]</c>).</summary>
+    public abstract WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f);
+
+    /// <summary>The first time step of every column, <c>[N, 1, F]</c>.</summary>
+    protected static string AddFirst(OnnxModelBuilder b, string x3)
+    {
+        b.AddInt64Vector("start0", 0);
+        b.AddInt64Vector("end1", 1);
+        b.AddInt64Vector("axis1", 1);
+        return b.AddNode("Slice", new[] { x3, "start0", "end1", "axis1" }, new[] { "first" });
+    }
+
+    protected static OnnxAttribute[] OverTime => new[] { OnnxAttribute.Of("axes", new long[] { 1 }), OnnxAttribute.Of("keepdims", 1L) };
+}
+
+/// <summary><see cref="WindowNormalization.None"/>: origin 0, scale 1.</summary>
+internal sealed class NoneMode : WindowNormalizerMode
+{
+    public override float ZeroScale => 1f;
+
+    public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j) => new(0f, 0f, 1f);
+
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    {
+        string shape = b.AddNode("Shape", new[] { AddFirst(b, x3) }, new[] { "first_shape" });
+        b.AddInitializer("zeros_f", new float[f], new long[] { 1, 1, f });
+        b.AddInitializer("ones_f", Enumerable.Repeat(1f, f).ToArray(), new long[] { 1, 1, f });
+        return new(b.AddNode("Expand", new[] { "zeros_f", shape }, new[] { "origin3" }), null,
+            b.AddNode("Expand", new[] { "ones_f", shape }, new[] { "scale3" }));
+    }
+}
+
+/// <summary><see cref="WindowNormalization.RelativeToFirst"/>: origin = scale = the first value (a zero base: NaN).</summary>
+internal sealed class RelativeToFirstMode : WindowNormalizerMode
+{
+    public override float ZeroScale => float.NaN;
+
+    public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j) => new(window[j], 0f, window[j]);
+
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    {
+        string first = AddFirst(b, x3);
+        return new(first, null, first);
+    }
+}
+
+/// <summary><see cref="WindowNormalization.MinMax"/>: origin = min, scale = max - min (1 when 0).</summary>
+internal sealed class MinMaxMode : WindowNormalizerMode
+{
+    public override float ZeroScale => 1f;
+
+    public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j)
+    {
+        float min = window[j], max = window[j];
+        for (int i = 1; i < t; i++)
+        {
+            float v = window[i * f + j];
+            if (v < min)
+                min = v;
+            if (v > max)
+                max = v;
+        }
+        return new(min, 0f, max - min);
+    }
+
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    {
+        string min = b.AddNode("ReduceMin", new[] { x3 }, new[] { "min" }, OverTime);
+        string max = b.AddNode("ReduceMax", new[] { x3 }, new[] { "max" }, OverTime);
+        return new(min, null, b.AddNode("Sub", new[] { max, min }, new[] { "range" }));
+    }
+}
+
+/// <summary>
+/// <see cref="WindowNormalization.ZScore"/>, computed on differences from the first value so that float sums of large
+/// prices stay exact enough: origin = x0, offset = mean(x - x0), scale = population deviation (1 when 0).
+/// </summary>
+internal sealed class ZScoreMode : WindowNormalizerMode
+{
+    public override float ZeroScale => 1f;
+
+    public override bool HasOffset => true;
+
+    public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j)
+    {
+        // Sums in double for accuracy; the float sums only tell where the graph's float32 sums overflow (the
+        // parameter is then +∞ here too, so both make the column invalid) or underflow to a zero deviation.
+        float first = window[j];
+        double sum = 0;
+        float floatSum = 0;
+        for (int i = 0; i < t; i++)
+        {
+            float d = window[i * f + j] - first;
+            sum += d;
+            floatSum += d;
+        }
+        float m = float.IsFinite(floatSum) ? (float)(sum / t) : float.PositiveInfinity;
+        double sq = 0;
+        float floatSq = 0;
+        for (int i = 0; i < t; i++)
+        {
+            float c = (window[i * f + j] - first) - m;
+            sq += (double)c * c;
+            floatSq += c * c;
+        }
+        float std = floatSq == 0f ? 0f // every square underflows in float32: the graph's deviation is 0 too
+            : float.IsFinite(floatSq) ? (float)Math.Sqrt(sq / t) : float.PositiveInfinity;
+        return new(first, m, std);
+    }
+
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    {
+        string first = AddFirst(b, x3);
+        string d = b.AddNode("Sub", new[] { x3, first }, new[] { "delta" });
+        string m = b.AddNode("ReduceMean", new[] { d }, new[] { "delta_mean" }, OverTime);
+        string centered = b.AddNode("Sub", new[] { d, m }, new[] { "delta_centered" });
+        string sq = b.AddNode("Mul", new[] { centered, centered }, new[] { "squared" });
+        string variance = b.AddNode("ReduceMean", new[] { sq }, new[] { "variance" }, OverTime);
+        return new(first, m, b.AddNode("Sqrt", new[] { variance }, new[] { "std" }));
+    }
+}
