@@ -4,14 +4,14 @@ namespace MLNet.Lstm.Benchmarks;
 
 /// <summary>
 /// Entry point. Usage: <c>MLNet.Lstm.Benchmarks [suite ...] [--quick] [--reps N] [--warmups N] [--threads N]</c>;
-/// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>all</c> (default);
+/// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>service</c> (6), <c>all</c> (default);
 /// <c>profile</c> (not in all): suite 1's pipeline Fit split into the trainer's phases.
 /// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
 /// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).
 /// </summary>
 public static class BenchmarkProgram
 {
-    private static readonly string[] AllSuites = { "training", "scoring", "memory", "scaling" };
+    private static readonly string[] AllSuites = { "training", "scoring", "memory", "scaling", "service" };
 
     /// <summary>Process entry point.</summary>
     public static int Main(string[] args)
@@ -51,7 +51,7 @@ public static class BenchmarkProgram
                 case "--threads": threads = int.Parse(args[++i]); break;
                 case "all": suites.AddRange(AllSuites); break;
                 case "-h" or "--help":
-                    output.WriteLine("usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|all ...] [--quick] [--reps N] [--warmups N] [--threads N]");
+                    output.WriteLine("usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|service|all ...] [--quick] [--reps N] [--warmups N] [--threads N]");
                     return 0;
                 default:
                     if (!AllSuites.Contains(args[i]) && args[i] != "profile")
@@ -84,6 +84,7 @@ public static class BenchmarkProgram
                 case "memory": MemorySuite.Run(settings); break;
                 case "scaling": ScalingSuite.Run(settings); break;
                 case "profile": ProfileSuite.Run(settings); break;
+                case "service": ServiceSuite.Run(settings); break;
             }
             settings.Line($"<!-- suite {suite}: {sw.Elapsed.TotalSeconds:F1} s -->");
             settings.Line();
