@@ -4,7 +4,7 @@ namespace MLNet.Lstm.Benchmarks;
 
 /// <summary>
 /// Entry point. Usage: <c>MLNet.Lstm.Benchmarks [suite ...] [--quick] [--reps N] [--warmups N] [--threads N]</c>;
-/// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>service</c> (6), <c>all</c> (default);
+/// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>service</c> (7), <c>all</c> (default);
 /// <c>profile</c> (not in all): suite 1's pipeline Fit split into the trainer's phases.
 /// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
 /// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).

@@ -11,7 +11,7 @@ using Microsoft.ML.Data;
 namespace MLNet.Lstm.Benchmarks;
 
 /// <summary>
-/// Suite 6, service: the forecasting web service (samples/ForecastService) on Kestrel at a loopback port, called by 8
+/// Suite 7, service: the forecasting web service (samples/ForecastService) on Kestrel at a loopback port, called by 8
 /// concurrent HttpClient clients with the last window of the bundled series; throughput and p50/p99 latency per
 /// request, for 1 and 10 forecast steps (8 × 1,000 and 8 × 250 requests; --quick: 8 × 5). The model: window 49 of DAX and SMI, RelativeToFirst, LSTM 100×100×100
 /// (the sample's architecture, trained for 1 epoch here: the weights do not change the cost).

@@ -9,6 +9,8 @@ public static class ForecastServiceApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // One line per model load or reload, not per request (configuration such as --Logging:LogLevel:Default can still change it).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(sp => ServiceOptions.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService<ModelFileWatcher>();

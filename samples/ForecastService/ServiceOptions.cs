@@ -4,8 +4,8 @@ namespace ForecastService;
 
 /// <summary>
 /// Settings of the service, read from configuration: <c>--model PATH</c> on the command line (or <c>Forecast:ModelPath</c>),
-/// and the <c>Forecast</c> section (appsettings.json, environment variables such as <c>Forecast__MaxSteps=50</c>, or
-/// <c>--Forecast:MaxSteps 50</c>).
+/// and the <c>Forecast</c> section (command line <c>--Forecast:MaxSteps 50</c>, or environment variables such as
+/// <c>Forecast__MaxSteps=50</c>).
 /// </summary>
 public sealed class ServiceOptions
 {

@@ -132,4 +132,15 @@ public class ForecastServiceTests(ServiceModels models)
         var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["model"] = "m.zip", ["Forecast:MaxSteps"] = "0" }).Build();
         Assert.Contains("Forecast:MaxSteps is '0'", Assert.Throws<InvalidOperationException>(() => ServiceOptions.From(bad)).Message);
     }
+
+    [Fact]
+    public void TheReadmeRequestFitsTheMainSamplesModel()
+    {
+        string path = Path.Combine(Samples.ProcessRunner.RepositoryRoot(), "samples", "ForecastService", "request.json");
+        var request = JsonSerializer.Deserialize<ForecastRequest>(File.ReadAllText(path), JsonSerializerOptions.Web)!;
+        var sampleModel = new SeriesWindowing("Window", new[] { "DAX", "SMI", "CAC", "FTSE" }, WindowSize: 49, TargetIndex: 0, Horizon: 1);
+        Assert.Empty(ForecastRequestValidator.Validate(request, sampleModel, maxSteps: 1000));
+        Assert.Equal(5, request.Steps);
+        Assert.Equal(5473.72, request.Series!["DAX"]![^1]); // the last row of data/eustockmarkets.csv
+    }
 }
