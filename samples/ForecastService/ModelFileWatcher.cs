@@ -25,14 +25,29 @@ public sealed class ModelFileWatcher(ModelHost host, ServiceOptions options, ILo
         watcher.Renamed += (_, e) => { if (string.Equals(e.FullPath, options.ModelPath, StringComparison.Ordinal)) Schedule(); };
         watcher.Error += (_, e) => logger.LogWarning("Watching {Path} failed ({Reason}); the poll every {Poll} keeps checking.",
             options.ModelPath, e.GetException().Message, options.PollInterval);
-        watcher.EnableRaisingEvents = true;
+        try
+        {
+            watcher.EnableRaisingEvents = options.WatchFileEvents;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            // e.g. the inotify instance limit reached: the poll alone still notices a replaced file.
+            logger.LogWarning("Cannot watch {Path} ({Reason}); polling it every {Poll} instead.", options.ModelPath, e.Message, options.PollInterval);
+        }
         using var poll = new PeriodicTimer(options.PollInterval);
         try
         {
             while (await poll.WaitForNextTickAsync(stoppingToken))
             {
-                if (host.FileChanged())
-                    Schedule();
+                try
+                {
+                    if (host.FileChanged())
+                        Schedule();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    logger.LogWarning("Polling {Path} failed ({Reason}); trying again in {Poll}.", options.ModelPath, e.Message, options.PollInterval);
+                }
             }
         }
         catch (OperationCanceledException)

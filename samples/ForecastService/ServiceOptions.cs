@@ -27,6 +27,12 @@ public sealed class ServiceOptions
     /// <summary>How often the model file's timestamp and length are polled, in case a file event is missed (default 2 s).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether file-system events are watched (default true); false leaves only the poll, e.g. on network file systems
+    /// that raise no events.
+    /// </summary>
+    public bool WatchFileEvents { get; init; } = true;
+
     /// <summary>Reads the options; a missing model path or a bad value throws with the setting's name and the fix.</summary>
     public static ServiceOptions From(IConfiguration configuration)
     {
@@ -46,7 +52,18 @@ public sealed class ServiceOptions
             PoolSize = (int)Number(section, nameof(PoolSize), defaults.PoolSize, 1, 1024),
             ReloadDebounce = TimeSpan.FromMilliseconds(Number(section, "ReloadDebounceMilliseconds", 250, 0, 60_000)),
             PollInterval = TimeSpan.FromMilliseconds(Number(section, "PollIntervalMilliseconds", 2000, 10, 3_600_000)),
+            WatchFileEvents = Flag(section, nameof(WatchFileEvents), defaults.WatchFileEvents),
         };
+    }
+
+    private static bool Flag(IConfigurationSection section, string key, bool fallback)
+    {
+        string? text = section[key];
+        if (text is null)
+            return fallback;
+        return bool.TryParse(text, out bool value)
+            ? value
+            : throw new InvalidOperationException($"Setting Forecast:{key} is '{text}'; it must be true or false.");
     }
 
     private static long Number(IConfigurationSection section, string key, long fallback, long min, long max)

@@ -124,6 +124,18 @@ public class ForecastServiceTests(ServiceModels models)
     }
 
     [Fact]
+    public async Task WithoutFileEventsThePollAloneReloadsAReplacedFile()
+    {
+        using var service = models.Start(models.ZipA, ("Forecast:WatchFileEvents", "false"));
+        ServiceModels.Replace(service.ModelPath, await File.ReadAllBytesAsync(models.ZipB));
+        var health = await service.WaitForAsync(h => h.Model.Generation == 2, "generation 2");
+        Assert.Equal("Healthy", health.Status);
+        var answer = await (await service.Client.PostAsJsonAsync("/forecast", models.Request())).Content.ReadFromJsonAsync<ForecastResponse>();
+        Assert.Equal(models.ForecastB, answer!.Forecast);
+        Assert.Equal(2, answer.Model.Generation);
+    }
+
+    [Fact]
     public void StartingWithoutAModelNamesTheOption()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build();
