@@ -65,8 +65,18 @@ public static class ForecastEndpoints
         if (errors.Count > 0)
             return Results.ValidationProblem(errors, title: "The forecast request is invalid.", detail: string.Join(" ", errors.Select(e => $"{e.Key} {e.Value[0]}")));
         int steps = request.Steps ?? 1;
-        var prediction = generation.Forecast(ForecastRequestValidator.LastWindow(request, generation.Windowing), steps);
-        float[] forecast = prediction.Segments[0].Values;
+        float[] forecast;
+        try
+        {
+            forecast = generation.Forecast(ForecastRequestValidator.LastWindow(request, generation.Windowing), steps).Segments[0].Values;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // What the library refuses beyond the checks above (e.g. its own bound on steps) is the request's problem,
+            // with the library's message, not a bare 500.
+            return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The model cannot forecast this request.",
+                detail: e.Message);
+        }
         int bad = Array.FindIndex(forecast, v => !float.IsFinite(v));
         if (bad >= 0)
         {
