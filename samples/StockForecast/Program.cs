@@ -22,11 +22,23 @@ catch (SampleUsageException e)
 
 var clock = Stopwatch.StartNew();
 var ml = new MLContext(seed: options.Seed);
-Directory.CreateDirectory(options.OutputDirectory);
 
-// 1. Load the series (one row per trading day, in time order) and split it in time order.
-var series = SeriesCsv.Load(ml, options.DataPath, options.Columns);
-int rows = (int)(series.GetRowCount() ?? SeriesCsv.CountRows(series));
+// 1. Load the series (one row per trading day, in time order) and split it in time order. Bad data (a missing or
+// duplicated column, a cell that is not a number, too few rows) gives one line on stderr and exit code 2.
+IDataView series;
+int rows;
+try
+{
+    series = SeriesCsv.Load(ml, options.DataPath, options.Columns);
+    rows = (int)series.GetRowCount()!.Value;
+    SeriesCsv.CheckLength(options.DataPath, rows, options.Window, options.Horizon, options.TrainFraction);
+}
+catch (SampleDataException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+Directory.CreateDirectory(options.OutputDirectory);
 int trainRows = (int)(rows * options.TrainFraction);
 var train = ml.Data.TakeRows(series, trainRows);
 // The test series starts one window early so that its first window's label is the first day after training.

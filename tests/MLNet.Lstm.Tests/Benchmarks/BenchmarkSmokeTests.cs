@@ -21,6 +21,7 @@ public class BenchmarkSmokeTests
         Assert.Contains("### Scoring", text);
         Assert.Contains("### Memory", text);
         Assert.Contains("### Scaling", text);
+        Assert.Contains("### Service", text);
         Assert.Contains("(b) OnnxBatchScorer", text);
         Assert.Contains("(e) LstmForecastingTransformer.Transform", text);
     }

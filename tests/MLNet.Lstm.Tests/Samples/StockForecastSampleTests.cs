@@ -57,4 +57,43 @@ public class StockForecastSampleTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--target NIKKEI is not one of --columns", result.Output);
     }
+
+    // Issue 13 item 9: each bad CSV gives exactly one line (on stderr) naming the file, row, column or value, and exit
+    // code 2, instead of an unhandled exception, a raw message or a silently wrong column.
+    [Theory]
+    [InlineData("duplicate", "Day,DAX,SMI,DAX\n1,1,2,3\n2,1,2,3\n", "the header names column 'DAX' more than once (columns 2 and 4)")]
+    [InlineData("one-row", "Day,DAX,SMI\n1,1628.75,1678.1\n", "has 1 data row(s); with --window 20 and --horizon 1 the sample needs at least 36")]
+    [InlineData("missing-column", "Day,DAX,CAC\n1,1,2\n", "has no column 'SMI'. Its columns: Day, DAX, CAC.")]
+    [InlineData("text-cell", "Day,DAX,SMI\n1,1,2\n2,1,2\n3,abc,2\n", "data row 3, column 'DAX': 'abc' is not a finite number")]
+    [InlineData("thousands", "Day,DAX,SMI\n1,1628.75,1678.1\n2,\"1,627.21\",1678.1\n", "data row 2, column 'DAX': '1,627.21' is not a finite number")]
+    [InlineData("empty-cell", "Day,DAX,SMI\n1,1628.75,\n", "data row 1, column 'SMI': '' is not a finite number")]
+    [InlineData("nan-cell", "Day,DAX,SMI\n1,NaN,1678.1\n", "data row 1, column 'DAX': 'NaN' is not a finite number")]
+    [InlineData("short-row", "Day,DAX,SMI\n1,1628.75\n", "data row 1 has 2 field(s) but the header has 3, so it has no value for column 'SMI'")]
+    // Quoted fields are read as CSV: a quoted comma inside a text column and quoted numbers load, so the error is the
+    // series' length (3 rows), not a type error.
+    [InlineData("quoted", "\"Date\",\"DAX\",\"SMI\"\n\"Mon, 1 Jan\",\"1628.75\",1678.1\n\"Tue, 2 Jan\",1613.63,\"1688.5\"\n\"Wed, 3 Jan\",1606.51,1678.6\n", "has 3 data row(s)")]
+    public void BadDataGivesOneClearLineAndExitCode2(string name, string csv, string expected)
+    {
+        string root = ProcessRunner.RepositoryRoot();
+        string dll = Path.Combine(root, "samples", "StockForecast", "bin", ProcessRunner.Configuration(), "net10.0", "StockForecast.dll");
+        string dir = Path.Combine(Path.GetTempPath(), $"stock-forecast-csv-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string data = Path.Combine(dir, name + ".csv");
+            File.WriteAllText(data, csv);
+            var result = ProcessRunner.Run("dotnet",
+                new[] { dll, "--data", data, "--columns", "DAX,SMI", "--window", "20", "--out", Path.Combine(dir, "out") },
+                root, TimeSpan.FromMinutes(1));
+            Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}:\n{result.Output}");
+            string output = result.Output.Trim();
+            Assert.DoesNotContain('\n', output);
+            Assert.Contains(expected, output);
+            Assert.StartsWith($"'{data}'", output);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
