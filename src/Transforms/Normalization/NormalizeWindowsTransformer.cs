@@ -27,16 +27,19 @@ namespace MLNet.Lstm;
 /// the column and a fix, since a NaN training label would be dropped or poison the loss.</para>
 /// <para>Saving: the transformer is saved as an <c>OnnxTransformer</c> computing the normalised window and the shift and
 /// scale columns from the window column (the normalised label is not in the graph: there is no label at prediction
-/// time), followed by column copying to the output name. The reloaded form computes the same values, bitwise (ZScore:
-/// to float rounding, its mean and deviation may differ in the last bits), NaN included.</para>
+/// time), followed by column copying to the output name. The reloaded form computes the same values, bitwise, NaN included.</para>
 /// </remarks>
 public sealed class NormalizeWindowsTransformer : ITransformer
 {
     /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.format</c> of the saved graph.</summary>
     public const string OnnxFormat = "NormalizeWindows";
 
-    /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph.</summary>
-    public const int OnnxFormatVersion = 2;
+    /// <summary>
+    /// Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph: 2 gives NaN for windows that
+    /// cannot be normalised; 3 sums ZScore's mean and variance in float32 in time order (Split + Adds), as the C#
+    /// kernel does, so that the two agree bitwise. Earlier versions still load and score as they were saved.
+    /// </summary>
+    public const int OnnxFormatVersion = 3;
 
     private readonly string[] _featureNames;
 

@@ -16,8 +16,8 @@ namespace MLNet.Lstm;
 /// column (MinMax, ZScore), NaN where the mode divides by a base that is 0 (RelativeToFirst).</para>
 /// <para>A column that cannot be normalised (a value of the window or one of its parameters is NaN or ±∞,
 /// including that NaN scale) gets shift = scale = NaN, so all its normalised values are NaN. Both the kernel and
-/// the graph follow these rules; the C# arithmetic is single precision, element for element the graph's, so the
-/// results agree bitwise except for ZScore's mean and deviation (sums in double here, in float in ONNX Runtime).</para>
+/// the graph follow these rules; the C# arithmetic is single precision, element for element the graph's (ZScore's sums
+/// too: in time order on both sides), so the results agree bitwise.</para>
 /// <para>Adding a mode: a value of <see cref="WindowNormalization"/>, one <see cref="WindowNormalizerMode"/> subclass
 /// (its C# parameters and its graph nodes), and one entry in <see cref="For"/>.</para>
 /// </remarks>
@@ -95,7 +95,7 @@ internal static class WindowNormalizer
         b.AddInitializer("nan", new[] { float.NaN }, new long[] { 1 });
         b.AddInitializer("zero_scale", new[] { m.ZeroScale }, new long[] { 1 });
         string x3 = b.AddNode("Reshape", new[] { input, "shape_ntf" }, new[] { "x3" });
-        var p = m.AddParameters(b, x3, f);
+        var p = m.AddParameters(b, x3, t, f);
         string scaleIsZero = b.AddNode("Equal", new[] { p.Scale, "zero" }, new[] { "scale_is_zero" });
         string scale = b.AddNode("Where", new[] { scaleIsZero, "zero_scale", p.Scale }, new[] { "scale_nonzero" });
 

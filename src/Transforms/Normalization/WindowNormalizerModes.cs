@@ -22,8 +22,8 @@ internal abstract class WindowNormalizerMode
     /// <summary>The parameters of column <paramref name="j"/> of a time-major window of T·F values.</summary>
     public abstract WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j);
 
-    /// <summary>Adds the nodes computing the parameters from <paramref name="x3"/> (<c>[N, T, F]</c>).</summary>
-    public abstract WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f);
+    /// <summary>Adds the nodes computing the parameters from <paramref name="x3"/> (<c>[N, T, F]</c>, T = <paramref name="t"/>).</summary>
+    public abstract WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int t, int f);
 
     /// <summary>The first time step of every column, <c>[N, 1, F]</c>.</summary>
     protected static string AddFirst(OnnxModelBuilder b, string x3)
@@ -44,7 +44,7 @@ internal sealed class NoneMode : WindowNormalizerMode
 
     public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j) => new(0f, 0f, 1f);
 
-    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int t, int f)
     {
         string shape = b.AddNode("Shape", new[] { AddFirst(b, x3) }, new[] { "first_shape" });
         b.AddInitializer("zeros_f", new float[f], new long[] { 1, 1, f });
@@ -61,7 +61,7 @@ internal sealed class RelativeToFirstMode : WindowNormalizerMode
 
     public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j) => new(window[j], 0f, window[j]);
 
-    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int t, int f)
     {
         string first = AddFirst(b, x3);
         return new(first, null, first);
@@ -87,7 +87,7 @@ internal sealed class MinMaxMode : WindowNormalizerMode
         return new(min, 0f, max - min);
     }
 
-    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int t, int f)
     {
         string min = b.AddNode("ReduceMin", new[] { x3 }, new[] { "min" }, OverTime);
         string max = b.AddNode("ReduceMax", new[] { x3 }, new[] { "max" }, OverTime);
@@ -99,6 +99,12 @@ internal sealed class MinMaxMode : WindowNormalizerMode
 /// <see cref="WindowNormalization.ZScore"/>, computed on differences from the first value so that float sums of large
 /// prices stay exact enough: origin = x0, offset = mean(x - x0), scale = population deviation (1 when 0).
 /// </summary>
+/// <remarks>
+/// Both sums are single precision and in time order, here and in the graph (a Split over time and a chain of Adds,
+/// not ReduceMean, whose summation order is ONNX Runtime's own), so the kernel and the graph agree bitwise. The graph
+/// holds 2·T Add nodes; float32 sums of T differences from the first value lose at most about T·6e-8 relative, which
+/// only moves the shift and scale that the inverse uses in the same way.
+/// </remarks>
 internal sealed class ZScoreMode : WindowNormalizerMode
 {
     public override float ZeroScale => 1f;
@@ -107,39 +113,43 @@ internal sealed class ZScoreMode : WindowNormalizerMode
 
     public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j)
     {
-        // Sums in double for accuracy; the float sums only tell where the graph's float32 sums overflow (the
-        // parameter is then +∞ here too, so both make the column invalid) or underflow to a zero deviation.
         float first = window[j];
-        double sum = 0;
-        float floatSum = 0;
-        for (int i = 0; i < t; i++)
-        {
-            float d = window[i * f + j] - first;
-            sum += d;
-            floatSum += d;
-        }
-        float m = float.IsFinite(floatSum) ? (float)(sum / t) : float.PositiveInfinity;
-        double sq = 0;
-        float floatSq = 0;
-        for (int i = 0; i < t; i++)
+        float sum = window[j] - first;
+        for (int i = 1; i < t; i++)
+            sum += window[i * f + j] - first;
+        float m = sum / t;
+        float c0 = (window[j] - first) - m;
+        float sq = c0 * c0;
+        for (int i = 1; i < t; i++)
         {
             float c = (window[i * f + j] - first) - m;
-            sq += (double)c * c;
-            floatSq += c * c;
+            sq += c * c;
         }
-        float std = floatSq == 0f ? 0f // every square underflows in float32: the graph's deviation is 0 too
-            : float.IsFinite(floatSq) ? (float)Math.Sqrt(sq / t) : float.PositiveInfinity;
-        return new(first, m, std);
+        return new(first, m, MathF.Sqrt(sq / t));
     }
 
-    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int t, int f)
     {
         string first = AddFirst(b, x3);
+        b.AddInitializer("time_steps", new[] { (float)t }, new long[] { 1 });
         string d = b.AddNode("Sub", new[] { x3, first }, new[] { "delta" });
-        string m = b.AddNode("ReduceMean", new[] { d }, new[] { "delta_mean" }, OverTime);
+        string m = b.AddNode("Div", new[] { SumOverTime(b, d, t, "delta"), "time_steps" }, new[] { "delta_mean" });
         string centered = b.AddNode("Sub", new[] { d, m }, new[] { "delta_centered" });
         string sq = b.AddNode("Mul", new[] { centered, centered }, new[] { "squared" });
-        string variance = b.AddNode("ReduceMean", new[] { sq }, new[] { "variance" }, OverTime);
+        string variance = b.AddNode("Div", new[] { SumOverTime(b, sq, t, "squared"), "time_steps" }, new[] { "variance" });
         return new(first, m, b.AddNode("Sqrt", new[] { variance }, new[] { "std" }));
+    }
+
+    /// <summary>Σ over time of <paramref name="x"/> (<c>[N, T, F]</c> → <c>[N, 1, F]</c>), added in time order.</summary>
+    private static string SumOverTime(OnnxModelBuilder b, string x, int t, string name)
+    {
+        if (t == 1)
+            return x;
+        var steps = Enumerable.Range(0, t).Select(i => $"{name}_t{i}").ToArray();
+        b.AddNode("Split", new[] { x }, steps, OnnxAttribute.Of("axis", 1L));
+        string sum = steps[0];
+        for (int i = 1; i < t; i++)
+            sum = b.AddNode("Add", new[] { sum, steps[i] }, new[] { $"{name}_sum{i}" });
+        return sum;
     }
 }
