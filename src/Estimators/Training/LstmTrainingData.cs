@@ -31,33 +31,8 @@ internal sealed record LstmColumns(
             throw new ArgumentOutOfRangeException(nameof(featureColumnName),
                 $"The feature column '{featureColumnName}' must be a known-size vector of Single (a window of T·F values, e.g. from SlidingWindow), but is {feature.Type}.");
 
-        int t, f;
-        if (vec.Dimensions.Length == 2)
-        {
-            t = vec.Dimensions[0];
-            f = vec.Dimensions[1];
-            if (windowSize is int w && w != t)
-                throw new ArgumentOutOfRangeException(nameof(windowSize),
-                    $"WindowSize is {w} but the feature column '{featureColumnName}' has dimensions [T = {t}, F = {f}]. Leave WindowSize unset or make it {t}.");
-        }
-        else if (windowSize is null && WindowAnnotations.TryGetWindowInfo(feature, out var winfo))
-        {
-            t = winfo.WindowSize;
-            f = winfo.FeatureCount;
-        }
-        else if (windowSize is int w)
-        {
-            if (w <= 0 || vec.Size % w != 0)
-                throw new ArgumentOutOfRangeException(nameof(windowSize),
-                    $"WindowSize {w} does not divide the feature column '{featureColumnName}''s {vec.Size} values into [T, F] (T·F = {vec.Size}).");
-            t = w;
-            f = vec.Size / w;
-        }
-        else
-        {
-            throw new ArgumentOutOfRangeException(nameof(windowSize),
-                $"The feature column '{featureColumnName}' ({feature.Type}) has no [T, F] dimensions; set Options.WindowSize to the window length T (the column holds T·F values, time-major).");
-        }
+        // The one window-shape rule of the library (dimensions, else annotations, else WindowSize), with the option's name.
+        var (t, f) = WindowShape.Resolve(feature, windowSize, "LstmForecastingTrainer", "WindowSize");
 
         var label = schema.GetColumnOrNull(labelColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(labelColumnName),
