@@ -47,4 +47,17 @@ public class PerSeriesEvaluationTests
         var missing = Assert.Throws<ArgumentException>(() => new ForecastingEvaluator(new ForecastingEvaluator.Options { SeriesColumnName = "Nope" }).Evaluate(scored));
         Assert.Contains("no series key column 'Nope'", missing.Message);
     }
+
+    [Fact]
+    public void BacktestRefusesSeveralSeriesInsteadOfMixingThem()
+    {
+        var ml = new MLContext(1);
+        var rows = Enumerable.Range(0, 20).Select(i => new Step { Key = i < 10 ? "x" : "y", A = i });
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "A" }, windowSize: 2, seriesColumnName: "Key")
+            .Append(ml.Transforms.CustomMapping<WindowIn, ScoreOut>((i, o) => o.Score = i.Window[1], null));
+        var error = Assert.Throws<NotSupportedException>(() => ml.Forecasting.Backtest(pipeline, data, new BacktestOptions { Start = 5, Horizon = 1 }));
+        Assert.Contains("series key column 'Key'", error.Message);
+        Assert.Contains("one series at a time", error.Message);
+    }
 }
