@@ -40,6 +40,7 @@ public class WindowPersistenceTests
     [InlineData(WindowNormalization.MinMax, 0)]
     [InlineData(WindowNormalization.ZScore, 0)] // float32 sums in time order on both sides
     [InlineData(WindowNormalization.None, 0)]
+    [InlineData(WindowNormalization.RelativeToLast, 0)]
     public void EuStockChainSavesReloadsAndScoresIdentically(WindowNormalization mode, double tolerance)
     {
         var ml = new MLContext(seed: 1);
