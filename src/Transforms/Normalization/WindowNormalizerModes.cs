@@ -79,7 +79,7 @@ internal sealed class RelativeToLastMode : WindowNormalizerMode
         return new(last, 0f, last);
     }
 
-    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int t, int f)
     {
         b.AddInt64Vector("start_last", -1);
         b.AddInt64Vector("end_last", long.MaxValue);
