@@ -18,9 +18,11 @@ public static class WindowTransformsCatalog
     /// <param name="labelColumnName">Name of the label column to produce.</param>
     /// <param name="targetColumnName">The column the label forecasts; default the first input column.</param>
     /// <param name="stride">Rows between the last rows of consecutive windows (at least 1).</param>
+    /// <param name="seriesColumnName">The series key column (text or integer) of a table of several series, each
+    /// contiguous and in time order; null (default) for one series. Windows never cross keys.</param>
     /// <returns>The estimator.</returns>
     public static SlidingWindowEstimator SlidingWindow(this TransformsCatalog catalog, string outputColumnName, string[] inputColumnNames, int windowSize,
-        int horizon = 1, string labelColumnName = "Label", string? targetColumnName = null, int stride = 1)
+        int horizon = 1, string labelColumnName = "Label", string? targetColumnName = null, int stride = 1, string? seriesColumnName = null)
     {
         Guard.NotNull(catalog);
         return new SlidingWindowEstimator(new SlidingWindowEstimator.Options
@@ -32,6 +34,7 @@ public static class WindowTransformsCatalog
             LabelColumnName = labelColumnName,
             TargetColumnName = targetColumnName,
             Stride = stride,
+            SeriesColumnName = seriesColumnName,
         });
     }
 
