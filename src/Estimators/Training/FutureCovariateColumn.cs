@@ -34,16 +34,8 @@ internal sealed record FutureCovariateColumn(string Name, int Size, int Covariat
     }
 
     /// <summary>The name in the window column's <c>WindowFutureColumn</c> annotation, or null.</summary>
-    private static string? AnnotatedName(DataViewSchema.Column window)
-    {
-        const string key = "WindowFutureColumn";
-        var annotation = window.Annotations.Schema.GetColumnOrNull(key);
-        if (annotation is null || annotation.Value.Type is not TextDataViewType)
-            return null;
-        ReadOnlyMemory<char> value = default;
-        window.Annotations.GetValue(key, ref value);
-        return value.IsEmpty ? null : value.ToString();
-    }
+    private static string? AnnotatedName(DataViewSchema.Column window) =>
+        WindowAnnotations.GetText(window, WindowAnnotations.WindowFutureColumn);
 
     /// <summary>Copies one row's values; a non-finite value is an error naming the column and the row.</summary>
     public static void Copy(VBuffer<float> values, Span<float> target, string name, long row, string what)
