@@ -7,18 +7,21 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 2 (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 3 (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
-/// or ±∞ as a finite number).</para>
+/// or ±∞ as a finite number); version 3 adds GRU layers (<c>mlnet_lstm.cell</c>) and the optional future covariate
+/// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>).</para>
 /// <list type="bullet">
 /// <item>Inputs: the window column (name = the feature column's name, float <c>[N, T*F]</c>, time-major); when the
 /// window was normalised also the shift and scale columns (float <c>[N, F]</c>, names from the window's
-/// annotations).</item>
+/// annotations); with known-future covariates also the future column (float <c>[N, h·C]</c>, raw).</item>
 /// <item>Body: Reshape <c>[N, T, F]</c> → Transpose <c>[T, N, F]</c> → one ONNX <c>LSTM</c> node per layer
 /// (forward, gates i,o,f,c, <c>B</c> = input bias ‖ recurrent bias; <c>Y</c> squeezed to <c>[T, N, H]</c> between
-/// layers) → the last layer's <c>Y_h</c> squeezed to <c>[N, H]</c> → MatMul + Add head <c>[N, h]</c> → when
+/// layers; or one ONNX <c>GRU</c> node per layer, gates z,r,h, <c>linear_before_reset = 1</c>) → the last layer's
+/// <c>Y_h</c> squeezed to <c>[N, H]</c> → with future covariates Concat with them to <c>[N, H + h·C]</c> → MatMul + Add
+/// head <c>[N, h]</c> → when
 /// normalised, <c>p * scale[:, target] + shift[:, target]</c> (<c>WindowNormalizer.AddDenormalize</c>) → plus
-/// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale): 0 when every input value is finite, NaN
+/// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale, future): 0 when every input value is finite, NaN
 /// otherwise, so a window that cannot be scored gets a NaN <c>Score</c>. Dropout is omitted (inference).</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
 /// <item>Metadata: <c>mlnet_lstm.window_size</c>, <c>.feature_count</c>, <c>.horizon</c>, <c>.hidden_sizes</c>
