@@ -78,4 +78,38 @@ public static class WindowTransformsCatalog
         Guard.NotNull(catalog);
         return new NormalizeWindowsEstimator(options);
     }
+
+    /// <summary>
+    /// Calendar features: <paramref name="harmonics"/> sin/cos pairs of the input's position in
+    /// <paramref name="period"/>, as Single columns <c>{outputColumnName}Sin{k}</c> and <c>{outputColumnName}Cos{k}</c>.
+    /// See <see cref="SeasonalFeaturesEstimator"/>.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Prefix of the output columns.</param>
+    /// <param name="inputColumnName">A numeric row-index column (position = value mod period) or a DateTime column.</param>
+    /// <param name="period">Rows per season (numeric), or 12, 7, 24, 4, 365 or 366 for a DateTime (month of year, day of
+    /// week, hour of day, quarter, day of year).</param>
+    /// <param name="harmonics">The number of sin/cos pairs (at least 1).</param>
+    /// <returns>The estimator.</returns>
+    public static SeasonalFeaturesEstimator SeasonalFeatures(this TransformsCatalog catalog, string outputColumnName, string inputColumnName, int period, int harmonics = 1)
+    {
+        Guard.NotNull(catalog);
+        return new SeasonalFeaturesEstimator(new SeasonalFeaturesEstimator.Options
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            Period = period,
+            Harmonics = harmonics,
+        });
+    }
+
+    /// <summary>Calendar features with all options.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The parameters.</param>
+    /// <returns>The estimator.</returns>
+    public static SeasonalFeaturesEstimator SeasonalFeatures(this TransformsCatalog catalog, SeasonalFeaturesEstimator.Options options)
+    {
+        Guard.NotNull(catalog);
+        return new SeasonalFeaturesEstimator(options);
+    }
 }
