@@ -172,6 +172,35 @@ public class FutureCovariateTests
         }
     }
 
+    [Fact]
+    public void SeriesForecasterUsesTheCallersKnownFutureAfterSaveAndReload()
+    {
+        var ml = new MLContext(1);
+        var series = PromoSeries(400, 11);
+        var data = ml.Data.LoadFromEnumerable(series);
+        using var model = ml.Transforms.SlidingWindow(Windows(true)).Append(ml.Forecasting.Lstm(Small(20))).Fit(data);
+        var path = Path.Combine(Path.GetTempPath(), $"future-forecast-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            using var before = SeriesForecaster.Create(model);
+            using var after = SeriesForecaster.Load(path);
+            // Promo for the 4 steps after the data: 1, 0, 0, 1 (h = 2, 4 steps: h·ceil(4 / h) = 4 values of C = 1).
+            var known = new Dictionary<string, IReadOnlyList<float[]>> { [""] = new[] { new[] { 1f }, new[] { 0f }, new[] { 0f }, new[] { 1f } } };
+            var expected = before.ForecastBySeries(data, 4, knownFuture: known)[""].Segments.Single().Values;
+            var actual = after.ForecastBySeries(data, 4, knownFuture: known)[""].Segments.Single().Values;
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+            // The model learned Y = 2·Promo: the forecasts follow the caller's plan (sanity margin 0.5).
+            Assert.All(expected.Zip(new[] { 2f, 0f, 0f, 2f }), p => Assert.InRange(p.First - p.Second, -0.5f, 0.5f));
+            var e = Assert.ThrowsAny<ArgumentException>(() => after.ForecastBySeries(data, 4));
+            Assert.Contains("Promo", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     internal sealed class OwnFutureRow
     {
         [VectorType(4)] public float[] Window { get; set; } = Array.Empty<float>();

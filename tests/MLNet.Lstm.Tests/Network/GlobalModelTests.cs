@@ -58,17 +58,20 @@ public class GlobalModelTests
             var stock = new MLContext().Model.Load(path, out _);
             GruCellTests.AssertBitwise(expectedScores.ToArray(), Vectors(stock.Transform(windows), "Score").ToArray());
 
-            // SeriesForecaster per key (the per-key Forecast API is not on this branch yet: each key's rows are forecast
-            // with the single-series API), before saving and after loading the zip.
+            // SeriesForecaster per key: ForecastBySeries (all keys in one batched call per step) before saving and after
+            // loading the zip, bit for bit, and equal to forecasting each key's rows alone.
             using var before = SeriesForecaster.Create(fitted);
             using var after = SeriesForecaster.Load(path);
+            var expected = before.ForecastBySeries(data, 5);
+            var actual = after.ForecastBySeries(data, 5);
+            Assert.Equal(EuStockColumns, expected.Keys.OrderBy(k => Array.IndexOf(EuStockColumns, k)));
             foreach (var key in EuStockColumns)
             {
-                var keyRows = ml.Data.LoadFromEnumerable(rows.Where(r => r.Series == key).ToArray());
-                var expected = before.Forecast(keyRows, 5);
-                var actual = after.Forecast(keyRows, 5);
-                var e = expected.Segments.Single().Values;
-                Assert.Equal(e.Select(BitConverter.SingleToInt32Bits), actual.Segments.Single().Values.Select(BitConverter.SingleToInt32Bits));
+                var e = expected[key].Segments.Single().Values;
+                Assert.Equal(5, e.Length);
+                Assert.Equal(e.Select(BitConverter.SingleToInt32Bits), actual[key].Segments.Single().Values.Select(BitConverter.SingleToInt32Bits));
+                var alone = after.Forecast(ml.Data.LoadFromEnumerable(rows.Where(r => r.Series == key).ToArray()), 5).Segments.Single().Values;
+                Assert.Equal(e.Select(BitConverter.SingleToInt32Bits), alone.Select(BitConverter.SingleToInt32Bits));
                 // Each forecast is in its own series' units (levels from about 1,400 to 2,600 here): within 10% of its last value.
                 float last = rows.Where(r => r.Series == key).Last().Value;
                 Assert.All(e, v => Assert.InRange(v, 0.9f * last, 1.1f * last));
