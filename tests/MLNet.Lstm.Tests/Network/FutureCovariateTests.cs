@@ -230,6 +230,41 @@ public class FutureCovariateTests
     }
 
     [Fact]
+    public void AFutureModelResumesFromItsCheckpointAndAnotherArchitectureIsRefused()
+    {
+        var ml = new MLContext(1);
+        var dir = Path.Combine(Path.GetTempPath(), $"future-resume-{Guid.NewGuid():N}");
+        LstmForecastingTrainer.Options Options(int epochs)
+        {
+            var o = Small(epochs, future: "Plan");
+            o.WindowSize = 4;
+            return o;
+        }
+        try
+        {
+            using var straight = ml.Forecasting.Lstm(Options(4)).Fit(OwnRows(ml));
+            var first = Options(2);
+            first.CheckpointDirectory = dir;
+            using (ml.Forecasting.Lstm(first).Fit(OwnRows(ml))) { }
+            var second = Options(4);
+            second.ResumeFromCheckpoint = dir;
+            using var resumed = ml.Forecasting.Lstm(second).Fit(OwnRows(ml));
+            Assert.Equal(straight.GetOnnxModel(), resumed.GetOnnxModel());
+
+            var withoutFuture = Options(4);
+            withoutFuture.FutureColumnName = null;
+            withoutFuture.ResumeFromCheckpoint = dir;
+            var e = Assert.ThrowsAny<Exception>(() => ml.Forecasting.Lstm(withoutFuture).Fit(OwnRows(ml)));
+            Assert.Contains("T4-F1-h2-H8-Fut6", e.Message);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void AFutureColumnNotMadeOfHorizonStepsIsRefused()
     {
         var ml = new MLContext(1);
