@@ -51,7 +51,8 @@ internal sealed class LstmTrainingSetup : IDisposable
             log?.Warning(MessageSensitivity.None, $"Training on the CPU: {device.CpuReason}");
         var cols = input.Columns;
         log?.Info(MessageSensitivity.None,
-            $"Training LSTM [{string.Join(", ", o.HiddenSizes)}] on {device}: {input.TrainCount} training windows of [{cols.WindowSize}, {cols.FeatureCount}], " +
+            $"Training {o.Cell.OnnxOperator()} [{string.Join(", ", o.HiddenSizes)}] on {device}: {input.TrainCount} training windows of [{cols.WindowSize}, {cols.FeatureCount}], " +
+            (cols.FutureColumnName is null ? "" : $"future covariates '{cols.FutureColumnName}' [{cols.Horizon}, {cols.FutureSize / cols.Horizon}], ") +
             $"{input.ValidationCount} validation windows, horizon {cols.Horizon}, {o.Epochs} epoch(s), batch {o.BatchSize}" +
             (resume is { } from ? $", resuming from '{from.StatePath}' after epoch {from.Info.Epoch}" : "") + ".");
 
