@@ -3,7 +3,7 @@ using MLNet.Lstm.Internal;
 
 namespace Microsoft.ML;
 
-/// <summary>Catalog methods for the MLNet.Lstm window transforms: <c>mlContext.Transforms.SlidingWindow(...)</c>, <c>mlContext.Transforms.NormalizeWindows(...)</c>.</summary>
+/// <summary>Catalog methods for the MLNet.Lstm window transforms: <c>mlContext.Transforms.SlidingWindow(...)</c>, <c>mlContext.Transforms.NormalizeWindows(...)</c>, <c>mlContext.Transforms.SeasonalFeatures(...)</c>.</summary>
 public static class WindowTransformsCatalog
 {
     /// <summary>

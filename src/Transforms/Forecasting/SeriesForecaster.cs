@@ -67,6 +67,12 @@ public sealed record SeriesWindowing(
 /// <item><description><see cref="PredictFullSequence(IDataView, CovariatePolicy)"/>: recursive from the first window over the whole series.</description></item>
 /// <item><description><see cref="Forecast(IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/>: the steps after the series' last row.</description></item>
 /// </list>
+/// <para>Several series and known-future covariates: the <c>...BySeries</c> methods
+/// (<see cref="ForecastBySeries"/>, <see cref="PredictPointByPointBySeries"/>, <see cref="PredictMultipleSequencesBySeries"/>,
+/// <see cref="PredictFullSequenceBySeries"/>) read every key of a multi-series input (<see cref="SeriesWindowing.SeriesColumnName"/>)
+/// and return one <see cref="SeriesPrediction"/> per key, scoring all keys in one batched model call per recursion
+/// step; they also fill the model's <see cref="SeriesWindowing.FutureColumnName"/> column (from the data, and past its
+/// end from the caller's <c>knownFuture</c>). The single-series methods refuse a model with known-future covariates.</para>
 /// <para>A horizon-h model contributes h steps per call: its h predictions are fed back together. Input columns other
 /// than the target follow the <see cref="CovariatePolicy"/> given to each call.</para>
 /// <para>Input columns of the series: the <see cref="SeriesWindowing.FeatureColumnNames"/>, numeric scalars, one row per

@@ -29,7 +29,7 @@ internal sealed class SeriesKeyReader
     public static SeriesKeyReader Create(DataViewRow row, DataViewSchema.Column column)
         => new(MakeReader(row, column), column.Name);
 
-    private static Func<string> MakeReader(DataViewRow row, DataViewSchema.Column column)
+    internal static Func<string> MakeReader(DataViewRow row, DataViewSchema.Column column)
     {
         var inv = CultureInfo.InvariantCulture;
         return column.Type.RawType switch

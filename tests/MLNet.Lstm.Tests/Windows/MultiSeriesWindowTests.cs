@@ -114,6 +114,9 @@ public class MultiSeriesWindowTests
             IncludeUnlabeledTrailingWindows = true,
         };
         var view = Windows(options);
+        // Schema propagation (EstimatorChain.Fit checks it): the next estimator sees Future.
+        var chained = Ml.Transforms.SlidingWindow(options).Append(Ml.Transforms.CopyColumns("FutureCopy", "Future")).Fit(View(Rows())).Transform(View(Rows()));
+        Assert.Equal(Vectors(view, "Future"), Vectors(chained, "FutureCopy"));
         var type = (VectorDataViewType)view.Schema["Future"].Type;
         Assert.Equal(new[] { 2, 2 }, type.Dimensions.ToArray()); // [h, C]
         Assert.Equal("Future", WindowAnnotations.GetText(view.Schema["Window"], WindowAnnotations.WindowFutureColumn));
