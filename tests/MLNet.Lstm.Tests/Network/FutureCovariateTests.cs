@@ -201,6 +201,50 @@ public class FutureCovariateTests
         }
     }
 
+    internal sealed class FutureInput
+    {
+        [VectorType(6)] public float[] Window { get; set; } = Array.Empty<float>();
+        [VectorType(2)] public float[] Future { get; set; } = Array.Empty<float>();
+    }
+
+    internal sealed class ScoreOutput
+    {
+        public float[] Score { get; set; } = Array.Empty<float>();
+    }
+
+    [Fact]
+    public void PredictionEnginesReadTheFutureColumnBeforeAndAfterStockReload()
+    {
+        var ml = new MLContext(1);
+        var rows = ml.Data.LoadFromEnumerable(PromoSeries(400, 11));
+        var window = ml.Transforms.SlidingWindow(Windows(true)).Fit(rows);
+        var windows = window.Transform(rows);
+        using var model = ml.Forecasting.Lstm(Small(20)).Fit(windows);
+        var expected = Vectors(model.Transform(windows), "Score");
+        var inputs = Vectors(windows, "Window").Zip(Vectors(windows, "Future"), (w, f) => new FutureInput { Window = w, Future = f }).ToArray();
+        var path = Path.Combine(Path.GetTempPath(), $"future-engine-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, windows.Schema, path);
+            var stock = new MLContext().Model.Load(path, out _);
+            var ours = ml.Model.CreatePredictionEngine<FutureInput, ScoreOutput>(model);
+            var theirs = ml.Model.CreatePredictionEngine<FutureInput, ScoreOutput>(stock);
+            foreach (int i in new[] { 0, 7, inputs.Length - 1 })
+            {
+                Assert.Equal(expected[i], ours.Predict(inputs[i]).Score);
+                Assert.Equal(expected[i], theirs.Predict(inputs[i]).Score);
+            }
+            // The future input changes the forecast: a promotion at both steps against none.
+            var promo = ours.Predict(new FutureInput { Window = inputs[0].Window, Future = new[] { 1f, 1f } }).Score;
+            var none = ours.Predict(new FutureInput { Window = inputs[0].Window, Future = new[] { 0f, 0f } }).Score;
+            Assert.All(promo.Zip(none), p => Assert.True(p.First - p.Second > 1f, $"{p.First} vs {p.Second}"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     internal sealed class OwnFutureRow
     {
         [VectorType(4)] public float[] Window { get; set; } = Array.Empty<float>();
