@@ -8,16 +8,16 @@ namespace MLNet.Lstm.Benchmarks;
 /// <c>profile</c> (not in all): suite 1's pipeline Fit split into the trainer's phases; <c>scoring-gpu</c> (not in all,
 /// needs <c>-p:OnnxRuntimeBackend=cuda</c> and a GPU): the batched scorer on ONNX Runtime's CUDA execution provider;
 /// <c>accuracy</c> (not in all; docs/accuracy.md) with <c>--seeds N</c>, <c>--series a,b</c>, <c>--epochs-scale X</c>,
-/// <c>--r-forecasts FILE</c>.
+/// <c>--r-forecasts FILE</c>; <c>global</c> (not in all; issue 10): one global fit over N series against N separate fits.
 /// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
 /// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).
 /// </summary>
 public static class BenchmarkProgram
 {
     private static readonly string[] AllSuites = { "training", "scoring", "memory", "scaling", "service" };
-    private static readonly string[] OtherSuites = { "profile", "accuracy", GpuScoringSuite.Verb };
+    private static readonly string[] OtherSuites = { "profile", "accuracy", GpuScoringSuite.Verb, GlobalSuite.Verb };
     private const string Usage =
-        "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|service|all|profile|accuracy|scoring-gpu ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
+        "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|service|all|profile|accuracy|scoring-gpu|global ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
         "       accuracy options: [--seeds N] [--series a,b] [--epochs-scale X] [--r-forecasts FILE]";
 
     /// <summary>Process entry point.</summary>
@@ -107,6 +107,7 @@ public static class BenchmarkProgram
                 case GpuScoringSuite.Verb: GpuScoringSuite.Run(settings); break;
                 case "accuracy": AccuracySuite.Run(settings, accuracy); break;
                 case "service": ServiceSuite.Run(settings); break;
+                case GlobalSuite.Verb: GlobalSuite.Run(settings); break;
             }
             settings.Line($"<!-- suite {suite}: {sw.Elapsed.TotalSeconds:F1} s -->");
             settings.Line();

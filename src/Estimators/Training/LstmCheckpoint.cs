@@ -261,10 +261,16 @@ internal static class LstmCheckpoint
 }
 
 /// <summary>The architecture of the network a fit trains, to create it (again) from a checkpoint.</summary>
-internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Horizon, int[] HiddenSizes, float Dropout)
+internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Horizon, int[] HiddenSizes, float Dropout,
+    RecurrentCell Cell = RecurrentCell.Lstm, int FutureSize = 0)
 {
-    /// <summary>The architecture hash a checkpoint sidecar records (<see cref="LstmCheckpointInfo.HashOf"/>).</summary>
-    public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes);
+    /// <summary>
+    /// The architecture hash a checkpoint sidecar records (<see cref="LstmCheckpointInfo.HashOf"/>), with
+    /// <c>-Gru</c> for a GRU and <c>-Fut{h·C}</c> with future covariates (an LSTM without them keeps the hash it had
+    /// before these existed, so its checkpoints still resume).
+    /// </summary>
+    public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes)
+        + (Cell == RecurrentCell.Lstm ? "" : "-" + Cell) + (FutureSize > 0 ? $"-Fut{FutureSize}" : "");
 
-    public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon);
+    public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, Cell, FutureSize);
 }

@@ -60,7 +60,7 @@ internal sealed class LstmEpochLoop
             double trainLoss = TrainEpoch(epoch, order);
             _batchSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
             phase = Stopwatch.GetTimestamp();
-            double? valLoss = _setup.XValidation is null ? null : Evaluate(_setup.XValidation, _setup.YValidation!);
+            double? valLoss = _setup.XValidation is null ? null : Evaluate(_setup.XValidation, _setup.YValidation!, _setup.FValidation);
             _divergence.CheckEpoch(epoch, trainLoss, valLoss);
             _validationSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
             phase = Stopwatch.GetTimestamp();
@@ -101,7 +101,8 @@ internal sealed class LstmEpochLoop
             var xb = OnDevice(_setup.XTrain.index_select(0, idx), dev);
             var yb = OnDevice(_setup.YTrain.index_select(0, idx), dev);
             optimizer.zero_grad();
-            var loss = LstmLosses.Compute(network.call(xb), yb, _o);
+            var fb = _setup.FTrain is null ? null : OnDevice(_setup.FTrain.index_select(0, idx), dev);
+            var loss = LstmLosses.Compute(network.Forward(xb, fb), yb, _o);
             loss.backward();
             if (_o.GradientClipNorm is float clip)
                 torch.nn.utils.clip_grad_norm_(network.parameters(), clip);
@@ -130,7 +131,7 @@ internal sealed class LstmEpochLoop
     // The validation loss drives early stopping and RestoreBestWeights, so it must come from a correct forward:
     // LstmNetwork.ForwardForEvaluation (eval mode, autograd on), never a no_grad forward, whose oneDNN LSTM kernel
     // is wrong on some CPUs (see that method and docs/trainer.md, "Known platform issues").
-    private double Evaluate(Tensor x, Tensor y)
+    private double Evaluate(Tensor x, Tensor y, Tensor? future)
     {
         long n = x.shape[0];
         double sum = 0;
@@ -139,7 +140,8 @@ internal sealed class LstmEpochLoop
         {
             using var scope = torch.NewDisposeScope();
             long count = Math.Min(batch, n - start);
-            var prediction = _setup.Network.ForwardForEvaluation(OnDevice(x.narrow(0, start, count), _setup.Dev));
+            var prediction = _setup.Network.ForwardForEvaluation(OnDevice(x.narrow(0, start, count), _setup.Dev),
+                future is null ? null : OnDevice(future.narrow(0, start, count), _setup.Dev));
             var loss = LstmLosses.Compute(prediction, OnDevice(y.narrow(0, start, count), _setup.Dev), _o);
             sum += loss.item<float>() * (double)count;
         }

@@ -38,6 +38,21 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>The hidden size of each stacked LSTM layer (default { 100, 100, 100 }, as in the Keras tutorial).</summary>
         public int[] HiddenSizes { get; set; } = { 100, 100, 100 };
 
+        /// <summary>
+        /// The recurrent cell of the stacked layers: <see cref="RecurrentCell.Lstm"/> (the default) or
+        /// <see cref="RecurrentCell.Gru"/> (TorchSharp <c>nn.GRU</c>, exported as the ONNX <c>GRU</c> operator).
+        /// </summary>
+        public RecurrentCell Cell { get; set; } = RecurrentCell.Lstm;
+
+        /// <summary>
+        /// The column of known-future covariates: a known-size Single vector of h·C values (the C covariates at each of
+        /// the h label steps, step-major, dimensions [h, C]), fed to the head next to the last hidden state (raw, not
+        /// normalised) and exported as the ONNX graph's second input of the same name. Null (the default): the window
+        /// column's <c>WindowFutureColumn</c> annotation (set by <c>SlidingWindow</c> with
+        /// <c>FutureCovariateColumnNames</c>), or no future covariates when it has none.
+        /// </summary>
+        public string? FutureColumnName { get; set; }
+
         /// <summary>Dropout rate between LSTM layers and before the linear head, in [0, 1).</summary>
         public float Dropout { get; set; } = 0.2f;
 
@@ -155,6 +170,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "0 (off) or positive");
             Check(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "0 or positive");
             Check(WindowSize is null || WindowSize > 0, nameof(WindowSize), WindowSize, "null or positive");
+            Check(Enum.IsDefined(Cell), nameof(Cell), Cell, $"{RecurrentCell.Lstm} or {RecurrentCell.Gru}");
+            Check(FutureColumnName is null || !string.IsNullOrWhiteSpace(FutureColumnName), nameof(FutureColumnName), FutureColumnName, "null or a column name");
             Check(Device is not null, nameof(Device), Device, "set");
             Device!.Validate();
             if (Device.Seed is long deviceSeed && deviceSeed != Seed)
@@ -217,10 +234,10 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, o.CancellationToken) : null;
         var cancellation = linked?.Token ?? (cancellationToken.CanBeCanceled ? cancellationToken : o.CancellationToken);
         using var host = TrainerHost.Start(o.Context, o.Seed, o.Epochs);
-        var cols = LstmColumns.Resolve(input.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize);
+        var cols = LstmColumns.Resolve(input.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize, o.FutureColumnName);
         if (o.CheckpointDirectory is not null)
             LstmCheckpoint.EnsureWritable(o.CheckpointDirectory);
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout);
+        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize);
         var resume = LstmResumePoint.Open(o.ResumeFromCheckpoint, shape.ArchitectureHash, o.Epochs);
 
         long phase = Stopwatch.GetTimestamp();

@@ -55,6 +55,8 @@ internal static class LstmModelAssembler
             TargetIndex = cols.TargetIndex,
             Normalization = cols.Normalization,
             HiddenSizes = o.HiddenSizes.ToArray(),
+            Cell = o.Cell,
+            FutureColumnName = cols.FutureColumnName,
             Dropout = o.Dropout,
             Epochs = o.Epochs,
             BatchSize = o.BatchSize,

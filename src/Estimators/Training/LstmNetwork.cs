@@ -5,50 +5,66 @@ using static TorchSharp.torch;
 namespace MLNet.Lstm.Training;
 
 /// <summary>
-/// Stacked LSTM layers (one <c>nn.LSTM</c> per layer so that widths may differ), dropout between layers and before
-/// the head, and a linear head from the last step's hidden state to the horizon's outputs. Input <c>[N, T, F]</c>,
-/// output <c>[N, h]</c>.
+/// Stacked recurrent layers (one <c>nn.LSTM</c> or <c>nn.GRU</c> per layer so that widths may differ, see
+/// <see cref="RecurrentLayers"/>), dropout between layers and before the head, and a linear head from the last step's
+/// hidden state to the horizon's outputs. Input <c>[N, T, F]</c>, output <c>[N, h]</c>.
 /// </summary>
+/// <remarks>
+/// Known-future covariates (<see cref="FutureSize"/> = h·C &gt; 0): the head reads the concatenation of the last hidden
+/// state (after dropout) and the flattened future values <c>[N, h·C]</c>. This is the simplest design, exact in ONNX
+/// (one Concat), and lets every horizon step's output see every future step; a decoder over the h steps is future work.
+/// </remarks>
 internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
 {
-    private readonly ModuleList<LSTM> layers;
+    private readonly ModuleList<nn.Module> layers;
     private readonly Dropout dropout;
     private readonly Linear head;
 
-    public LstmNetwork(int featureCount, IReadOnlyList<int> hiddenSizes, float dropoutRate, int horizon)
+    public LstmNetwork(int featureCount, IReadOnlyList<int> hiddenSizes, float dropoutRate, int horizon,
+        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0)
         : base(nameof(LstmNetwork))
     {
         FeatureCount = featureCount;
         HiddenSizes = hiddenSizes.ToArray();
         Horizon = horizon;
-        layers = new ModuleList<LSTM>();
+        Cell = cell;
+        FutureSize = futureSize;
+        layers = new ModuleList<nn.Module>();
         long input = featureCount;
         foreach (var h in hiddenSizes)
         {
-            layers.Add(nn.LSTM(input, h, batchFirst: true));
+            layers.Add(RecurrentLayers.Create(cell, input, h));
             input = h;
         }
         dropout = nn.Dropout(dropoutRate);
-        head = nn.Linear(input, horizon);
+        head = nn.Linear(input + futureSize, horizon);
         RegisterComponents();
     }
 
     public int FeatureCount { get; }
     public int[] HiddenSizes { get; }
     public int Horizon { get; }
+    public RecurrentCell Cell { get; }
 
-    public override Tensor forward(Tensor x)
+    /// <summary>h·C future covariate values per window read by the head, or 0.</summary>
+    public int FutureSize { get; }
+
+    public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>The training forward: windows <c>[N, T, F]</c> and, when the network has them, future covariates <c>[N, h·C]</c>.</summary>
+    public Tensor Forward(Tensor x, Tensor? future)
     {
+        if ((future is null) != (FutureSize == 0))
+            throw new InvalidOperationException($"The network reads {FutureSize} future covariate values per window, but was given {(future is null ? "none" : future.shape[^1].ToString())}.");
         Tensor y = x;
         for (int i = 0; i < layers.Count; i++)
         {
-            var (output, hN, cN) = layers[i].call(y, null);
-            hN.Dispose();
-            cN.Dispose();
+            var output = RecurrentLayers.Run(layers[i], y);
             y = i < layers.Count - 1 ? dropout.call(output) : output;
         }
         var last = y.select(1, -1);
-        return head.call(dropout.call(last));
+        var headInput = dropout.call(last);
+        return head.call(future is null ? headInput : cat(new[] { headInput, future }, 1));
     }
 
     /// <summary>
@@ -66,15 +82,16 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     /// grad mode here, at the cost of recording a graph that is never used.
     /// </remarks>
     /// <param name="x">Windows <c>[N, T, F]</c> on the network's device.</param>
+    /// <param name="future">Future covariates <c>[N, h·C]</c> when the network has them.</param>
     /// <returns>Predictions <c>[N, h]</c>, detached.</returns>
-    internal Tensor ForwardForEvaluation(Tensor x)
+    internal Tensor ForwardForEvaluation(Tensor x, Tensor? future = null)
     {
         bool wasTraining = training;
         eval();
         try
         {
             using var _ = enable_grad();
-            return forward(x).detach();
+            return Forward(x, future).detach();
         }
         finally
         {
@@ -101,16 +118,17 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
                 Read(p[$"layers.{i}.bias_ih_l0"]), Read(p[$"layers.{i}.bias_hh_l0"])));
             input = HiddenSizes[i];
         }
-        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]));
+        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]), Cell, FutureSize);
     }
 
     /// <summary>Overwrites the parameters with <paramref name="weights"/> (same architecture required).</summary>
     public void SetWeights(LstmNetworkWeights weights)
     {
-        if (weights.FeatureCount != FeatureCount || weights.Horizon != Horizon || !weights.HiddenSizes.SequenceEqual(HiddenSizes))
+        if (weights.FeatureCount != FeatureCount || weights.Horizon != Horizon || !weights.HiddenSizes.SequenceEqual(HiddenSizes)
+            || weights.Cell != Cell || weights.FutureSize != FutureSize)
             throw new InvalidOperationException(
-                $"The initial model's network (features {weights.FeatureCount}, hidden sizes [{string.Join(", ", weights.HiddenSizes)}], horizon {weights.Horizon}) " +
-                $"does not match this trainer's (features {FeatureCount}, hidden sizes [{string.Join(", ", HiddenSizes)}], horizon {Horizon}).");
+                $"The initial model's network ({weights.Cell}, features {weights.FeatureCount}, hidden sizes [{string.Join(", ", weights.HiddenSizes)}], horizon {weights.Horizon}, future values {weights.FutureSize}) " +
+                $"does not match this trainer's ({Cell}, features {FeatureCount}, hidden sizes [{string.Join(", ", HiddenSizes)}], horizon {Horizon}, future values {FutureSize}).");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var p = named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);

@@ -7,18 +7,21 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 2 (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 3 (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
-/// or ±∞ as a finite number).</para>
+/// or ±∞ as a finite number); version 3 adds GRU layers (<c>mlnet_lstm.cell</c>) and the optional future covariate
+/// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>).</para>
 /// <list type="bullet">
 /// <item>Inputs: the window column (name = the feature column's name, float <c>[N, T*F]</c>, time-major); when the
 /// window was normalised also the shift and scale columns (float <c>[N, F]</c>, names from the window's
-/// annotations).</item>
+/// annotations); with known-future covariates also the future column (float <c>[N, h·C]</c>, raw).</item>
 /// <item>Body: Reshape <c>[N, T, F]</c> → Transpose <c>[T, N, F]</c> → one ONNX <c>LSTM</c> node per layer
 /// (forward, gates i,o,f,c, <c>B</c> = input bias ‖ recurrent bias; <c>Y</c> squeezed to <c>[T, N, H]</c> between
-/// layers) → the last layer's <c>Y_h</c> squeezed to <c>[N, H]</c> → MatMul + Add head <c>[N, h]</c> → when
+/// layers; or one ONNX <c>GRU</c> node per layer, gates z,r,h, <c>linear_before_reset = 1</c>) → the last layer's
+/// <c>Y_h</c> squeezed to <c>[N, H]</c> → with future covariates Concat with them to <c>[N, H + h·C]</c> → MatMul + Add
+/// head <c>[N, h]</c> → when
 /// normalised, <c>p * scale[:, target] + shift[:, target]</c> (<c>WindowNormalizer.AddDenormalize</c>) → plus
-/// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale): 0 when every input value is finite, NaN
+/// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale, future): 0 when every input value is finite, NaN
 /// otherwise, so a window that cannot be scored gets a NaN <c>Score</c>. Dropout is omitted (inference).</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
 /// <item>Metadata: <c>mlnet_lstm.window_size</c>, <c>.feature_count</c>, <c>.horizon</c>, <c>.hidden_sizes</c>
@@ -43,6 +46,10 @@ internal static class LstmOnnxExporter
             b.AddInput(layout.ShiftColumnName!, OnnxElementType.Float, OnnxDim.Batch, f);
             b.AddInput(layout.ScaleColumnName!, OnnxElementType.Float, OnnxDim.Batch, f);
         }
+        if (layout.HasFuture != (net.FutureSize > 0) || layout.HasFuture && layout.FutureSize != net.FutureSize)
+            throw new ArgumentException($"The scoring layout's future input ({layout.FutureColumnName ?? "none"}, {layout.FutureSize} values) does not match the network's {net.FutureSize} future values.", nameof(layout));
+        if (layout.HasFuture)
+            b.AddInput(layout.FutureColumnName!, OnnxElementType.Float, OnnxDim.Batch, net.FutureSize);
 
         b.AddInt64Vector("shape_ntf", -1, t, f);
         b.AddInt64Vector("axes_0", 0);
@@ -50,25 +57,11 @@ internal static class LstmOnnxExporter
         string x = b.AddNode("Reshape", new[] { window, "shape_ntf" }, new[] { "window_ntf" });
         x = b.AddNode("Transpose", new[] { x }, new[] { "window_tnf" }, OnnxAttribute.Of("perm", new long[] { 1, 0, 2 }));
 
-        string last = "";
-        for (int l = 0; l < net.Layers.Count; l++)
-        {
-            var layer = net.Layers[l];
-            int hs = layer.HiddenSize, input = layer.InputSize;
-            string w = b.AddInitializer($"lstm{l}_W", ReorderGates(layer.WeightIh, hs, input), new long[] { 1, 4 * hs, input });
-            string r = b.AddInitializer($"lstm{l}_R", ReorderGates(layer.WeightHh, hs, hs), new long[] { 1, 4 * hs, hs });
-            var bias = ReorderGates(layer.BiasIh, hs, 1).Concat(ReorderGates(layer.BiasHh, hs, 1)).ToArray();
-            string bb = b.AddInitializer($"lstm{l}_B", bias, new long[] { 1, 8 * hs });
-            bool isLast = l == net.Layers.Count - 1;
-            var outputs = isLast ? new[] { "", $"lstm{l}_Y_h" } : new[] { $"lstm{l}_Y" };
-            b.AddNode("LSTM", new[] { x, w, r, bb }, outputs, OnnxAttribute.Of("hidden_size", (long)hs));
-            if (isLast)
-                last = b.AddNode("Squeeze", new[] { $"lstm{l}_Y_h", "axes_0" }, new[] { "last_hidden" });
-            else
-                x = b.AddNode("Squeeze", new[] { $"lstm{l}_Y", "axes_1" }, new[] { $"lstm{l}_out" });
-        }
+        string last = AddRecurrentLayers(b, net, x);
+        if (layout.HasFuture)
+            last = b.AddNode("Concat", new[] { last, layout.FutureColumnName! }, new[] { "head_input" }, OnnxAttribute.Of("axis", 1L));
 
-        int hl = net.Layers[^1].HiddenSize;
+        int hl = net.Layers[^1].HiddenSize + net.FutureSize;
         var wt = new float[hl * h];
         for (int o = 0; o < h; o++)
             for (int j = 0; j < hl; j++)
@@ -89,6 +82,11 @@ internal static class LstmOnnxExporter
             string scaleCheck = OnnxNonFinite.AddZeroOrNaN(b, layout.ScaleColumnName!, axis: 1, "scale_check");
             check = b.AddNode("Add", new[] { check, shiftCheck }, new[] { "input_check_1" });
             check = b.AddNode("Add", new[] { check, scaleCheck }, new[] { "input_check" });
+        }
+        if (layout.HasFuture)
+        {
+            string futureCheck = OnnxNonFinite.AddZeroOrNaN(b, layout.FutureColumnName!, axis: 1, "future_check");
+            check = b.AddNode("Add", new[] { check, futureCheck }, new[] { "input_check_future" });
         }
         p = b.AddNode("Add", new[] { p, check }, new[] { "score_checked" });
 
@@ -121,16 +119,60 @@ internal static class LstmOnnxExporter
             b.SetMetadata("mlnet_lstm.shift_column", layout.ShiftColumnName!);
             b.SetMetadata("mlnet_lstm.scale_column", layout.ScaleColumnName!);
         }
-        return b.Build($"LSTM forecaster: window [{t}, {f}], hidden [{string.Join(", ", net.HiddenSizes)}], horizon {h}.");
+        b.SetMetadata("mlnet_lstm.cell", net.Cell.ToString());
+        if (layout.HasFuture)
+        {
+            b.SetMetadata("mlnet_lstm.future_column", layout.FutureColumnName!);
+            b.SetMetadata("mlnet_lstm.future_size", net.FutureSize.ToString(inv));
+        }
+        return b.Build($"{net.Cell.OnnxOperator()} forecaster: window [{t}, {f}], hidden [{string.Join(", ", net.HiddenSizes)}], horizon {h}" +
+            (layout.HasFuture ? $", future covariates [{net.FutureSize}]." : "."));
+    }
+
+    /// <summary>
+    /// One ONNX <c>LSTM</c> or <c>GRU</c> node per layer over <paramref name="x"/> <c>[T, N, F]</c>; returns the last
+    /// layer's final hidden state <c>[N, H]</c>. GRU nodes carry <c>linear_before_reset = 1</c>, TorchSharp's GRU
+    /// (the reset gate multiplies <c>W_hn·h + b_hn</c>).
+    /// </summary>
+    private static string AddRecurrentLayers(OnnxModelBuilder b, LstmNetworkWeights net, string x)
+    {
+        var cell = net.Cell;
+        int g = cell.GateCount();
+        var order = cell.OnnxFromPyTorch();
+        string last = "";
+        for (int l = 0; l < net.Layers.Count; l++)
+        {
+            var layer = net.Layers[l];
+            int hs = layer.HiddenSize, input = layer.InputSize;
+            string name = cell.OnnxPrefix(l);
+            string w = b.AddInitializer($"{name}_W", ReorderGates(layer.WeightIh, hs, input, order), new long[] { 1, g * hs, input });
+            string r = b.AddInitializer($"{name}_R", ReorderGates(layer.WeightHh, hs, hs, order), new long[] { 1, g * hs, hs });
+            var bias = ReorderGates(layer.BiasIh, hs, 1, order).Concat(ReorderGates(layer.BiasHh, hs, 1, order)).ToArray();
+            string bb = b.AddInitializer($"{name}_B", bias, new long[] { 1, 2 * g * hs });
+            bool isLast = l == net.Layers.Count - 1;
+            var outputs = isLast ? new[] { "", $"{name}_Y_h" } : new[] { $"{name}_Y" };
+            var attributes = cell == RecurrentCell.Gru
+                ? new[] { OnnxAttribute.Of("hidden_size", (long)hs), OnnxAttribute.Of("linear_before_reset", 1L) }
+                : new[] { OnnxAttribute.Of("hidden_size", (long)hs) };
+            b.AddNode(cell.OnnxOperator(), new[] { x, w, r, bb }, outputs, attributes);
+            if (isLast)
+                last = b.AddNode("Squeeze", new[] { $"{name}_Y_h", "axes_0" }, new[] { "last_hidden" });
+            else
+                x = b.AddNode("Squeeze", new[] { $"{name}_Y", "axes_1" }, new[] { $"{name}_out" });
+        }
+        return last;
     }
 
     /// <summary>PyTorch's gate blocks (i, f, g, o) of <paramref name="hidden"/> rows each → ONNX's (i, o, f, c).</summary>
-    internal static float[] ReorderGates(float[] source, int hidden, int columns)
+    internal static float[] ReorderGates(float[] source, int hidden, int columns) =>
+        ReorderGates(source, hidden, columns, RecurrentCell.Lstm.OnnxFromPyTorch());
+
+    /// <summary>PyTorch's gate blocks → ONNX's: ONNX block k is PyTorch's block <paramref name="fromPyTorch"/>[k].</summary>
+    internal static float[] ReorderGates(float[] source, int hidden, int columns, int[] fromPyTorch)
     {
         int block = hidden * columns;
         var result = new float[source.Length];
-        int[] fromPyTorch = { 0, 3, 1, 2 };
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < fromPyTorch.Length; k++)
             Array.Copy(source, fromPyTorch[k] * block, result, k * block, block);
         return result;
     }

@@ -13,16 +13,20 @@ internal sealed record LstmColumns(
     WindowNormalization? Normalization,
     string? ShiftColumnName,
     string? ScaleColumnName,
-    int TargetIndex)
+    int TargetIndex,
+    string? FutureColumnName = null,
+    int FutureSize = 0)
 {
     /// <summary>The normalisation's name as the scoring layout and the ONNX metadata write it, or null when raw.</summary>
     public string? NormalizationMode => Normalization?.ToString();
 
     public LstmScoringLayout ToLayout() =>
-        new(FeatureColumnName, LabelColumnName, NormalizationMode, ShiftColumnName, ScaleColumnName, TargetIndex);
+        new(FeatureColumnName, LabelColumnName, NormalizationMode, ShiftColumnName, ScaleColumnName, TargetIndex,
+            FutureColumnName: FutureColumnName, FutureSize: FutureSize);
 
     /// <summary>Checks the window and label columns of <paramref name="schema"/> and reads T, F and h.</summary>
-    public static LstmColumns Resolve(DataViewSchema schema, string featureColumnName, string labelColumnName, int? windowSize)
+    public static LstmColumns Resolve(DataViewSchema schema, string featureColumnName, string labelColumnName, int? windowSize,
+        string? futureColumnName = null)
     {
         var feature = schema.GetColumnOrNull(featureColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(featureColumnName),
@@ -60,19 +64,25 @@ internal sealed record LstmColumns(
                 throw new ArgumentOutOfRangeException(nameof(featureColumnName),
                     $"The window column '{featureColumnName}''s target index {norm.TargetIndex} is outside its {f} features.");
         }
-        return new LstmColumns(featureColumnName, labelColumnName, t, f, h, norm?.Mode, norm?.ShiftColumnName, norm?.ScaleColumnName, norm?.TargetIndex ?? 0);
+        var future = FutureCovariateColumn.Resolve(schema, feature, futureColumnName, h);
+        return new LstmColumns(featureColumnName, labelColumnName, t, f, h, norm?.Mode, norm?.ShiftColumnName, norm?.ScaleColumnName, norm?.TargetIndex ?? 0,
+            future?.Name, future?.Size ?? 0);
     }
 }
 
 /// <summary>Windows and labels read once into contiguous row-major buffers.</summary>
 internal sealed class LstmDataset
 {
-    public LstmDataset(float[] x, float[] y, int count)
+    public LstmDataset(float[] x, float[] y, int count, float[]? future = null)
     {
         X = x;
         Y = y;
         Count = count;
+        Future = future;
     }
+
+    /// <summary>[Count, h·C] known-future covariate values (raw), or null when the model has none.</summary>
+    public float[]? Future { get; }
 
     /// <summary>[Count, T, F] values (the array may be longer; the first Count rows are used).</summary>
     public float[] X { get; }
@@ -94,6 +104,8 @@ internal sealed class LstmDataset
             active.Add(schema[cols.ShiftColumnName]);
             active.Add(schema[cols.ScaleColumnName!]);
         }
+        if (cols.FutureColumnName is not null)
+            active.Add(schema[cols.FutureColumnName]);
 
         int tf = cols.WindowSize * cols.FeatureCount, h = cols.Horizon;
         // One exact buffer for the windows and one for the labels, wrapped by torch.from_array without a copy. The
@@ -106,6 +118,8 @@ internal sealed class LstmDataset
             throw new InvalidOperationException($"The {what} data has too many windows ({capacity}) for one buffer.");
         var x = new float[capacity * tf];
         var y = new float[capacity * h];
+        int fs = cols.FutureSize;
+        var future = fs > 0 ? new float[capacity * fs] : null;
         int n = 0;
         using (var cursor = data.GetRowCursor(active))
         {
@@ -114,7 +128,8 @@ internal sealed class LstmDataset
             ValueGetter<VBuffer<float>>? getYv = getY1 is null ? cursor.GetGetter<VBuffer<float>>(label) : null;
             ValueGetter<VBuffer<float>>? getShift = cols.ShiftColumnName is null ? null : cursor.GetGetter<VBuffer<float>>(schema[cols.ShiftColumnName]);
             ValueGetter<VBuffer<float>>? getScale = cols.ScaleColumnName is null ? null : cursor.GetGetter<VBuffer<float>>(schema[cols.ScaleColumnName]);
-            VBuffer<float> xb = default, yb = default, sb = default, cb = default;
+            ValueGetter<VBuffer<float>>? getFuture = cols.FutureColumnName is null ? null : cursor.GetGetter<VBuffer<float>>(schema[cols.FutureColumnName]);
+            VBuffer<float> xb = default, yb = default, sb = default, cb = default, fb = default;
             float y1 = 0;
             var labels = new float[h];
             while (cursor.MoveNext())
@@ -142,6 +157,11 @@ internal sealed class LstmDataset
                     NormalizeLabels(labels, sb.GetItemOrDefault(cols.TargetIndex), cb.GetItemOrDefault(cols.TargetIndex));
                 }
                 labels.CopyTo(y.AsSpan(n * h, h));
+                if (getFuture is not null)
+                {
+                    getFuture(ref fb);
+                    FutureCovariateColumn.Copy(fb, future.AsSpan(n * fs, fs), cols.FutureColumnName!, cursor.Position, what);
+                }
                 n++;
             }
         }
@@ -149,7 +169,7 @@ internal sealed class LstmDataset
             throw new InvalidOperationException(
                 $"The {what} data has no labelled rows: every row's label '{cols.LabelColumnName}' is missing (NaN) or the data is empty. Give windows with known next values (e.g. SlidingWindow without only trailing unlabelled windows).");
         // Rows without a label leave unused space at the end; tensors view the first Count rows (no copy).
-        return new LstmDataset(x, y, n);
+        return new LstmDataset(x, y, n, future);
     }
 
     /// <summary>

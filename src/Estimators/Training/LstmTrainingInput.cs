@@ -51,7 +51,10 @@ internal sealed class LstmTrainingInput
     /// <summary>Reads a separate validation set, which must have the training data's window shape and normalisation.</summary>
     private static LstmDataset ReadValidationSet(IDataView validationSet, LstmColumns cols, LstmForecastingTrainer.Options o)
     {
-        var vcols = LstmColumns.Resolve(validationSet.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize);
+        var vcols = LstmColumns.Resolve(validationSet.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize, o.FutureColumnName);
+        if (vcols.FutureSize != cols.FutureSize)
+            throw new ArgumentOutOfRangeException(nameof(o.ValidationSet),
+                $"The validation set has {vcols.FutureSize} future covariate values per window ({vcols.FutureColumnName ?? "no future column"}), the training data {cols.FutureSize} ({cols.FutureColumnName ?? "no future column"}). Make ValidationSet with the same SlidingWindow as the training data.");
         if (vcols.WindowSize != cols.WindowSize || vcols.FeatureCount != cols.FeatureCount || vcols.Horizon != cols.Horizon)
             throw new ArgumentOutOfRangeException(nameof(o.ValidationSet),
                 $"The validation set's windows [{vcols.WindowSize}, {vcols.FeatureCount}] / horizon {vcols.Horizon} differ from the training data's [{cols.WindowSize}, {cols.FeatureCount}] / {cols.Horizon}.");

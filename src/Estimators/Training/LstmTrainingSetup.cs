@@ -31,6 +31,10 @@ internal sealed class LstmTrainingSetup : IDisposable
     public Tensor YTrain { get; private set; } = null!;
     public Tensor? XValidation { get; private set; }
     public Tensor? YValidation { get; private set; }
+
+    /// <summary>Future covariates <c>[N, h·C]</c> of the training / validation windows, or null without them.</summary>
+    public Tensor? FTrain { get; private set; }
+    public Tensor? FValidation { get; private set; }
     public LstmNetwork Network { get; private set; } = null!;
     public optim.Optimizer Optimizer { get; private set; } = null!;
 
@@ -47,11 +51,12 @@ internal sealed class LstmTrainingSetup : IDisposable
             log?.Warning(MessageSensitivity.None, $"Training on the CPU: {device.CpuReason}");
         var cols = input.Columns;
         log?.Info(MessageSensitivity.None,
-            $"Training LSTM [{string.Join(", ", o.HiddenSizes)}] on {device}: {input.TrainCount} training windows of [{cols.WindowSize}, {cols.FeatureCount}], " +
+            $"Training {o.Cell.OnnxOperator()} [{string.Join(", ", o.HiddenSizes)}] on {device}: {input.TrainCount} training windows of [{cols.WindowSize}, {cols.FeatureCount}], " +
+            (cols.FutureColumnName is null ? "" : $"future covariates '{cols.FutureColumnName}' [{cols.Horizon}, {cols.FutureSize / cols.Horizon}], ") +
             $"{input.ValidationCount} validation windows, horizon {cols.Horizon}, {o.Epochs} epoch(s), batch {o.BatchSize}" +
             (resume is { } from ? $", resuming from '{from.StatePath}' after epoch {from.Info.Epoch}" : "") + ".");
 
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout);
+        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize);
         var setup = new LstmTrainingSetup(torch.NewDisposeScope(), device, shape);
         try
         {
@@ -86,8 +91,24 @@ internal sealed class LstmTrainingSetup : IDisposable
             XValidation = xAll.narrow(0, nTrain, nSplit);
             YValidation = yAll.narrow(0, nTrain, nSplit);
         }
+        PlaceFuture(input);
         if (Dev.type != DeviceType.CPU)
             MoveDataToDevice((xAll.NumberOfElements + yAll.NumberOfElements) * 4L, log);
+    }
+
+    /// <summary>The future covariates as tensors, split like the windows.</summary>
+    private void PlaceFuture(LstmTrainingInput input)
+    {
+        int fs = Shape.FutureSize;
+        if (fs == 0)
+            return;
+        var data = input.Data;
+        var all = torch.from_array(data.Future!).view(-1, fs).narrow(0, 0, data.Count);
+        FTrain = all.narrow(0, 0, input.TrainCount);
+        if (input.ValidationData is { } validation)
+            FValidation = torch.from_array(validation.Future!).view(-1, fs).narrow(0, 0, validation.Count);
+        else if (input.SplitValidationCount > 0)
+            FValidation = all.narrow(0, input.TrainCount, input.SplitValidationCount);
     }
 
     /// <summary>The data goes to the GPU once, when it fits; otherwise it stays in host memory and each batch is copied.</summary>
@@ -96,9 +117,10 @@ internal sealed class LstmTrainingSetup : IDisposable
         var onDevice = new List<Tensor>();
         try
         {
-            foreach (var tensor in new[] { XTrain, YTrain, XValidation, YValidation })
+            foreach (var tensor in new[] { XTrain, YTrain, XValidation, YValidation, FTrain, FValidation })
                 onDevice.Add(tensor is null ? null! : tensor.to(Dev));
             (XTrain, YTrain, XValidation, YValidation) = (onDevice[0], onDevice[1], onDevice[2], onDevice[3]);
+            (FTrain, FValidation) = (onDevice[4], onDevice[5]);
             DataDevice = Dev;
         }
         catch (System.Runtime.InteropServices.ExternalException e) when (e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))

@@ -44,7 +44,8 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
         History = history.ToArray();
         BestEpoch = bestEpoch;
         Settings = settings;
-        Summary = new LstmModelSummary(weights.WindowSize, weights.FeatureCount, weights.Horizon, weights.HiddenSizes, settings.Dropout);
+        Summary = new LstmModelSummary(weights.WindowSize, weights.FeatureCount, weights.Horizon, weights.HiddenSizes, settings.Dropout,
+            weights.Cell, weights.FutureSize);
         _trainingSchema = schemaSource.Schema;
         _scorer = new OnnxBatchScorer(onnxModel, new BatchScorerOptions
         {
@@ -81,7 +82,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
     /// <summary>The name of the output column (<c>Score</c>).</summary>
     public string ScoreColumnName => Layout.ScoreColumnName;
 
-    /// <summary>The names of the columns the ONNX graph reads (the window, and the shift/scale columns when normalised).</summary>
+    /// <summary>The names of the columns the ONNX graph reads (the window, the shift/scale columns when normalised, and the future covariate column when the model has one).</summary>
     public IReadOnlyList<string> InputColumnNames => Layout.InputColumnNames;
 
     internal LstmNetworkWeights Weights { get; }

@@ -5,7 +5,7 @@ namespace MLNet.Lstm;
 
 /// <summary>One layer of a fitted LSTM network, as listed by <see cref="LstmModelSummary"/>.</summary>
 /// <param name="Name">The layer's name, e.g. <c>lstm_1</c>.</param>
-/// <param name="Kind">The layer type: <c>LSTM</c>, <c>Dropout</c> or <c>Linear</c>.</param>
+/// <param name="Kind">The layer type: <c>LSTM</c>, <c>GRU</c>, <c>Dropout</c>, <c>Concat</c> (future covariates) or <c>Linear</c>.</param>
 /// <param name="OutputShape">The output shape with <c>N</c> for the batch, e.g. <c>[N, 49, 100]</c>.</param>
 /// <param name="ParameterCount">The number of trainable parameters of the layer.</param>
 public sealed record LstmLayerSummary(string Name, string Kind, string OutputShape, long ParameterCount);
@@ -16,8 +16,11 @@ public sealed record LstmLayerSummary(string Name, string Kind, string OutputSha
 /// </summary>
 public sealed class LstmModelSummary
 {
-    internal LstmModelSummary(int windowSize, int featureCount, int horizon, IReadOnlyList<int> hiddenSizes, float dropout)
+    internal LstmModelSummary(int windowSize, int featureCount, int horizon, IReadOnlyList<int> hiddenSizes, float dropout,
+        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0)
     {
+        Cell = cell;
+        FutureSize = futureSize;
         WindowSize = windowSize;
         FeatureCount = featureCount;
         Horizon = horizon;
@@ -27,14 +30,16 @@ public sealed class LstmModelSummary
         for (int l = 0; l < hiddenSizes.Count; l++)
         {
             int h = hiddenSizes[l];
-            long count = 4L * h * (input + h) + 8L * h;
+            long count = cell.LayerParameterCount(input, h);
             bool last = l == hiddenSizes.Count - 1;
-            layers.Add(new LstmLayerSummary($"lstm_{l + 1}", "LSTM", last ? $"[N, {h}]" : $"[N, {windowSize}, {h}]", count));
+            layers.Add(new LstmLayerSummary($"{cell.ToString().ToLowerInvariant()}_{l + 1}", cell.OnnxOperator(), last ? $"[N, {h}]" : $"[N, {windowSize}, {h}]", count));
             if (dropout > 0)
                 layers.Add(new LstmLayerSummary($"dropout_{l + 1}", "Dropout", last ? $"[N, {h}]" : $"[N, {windowSize}, {h}]", 0));
             input = h;
         }
-        layers.Add(new LstmLayerSummary("dense", "Linear", $"[N, {horizon}]", (long)horizon * input + horizon));
+        if (futureSize > 0)
+            layers.Add(new LstmLayerSummary("concat_future", "Concat", $"[N, {input + futureSize}]", 0));
+        layers.Add(new LstmLayerSummary("dense", "Linear", $"[N, {horizon}]", (long)horizon * (input + futureSize) + horizon));
         Layers = layers;
         ParameterCount = layers.Sum(l => l.ParameterCount);
     }
@@ -47,6 +52,12 @@ public sealed class LstmModelSummary
 
     /// <summary>The number of predicted steps h.</summary>
     public int Horizon { get; }
+
+    /// <summary>The recurrent cell of the layers.</summary>
+    public RecurrentCell Cell { get; }
+
+    /// <summary>The number of known-future covariate values (h·C) the head reads after the last hidden state; 0 for none.</summary>
+    public int FutureSize { get; }
 
     /// <summary>The hidden size of each stacked LSTM layer.</summary>
     public IReadOnlyList<int> HiddenSizes { get; }
@@ -63,7 +74,7 @@ public sealed class LstmModelSummary
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         string line = new('-', 64);
-        sb.AppendLine($"Input: [N, {WindowSize}, {FeatureCount}]");
+        sb.AppendLine($"Input: [N, {WindowSize}, {FeatureCount}]" + (FutureSize > 0 ? $", future covariates [N, {FutureSize}]" : ""));
         sb.AppendLine(line);
         sb.AppendLine($"{"Layer (type)",-28}{"Output shape",-22}{"Param #",14}");
         sb.AppendLine(new string('=', 64));

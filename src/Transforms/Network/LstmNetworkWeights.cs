@@ -1,32 +1,39 @@
 namespace MLNet.Lstm;
 
 /// <summary>
-/// The weights of one LSTM layer in PyTorch's layout: gate blocks in the order i, f, g, o; <c>WeightIh</c> is
-/// <c>[4H, InputSize]</c> and <c>WeightHh</c> is <c>[4H, H]</c>, both row-major.
+/// The weights of one recurrent layer in PyTorch's layout: LSTM gate blocks in the order i, f, g, o (GRU: r, z, n);
+/// <c>WeightIh</c> is <c>[G·H, InputSize]</c> and <c>WeightHh</c> is <c>[G·H, H]</c>, both row-major, G = 4 (LSTM) or 3 (GRU).
 /// </summary>
 internal sealed record LstmLayerWeights(int InputSize, int HiddenSize, float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh);
 
 /// <summary>
-/// A fitted network as plain arrays (no TorchSharp): stacked LSTM layers and the linear head <c>[Horizon, H]</c>.
+/// A fitted network as plain arrays (no TorchSharp): stacked recurrent layers (<see cref="Cell"/>) and the linear head
+/// <c>[Horizon, H + FutureSize]</c> over the last hidden state followed by the flattened future covariates.
 /// Used to write the ONNX graph, to warm-start a new fit and by tests that check the equations.
 /// </summary>
 internal sealed class LstmNetworkWeights
 {
-    public LstmNetworkWeights(int windowSize, int featureCount, int horizon, IReadOnlyList<LstmLayerWeights> layers, float[] headWeight, float[] headBias)
+    public LstmNetworkWeights(int windowSize, int featureCount, int horizon, IReadOnlyList<LstmLayerWeights> layers, float[] headWeight, float[] headBias,
+        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0)
     {
+        int g = cell.GateCount();
+        if (futureSize < 0)
+            throw new ArgumentOutOfRangeException(nameof(futureSize), futureSize, "The future covariate size must be 0 or positive.");
         if (layers.Count == 0)
             throw new ArgumentException("An LSTM network needs at least one layer.", nameof(layers));
         int input = featureCount;
         foreach (var l in layers)
         {
-            if (l.InputSize != input || l.WeightIh.Length != 4 * l.HiddenSize * l.InputSize
-                || l.WeightHh.Length != 4 * l.HiddenSize * l.HiddenSize || l.BiasIh.Length != 4 * l.HiddenSize
-                || l.BiasHh.Length != 4 * l.HiddenSize)
-                throw new ArgumentException($"LSTM layer weights do not match input size {input} and hidden size {l.HiddenSize}.", nameof(layers));
+            if (l.InputSize != input || l.WeightIh.Length != g * l.HiddenSize * l.InputSize
+                || l.WeightHh.Length != g * l.HiddenSize * l.HiddenSize || l.BiasIh.Length != g * l.HiddenSize
+                || l.BiasHh.Length != g * l.HiddenSize)
+                throw new ArgumentException($"{cell} layer weights do not match input size {input} and hidden size {l.HiddenSize}.", nameof(layers));
             input = l.HiddenSize;
         }
-        if (headWeight.Length != horizon * input || headBias.Length != horizon)
-            throw new ArgumentException($"Head weights must be [{horizon}, {input}] and bias [{horizon}].", nameof(headWeight));
+        if (headWeight.Length != horizon * (input + futureSize) || headBias.Length != horizon)
+            throw new ArgumentException($"Head weights must be [{horizon}, {input + futureSize}] and bias [{horizon}].", nameof(headWeight));
+        Cell = cell;
+        FutureSize = futureSize;
         WindowSize = windowSize;
         FeatureCount = featureCount;
         Horizon = horizon;
@@ -42,6 +49,12 @@ internal sealed class LstmNetworkWeights
     public int[] HiddenSizes => Layers.Select(l => l.HiddenSize).ToArray();
     public float[] HeadWeight { get; }
     public float[] HeadBias { get; }
+
+    /// <summary>The recurrent cell of the layers.</summary>
+    public RecurrentCell Cell { get; }
+
+    /// <summary>The number of future covariate values per window (h·C) the head reads after the hidden state; 0 for none.</summary>
+    public int FutureSize { get; }
 }
 
 /// <summary>
@@ -55,20 +68,27 @@ internal sealed record LstmScoringLayout(
     string? ShiftColumnName,
     string? ScaleColumnName,
     int TargetIndex,
-    string ScoreColumnName = "Score")
+    string ScoreColumnName = "Score",
+    string? FutureColumnName = null,
+    int FutureSize = 0)
 {
     /// <summary>The <c>mlnet_lstm.format</c> of the LSTM graph (written by the trainer's exporter).</summary>
     public const string OnnxFormat = "LstmForecaster";
 
     /// <summary>
     /// The <c>mlnet_lstm.version</c> of the LSTM graph: 2 since the graph turns a non-finite input into a NaN Score
-    /// (version 1 could score such a window as a number). Readers of saved graphs check against this constant.
+    /// (version 1 could score such a window as a number); 3 adds <c>mlnet_lstm.cell</c> (GRU layers) and the optional
+    /// future covariate input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>); a version-2 graph reads
+    /// as an LSTM without future covariates. Readers of saved graphs check against this constant.
     /// </summary>
-    public const int OnnxFormatVersion = 2;
+    public const int OnnxFormatVersion = 3;
 
     public bool IsNormalized => ShiftColumnName is not null && ScaleColumnName is not null;
 
-    public string[] InputColumnNames => IsNormalized
+    /// <summary>Whether the graph has the future covariate input (float <c>[N, FutureSize]</c>).</summary>
+    public bool HasFuture => FutureColumnName is not null;
+
+    public string[] InputColumnNames => (IsNormalized
         ? new[] { FeatureColumnName, ShiftColumnName!, ScaleColumnName! }
-        : new[] { FeatureColumnName };
+        : new[] { FeatureColumnName }).Concat(HasFuture ? new[] { FutureColumnName! } : Array.Empty<string>()).ToArray();
 }

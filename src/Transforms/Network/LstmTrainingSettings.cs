@@ -30,6 +30,12 @@ public sealed record LstmTrainingSettings
     /// <summary>Hidden size of each LSTM layer.</summary>
     public IReadOnlyList<int> HiddenSizes { get; init; } = Array.Empty<int>();
 
+    /// <summary>The recurrent cell of the layers.</summary>
+    public RecurrentCell Cell { get; init; } = RecurrentCell.Lstm;
+
+    /// <summary>The known-future covariate column the model reads (h·C values), or null for none.</summary>
+    public string? FutureColumnName { get; init; }
+
     /// <summary>Dropout rate between layers and before the head.</summary>
     public float Dropout { get; init; }
 

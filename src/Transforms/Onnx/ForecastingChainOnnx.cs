@@ -13,7 +13,8 @@ namespace MLNet.Lstm.Onnx;
 /// <para>Graph format <c>ForecastingChain</c>, version 1:</para>
 /// <list type="bullet">
 /// <item>Input: the window column (its name in the chain, e.g. <c>Window</c>), float <c>[N, T·F]</c>, time-major,
-/// in the series' own units.</item>
+/// in the series' own units; when the LSTM reads known-future covariates also its future column (e.g. <c>Future</c>),
+/// float <c>[N, h·C]</c>, step-major, raw.</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for horizon 1, <c>[N, h]</c> otherwise, in label units.</item>
 /// <item>Body: the steps' own graphs (<c>NormalizeWindowsTransformer</c>'s and the LSTM's), their values renamed
 /// <c>{index}_{format}/{name}</c> and wired by column name (<see cref="OnnxGraphComposer"/>).</item>
@@ -48,7 +49,7 @@ internal static class ForecastingChainOnnx
 
         var composer = new OnnxGraphComposer("mlnet_lstm_forecasting_chain");
         var info = ChainInfo.From(window, normalize, lstm, lstmMeta);
-        foreach (var input in RawInputs(info))
+        foreach (var input in RawInputs(info, lstm.Layout))
             composer.AddInput(input);
         var formats = new List<string>();
         for (int i = 0; i < steps.Count; i++)
@@ -68,15 +69,25 @@ internal static class ForecastingChainOnnx
         return OnnxIntegrity.Stamp(result);
     }
 
-    /// <summary>The composed graph's inputs: the raw window (issue 10 adds the known-future covariate window here).</summary>
-    private static IEnumerable<ValueInfoProto> RawInputs(ChainInfo info)
+    /// <summary>
+    /// The composed graph's inputs: the raw window, and the known-future covariates (float <c>[N, h·C]</c>, raw, named
+    /// like the LSTM's future column) when the model has them.
+    /// </summary>
+    private static IEnumerable<ValueInfoProto> RawInputs(ChainInfo info, LstmScoringLayout layout)
+    {
+        yield return FloatInput(info.WindowColumn, (long)info.WindowSize * info.FeatureCount);
+        if (layout.HasFuture)
+            yield return FloatInput(layout.FutureColumnName!, layout.FutureSize);
+    }
+
+    private static ValueInfoProto FloatInput(string name, long size)
     {
         var dims = new TensorShapeProto();
         dims.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = OnnxDim.Batch.Symbol });
-        dims.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = (long)info.WindowSize * info.FeatureCount });
-        yield return new ValueInfoProto
+        dims.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = size });
+        return new ValueInfoProto
         {
-            Name = info.WindowColumn,
+            Name = name,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxElementType.Float, Shape = dims } },
         };
     }

@@ -88,11 +88,12 @@ internal static class SavedTransformers
         m.RequireVersion(LstmScoringLayout.OnnxFormatVersion);
         int t = m.Int("mlnet_lstm.window_size", 1), f = m.Int("mlnet_lstm.feature_count", 1), h = m.Int("mlnet_lstm.horizon", 1);
         var hidden = m.IntList("mlnet_lstm.hidden_sizes");
+        var cell = Cell(m);
         var layout = LstmLayout(graph, t, f, h);
         LstmNetworkWeights weights;
         try
         {
-            weights = SavedLstmWeights.Read(graph, t, f, h, hidden);
+            weights = SavedLstmWeights.Read(graph, t, f, h, hidden, cell, layout.FutureSize);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
         {
@@ -108,6 +109,8 @@ internal static class SavedTransformers
             TargetIndex = layout.TargetIndex,
             Normalization = layout.NormalizationMode is { } mode ? Enum.Parse<WindowNormalization>(mode) : null,
             HiddenSizes = hidden,
+            Cell = cell,
+            FutureColumnName = layout.FutureColumnName,
         };
         var schema = new DataViewSchema.Builder();
         schema.AddColumn(layout.FeatureColumnName, new VectorDataViewType(NumberDataViewType.Single, t, f));
@@ -116,6 +119,8 @@ internal static class SavedTransformers
             schema.AddColumn(layout.ShiftColumnName!, new VectorDataViewType(NumberDataViewType.Single, f));
             schema.AddColumn(layout.ScaleColumnName!, new VectorDataViewType(NumberDataViewType.Single, f));
         }
+        if (layout.HasFuture)
+            schema.AddColumn(layout.FutureColumnName!, new VectorDataViewType(NumberDataViewType.Single, layout.FutureSize));
         return new LstmForecastingTransformer(graph.Model, weights, layout, Array.Empty<LstmEpochResult>(), 0, settings,
             new EmptyDataView(schema.ToSchema()));
     }
@@ -131,14 +136,18 @@ internal static class SavedTransformers
         if ((shift is null) != (scale is null))
             throw m.Error("has only one of the metadata entries 'mlnet_lstm.shift_column' and 'mlnet_lstm.scale_column'");
         string normalization = m.String("mlnet_lstm.normalization");
+        string? future = m.OptionalString("mlnet_lstm.future_column");
+        int futureSize = future is null ? 0 : m.Int("mlnet_lstm.future_size", 1);
         var layout = new LstmScoringLayout(m.String("mlnet_lstm.feature_column"), m.String("mlnet_lstm.label_column"),
-            shift is null ? null : normalization, shift, scale, target, m.String("mlnet_lstm.score_column"));
+            shift is null ? null : normalization, shift, scale, target, m.String("mlnet_lstm.score_column"), future, futureSize);
         graph.RequireShape(true, layout.FeatureColumnName, checked(t * f));
         if (layout.IsNormalized)
         {
             graph.RequireShape(true, shift!, f);
             graph.RequireShape(true, scale!, f);
         }
+        if (layout.HasFuture)
+            graph.RequireShape(true, future!, futureSize);
         if (graph.Inputs.Count != layout.InputColumnNames.Length)
             throw m.Error($"has {graph.Inputs.Count} graph inputs, but its metadata describes {layout.InputColumnNames.Length}: {string.Join(", ", layout.InputColumnNames)}");
         if (h == 1)
@@ -146,6 +155,17 @@ internal static class SavedTransformers
         else
             graph.RequireShape(false, layout.ScoreColumnName, h);
         return layout;
+    }
+
+    /// <summary>The graph's recurrent cell (<c>mlnet_lstm.cell</c>, from version 3; an older graph is an LSTM).</summary>
+    private static RecurrentCell Cell(SavedGraphMetadata m)
+    {
+        string? text = m.OptionalString("mlnet_lstm.cell");
+        if (text is null)
+            return RecurrentCell.Lstm;
+        if (!Enum.TryParse<RecurrentCell>(text, ignoreCase: false, out var cell) || !Enum.IsDefined(cell) || text != cell.ToString())
+            throw m.Error($"has metadata 'mlnet_lstm.cell' = '{text}'; expected one of {string.Join(", ", Enum.GetNames<RecurrentCell>())}");
+        return cell;
     }
 
     private static T Checked<T>(SavedGraphMetadata m, Func<T> create)

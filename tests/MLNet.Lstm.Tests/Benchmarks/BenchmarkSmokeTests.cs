@@ -27,6 +27,19 @@ public class BenchmarkSmokeTests
     }
 
     [Fact]
+    public void QuickGlobalSuiteComparesOneGlobalFitWithSeparateFits()
+    {
+        using var gate = MLNet.Lstm.Training.TorchRandomLock.Enter();
+        var output = new StringWriter();
+        int code = BenchmarkProgram.Run(new[] { "global", "--quick" }, output);
+        string text = output.ToString();
+        Assert.True(code == 0, text);
+        Assert.Contains("### Global model", text);
+        Assert.Contains("| 2 | one global model | 56 |", text); // 2 series x (80 - 40 held out - 12) windows
+        Assert.Contains("| 2 | 2 separate models | 56 |", text);
+    }
+
+    [Fact]
     public void UnknownSuiteIsRejected()
     {
         var output = new StringWriter();
