@@ -71,6 +71,7 @@ internal static class LstmModelAssembler
             HasValidationSet = o.ValidationSet is not null,
             EarlyStoppingPatience = o.EarlyStoppingPatience,
             RestoreBestWeights = o.RestoreBestWeights,
+            EnsembleSize = o.EnsembleSize,
             Device = device,
             TrainingRowCount = input.TrainCount,
             ValidationRowCount = input.ValidationCount,

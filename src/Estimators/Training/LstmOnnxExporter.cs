@@ -7,7 +7,7 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 2 (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 3 (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number).</para>
 /// <list type="bullet">
@@ -20,6 +20,10 @@ namespace MLNet.Lstm.Training;
 /// normalised, <c>p * scale[:, target] + shift[:, target]</c> (<c>WindowNormalizer.AddDenormalize</c>) → plus
 /// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale): 0 when every input value is finite, NaN
 /// otherwise, so a window that cannot be scored gets a NaN <c>Score</c>. Dropout is omitted (inference).</item>
+/// <item>Seed ensembles (version 3, <c>EnsembleSize</c> &gt; 1): the body above (LSTM layers and head) once per member
+/// network, its node and initializer names prefixed <c>m{i}_</c>, then an ONNX <c>Mean</c> of the members' head outputs
+/// before the de-normalisation; metadata <c>mlnet_lstm.ensemble_size</c> (absent for a single network, whose graph
+/// is unchanged).</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
 /// <item>Metadata: <c>mlnet_lstm.window_size</c>, <c>.feature_count</c>, <c>.horizon</c>, <c>.hidden_sizes</c>
 /// (comma-separated), <c>.normalization</c> (mode or <c>None</c>), <c>.target_index</c>,
@@ -50,33 +54,14 @@ internal static class LstmOnnxExporter
         string x = b.AddNode("Reshape", new[] { window, "shape_ntf" }, new[] { "window_ntf" });
         x = b.AddNode("Transpose", new[] { x }, new[] { "window_tnf" }, OnnxAttribute.Of("perm", new long[] { 1, 0, 2 }));
 
-        string last = "";
-        for (int l = 0; l < net.Layers.Count; l++)
+        string p;
+        if (net.EnsembleSize == 1)
+            p = AddMember(b, net, x, "");
+        else
         {
-            var layer = net.Layers[l];
-            int hs = layer.HiddenSize, input = layer.InputSize;
-            string w = b.AddInitializer($"lstm{l}_W", ReorderGates(layer.WeightIh, hs, input), new long[] { 1, 4 * hs, input });
-            string r = b.AddInitializer($"lstm{l}_R", ReorderGates(layer.WeightHh, hs, hs), new long[] { 1, 4 * hs, hs });
-            var bias = ReorderGates(layer.BiasIh, hs, 1).Concat(ReorderGates(layer.BiasHh, hs, 1)).ToArray();
-            string bb = b.AddInitializer($"lstm{l}_B", bias, new long[] { 1, 8 * hs });
-            bool isLast = l == net.Layers.Count - 1;
-            var outputs = isLast ? new[] { "", $"lstm{l}_Y_h" } : new[] { $"lstm{l}_Y" };
-            b.AddNode("LSTM", new[] { x, w, r, bb }, outputs, OnnxAttribute.Of("hidden_size", (long)hs));
-            if (isLast)
-                last = b.AddNode("Squeeze", new[] { $"lstm{l}_Y_h", "axes_0" }, new[] { "last_hidden" });
-            else
-                x = b.AddNode("Squeeze", new[] { $"lstm{l}_Y", "axes_1" }, new[] { $"lstm{l}_out" });
+            var outputs = net.Members.Select((member, i) => AddMember(b, member, x, $"m{i}_")).ToArray();
+            p = b.AddNode("Mean", outputs, new[] { "ensemble_mean" });
         }
-
-        int hl = net.Layers[^1].HiddenSize;
-        var wt = new float[hl * h];
-        for (int o = 0; o < h; o++)
-            for (int j = 0; j < hl; j++)
-                wt[j * h + o] = net.HeadWeight[o * hl + j];
-        b.AddInitializer("head_W", wt, new long[] { hl, h });
-        b.AddInitializer("head_b", (float[])net.HeadBias.Clone(), new long[] { h });
-        string p = b.AddNode("MatMul", new[] { last, "head_W" }, new[] { "head_mm" });
-        p = b.AddNode("Add", new[] { p, "head_b" }, new[] { "head_out" });
 
         if (layout.IsNormalized)
             p = WindowNormalizer.AddDenormalize(b, p, layout.ShiftColumnName!, layout.ScaleColumnName!, layout.TargetIndex);
@@ -116,12 +101,51 @@ internal static class LstmOnnxExporter
         b.SetMetadata("mlnet_lstm.feature_column", layout.FeatureColumnName);
         b.SetMetadata("mlnet_lstm.label_column", layout.LabelColumnName);
         b.SetMetadata("mlnet_lstm.score_column", score);
+        if (net.EnsembleSize > 1)
+            b.SetMetadata("mlnet_lstm.ensemble_size", net.EnsembleSize.ToString(inv));
         if (layout.IsNormalized)
         {
             b.SetMetadata("mlnet_lstm.shift_column", layout.ShiftColumnName!);
             b.SetMetadata("mlnet_lstm.scale_column", layout.ScaleColumnName!);
         }
         return b.Build($"LSTM forecaster: window [{t}, {f}], hidden [{string.Join(", ", net.HiddenSizes)}], horizon {h}.");
+    }
+
+    /// <summary>
+    /// One member network from the transposed window <paramref name="x"/> <c>[T, N, F]</c> to its head's output
+    /// <c>[N, h]</c>; every node and initializer name starts with <paramref name="prefix"/> (empty for a single network,
+    /// so its graph is the one written before ensembles existed).
+    /// </summary>
+    private static string AddMember(OnnxModelBuilder b, LstmNetworkWeights net, string x, string prefix)
+    {
+        int h = net.Horizon;
+        string last = "";
+        for (int l = 0; l < net.Layers.Count; l++)
+        {
+            var layer = net.Layers[l];
+            int hs = layer.HiddenSize, input = layer.InputSize;
+            string w = b.AddInitializer($"{prefix}lstm{l}_W", ReorderGates(layer.WeightIh, hs, input), new long[] { 1, 4 * hs, input });
+            string r = b.AddInitializer($"{prefix}lstm{l}_R", ReorderGates(layer.WeightHh, hs, hs), new long[] { 1, 4 * hs, hs });
+            var bias = ReorderGates(layer.BiasIh, hs, 1).Concat(ReorderGates(layer.BiasHh, hs, 1)).ToArray();
+            string bb = b.AddInitializer($"{prefix}lstm{l}_B", bias, new long[] { 1, 8 * hs });
+            bool isLast = l == net.Layers.Count - 1;
+            var outputs = isLast ? new[] { "", $"{prefix}lstm{l}_Y_h" } : new[] { $"{prefix}lstm{l}_Y" };
+            b.AddNode("LSTM", new[] { x, w, r, bb }, outputs, OnnxAttribute.Of("hidden_size", (long)hs));
+            if (isLast)
+                last = b.AddNode("Squeeze", new[] { $"{prefix}lstm{l}_Y_h", "axes_0" }, new[] { $"{prefix}last_hidden" });
+            else
+                x = b.AddNode("Squeeze", new[] { $"{prefix}lstm{l}_Y", "axes_1" }, new[] { $"{prefix}lstm{l}_out" });
+        }
+
+        int hl = net.Layers[^1].HiddenSize;
+        var wt = new float[hl * h];
+        for (int o = 0; o < h; o++)
+            for (int j = 0; j < hl; j++)
+                wt[j * h + o] = net.HeadWeight[o * hl + j];
+        b.AddInitializer($"{prefix}head_W", wt, new long[] { hl, h });
+        b.AddInitializer($"{prefix}head_b", (float[])net.HeadBias.Clone(), new long[] { h });
+        string p = b.AddNode("MatMul", new[] { last, $"{prefix}head_W" }, new[] { $"{prefix}head_mm" });
+        return b.AddNode("Add", new[] { p, $"{prefix}head_b" }, new[] { $"{prefix}head_out" });
     }
 
     /// <summary>PyTorch's gate blocks (i, f, g, o) of <paramref name="hidden"/> rows each → ONNX's (i, o, f, c).</summary>

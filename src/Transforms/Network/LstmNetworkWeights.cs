@@ -42,6 +42,41 @@ internal sealed class LstmNetworkWeights
     public int[] HiddenSizes => Layers.Select(l => l.HiddenSize).ToArray();
     public float[] HeadWeight { get; }
     public float[] HeadBias { get; }
+
+    /// <summary>
+    /// The member networks of a seed ensemble (<c>EnsembleSize</c> &gt; 1), whose outputs the graph averages; this
+    /// object's own layers and head are the first member's. Empty for a single network.
+    /// </summary>
+    public IReadOnlyList<LstmNetworkWeights> Members { get; private init; } = Array.Empty<LstmNetworkWeights>();
+
+    /// <summary>The number of networks averaged: 1, or the number of <see cref="Members"/>.</summary>
+    public int EnsembleSize => Math.Max(1, Members.Count);
+
+    /// <summary>Every network averaged: the members of an ensemble, or this network alone.</summary>
+    public IReadOnlyList<LstmNetworkWeights> AllMembers => Members.Count > 0 ? Members : new[] { this };
+
+    /// <summary>
+    /// One network for <paramref name="members"/>: the single member itself, or an ensemble whose layers and head are
+    /// the first member's and whose <see cref="Members"/> are all of them (same shapes required).
+    /// </summary>
+    public static LstmNetworkWeights Ensemble(IReadOnlyList<LstmNetworkWeights> members)
+    {
+        if (members.Count == 0)
+            throw new ArgumentException("An ensemble needs at least one member network.", nameof(members));
+        if (members.Count == 1)
+            return members[0];
+        var first = members[0];
+        foreach (var m in members)
+        {
+            if (m.WindowSize != first.WindowSize || m.FeatureCount != first.FeatureCount || m.Horizon != first.Horizon
+                || !m.HiddenSizes.SequenceEqual(first.HiddenSizes) || m.Members.Count > 0)
+                throw new ArgumentException("The members of an ensemble must be single networks of one architecture.", nameof(members));
+        }
+        return new LstmNetworkWeights(first.WindowSize, first.FeatureCount, first.Horizon, first.Layers, first.HeadWeight, first.HeadBias)
+        {
+            Members = members.ToArray(),
+        };
+    }
 }
 
 /// <summary>
@@ -62,9 +97,10 @@ internal sealed record LstmScoringLayout(
 
     /// <summary>
     /// The <c>mlnet_lstm.version</c> of the LSTM graph: 2 since the graph turns a non-finite input into a NaN Score
-    /// (version 1 could score such a window as a number). Readers of saved graphs check against this constant.
+    /// (version 1 could score such a window as a number); 3 since seed ensembles (<c>mlnet_lstm.ensemble_size</c>,
+    /// member networks prefixed <c>m{i}_</c>, averaged). Readers of saved graphs check against this constant.
     /// </summary>
-    public const int OnnxFormatVersion = 2;
+    public const int OnnxFormatVersion = 3;
 
     public bool IsNormalized => ShiftColumnName is not null && ScaleColumnName is not null;
 

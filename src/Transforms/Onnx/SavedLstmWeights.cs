@@ -7,18 +7,30 @@ namespace MLNet.Lstm.Onnx;
 /// Reads a saved LSTM forecaster graph's weights back from its initializers into <see cref="LstmNetworkWeights"/>
 /// (PyTorch's layout), the inverse of the trainer's exporter: per layer <c>lstm{l}_W</c> <c>[1, 4H, in]</c>,
 /// <c>lstm{l}_R</c> <c>[1, 4H, H]</c>, <c>lstm{l}_B</c> <c>[1, 8H]</c> (input bias ‖ recurrent bias) with ONNX's gate
-/// blocks (i, o, f, c), and the head <c>head_W</c> <c>[H, h]</c>, <c>head_b</c> <c>[h]</c>.
+/// blocks (i, o, f, c), and the head <c>head_W</c> <c>[H, h]</c>, <c>head_b</c> <c>[h]</c>; for a seed ensemble the
+/// same per member network, prefixed <c>m{i}_</c>.
 /// </summary>
 internal static class SavedLstmWeights
 {
     // ONNX gate block k holds PyTorch's block OnnxFromPyTorch[k] (PyTorch: i, f, g, o; ONNX: i, o, f, c).
     private static readonly int[] OnnxFromPyTorch = { 0, 3, 1, 2 };
 
-    public static LstmNetworkWeights Read(SavedGraph graph, int windowSize, int featureCount, int horizon, int[] hiddenSizes)
+    public static LstmNetworkWeights Read(SavedGraph graph, int windowSize, int featureCount, int horizon, int[] hiddenSizes, int ensembleSize = 1)
     {
         var initializers = ModelProto.Parser.ParseFrom(graph.Model).Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        if (ensembleSize == 1)
+            return ReadMember(graph, initializers, "", windowSize, featureCount, horizon, hiddenSizes);
+        return LstmNetworkWeights.Ensemble(Enumerable.Range(0, ensembleSize)
+            .Select(i => ReadMember(graph, initializers, $"m{i}_", windowSize, featureCount, horizon, hiddenSizes)).ToArray());
+    }
+
+    /// <summary>One member network, its initializer names prefixed with <paramref name="prefix"/> (empty for a single network).</summary>
+    private static LstmNetworkWeights ReadMember(SavedGraph graph, Dictionary<string, TensorProto> initializers, string prefix,
+        int windowSize, int featureCount, int horizon, int[] hiddenSizes)
+    {
         float[] Tensor(string name, params long[] dims)
         {
+            name = prefix + name;
             if (!initializers.TryGetValue(name, out var tensor))
                 throw graph.Metadata.Error($"has no initializer '{name}' for its {hiddenSizes.Length} LSTM layer(s) (mlnet_lstm.hidden_sizes)");
             if (!tensor.Dims.SequenceEqual(dims) || tensor.DataType != (int)TensorProto.Types.DataType.Float)

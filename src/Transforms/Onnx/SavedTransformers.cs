@@ -87,7 +87,7 @@ internal static class SavedTransformers
         LstmNetworkWeights weights;
         try
         {
-            weights = SavedLstmWeights.Read(graph, t, f, h, hidden);
+            weights = SavedLstmWeights.Read(graph, t, f, h, hidden, EnsembleSize(m));
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
         {
@@ -103,6 +103,7 @@ internal static class SavedTransformers
             TargetIndex = layout.TargetIndex,
             Normalization = layout.NormalizationMode is { } mode ? Enum.Parse<WindowNormalization>(mode) : null,
             HiddenSizes = hidden,
+            EnsembleSize = weights.EnsembleSize,
         };
         var schema = new DataViewSchema.Builder();
         schema.AddColumn(layout.FeatureColumnName, new VectorDataViewType(NumberDataViewType.Single, t, f));
@@ -114,6 +115,10 @@ internal static class SavedTransformers
         return new LstmForecastingTransformer(graph.Model, weights, layout, Array.Empty<LstmEpochResult>(), 0, settings,
             new EmptyDataView(schema.ToSchema()));
     }
+
+    /// <summary>The number of member networks of an LSTM graph: <c>mlnet_lstm.ensemble_size</c>, 1 when absent.</summary>
+    private static int EnsembleSize(SavedGraphMetadata m) =>
+        m.OptionalString("mlnet_lstm.ensemble_size") is null ? 1 : m.Int("mlnet_lstm.ensemble_size", 2);
 
     /// <summary>The LSTM graph's columns from its metadata, checked against its inputs and output.</summary>
     private static LstmScoringLayout LstmLayout(SavedGraph graph, int t, int f, int h)
