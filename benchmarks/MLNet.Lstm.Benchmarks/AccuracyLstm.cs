@@ -17,7 +17,11 @@ public sealed record AccuracyLstmConfig(
     int BatchSize,
     float LearningRate,
     float ValidationFraction,
-    int EarlyStoppingPatience)
+    int EarlyStoppingPatience,
+    int EnsembleSize = 1,
+    bool LogTarget = false,
+    bool DirectBacktest = false,
+    bool OneCall = false)
 {
     /// <summary>max(2·period, 12): two seasons of a seasonal series, 12 steps otherwise.</summary>
     public static int SmallWindow(AccuracySeries s) => Math.Max(2 * s.Period, 12);
@@ -41,7 +45,36 @@ public sealed record AccuracyLstmConfig(
         new[] { 32 }, Dropout: 0f, Epochs: 200, BatchSize: 32, LearningRate: 3e-3f,
         ValidationFraction: 0.2f, EarlyStoppingPatience: 20);
 
-    public static readonly AccuracyLstmConfig[] All = { Tutorial, Small };
+    /// <summary>
+    /// (c) <c>mlContext.Forecasting.ForecastByLstm("y", SmallWindow, horizon, seed: seed)</c>, the one-call estimator
+    /// (its settings are its own; the other fields here only describe them): horizon 1 for the one-step protocol, H
+    /// (direct) for the backtest.
+    /// </summary>
+    public static readonly AccuracyLstmConfig ForecastByLstm = Small with
+    {
+        Name = "ForecastByLstm", OneCall = true, DirectBacktest = true, EnsembleSize = 5,
+    };
+
+    /// <summary>The configurations of the documented run.</summary>
+    public static readonly AccuracyLstmConfig[] All = { Tutorial, Small, ForecastByLstm };
+
+    /// <summary>The ablation variants of (b), one change each (docs/accuracy.md, "Ablations"); <c>--configs</c> picks them by name.</summary>
+    public static readonly AccuracyLstmConfig[] Ablations =
+    {
+        Small with { Name = "small none", Normalization = WindowNormalization.None },
+        Small with { Name = "small minmax", Normalization = WindowNormalization.MinMax },
+        Small with { Name = "small relfirst", Normalization = WindowNormalization.RelativeToFirst },
+        Small with { Name = "small log", LogTarget = true },
+        Small with { Name = "small direct", DirectBacktest = true },
+        Small with { Name = "small ens5", EnsembleSize = 5 },
+        Small with { Name = "small ens5 direct", EnsembleSize = 5, DirectBacktest = true },
+        Small with { Name = "small ens5 direct log", EnsembleSize = 5, DirectBacktest = true, LogTarget = true },
+    };
+
+    /// <summary>Every configuration by name (documented run and ablations).</summary>
+    public static AccuracyLstmConfig Named(string name) =>
+        All.Concat(Ablations).FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown LSTM configuration '{name}'; configurations: {string.Join(", ", All.Concat(Ablations).Select(c => c.Name))}.");
 
     /// <summary>Epochs after <c>--epochs-scale</c> (at least 1), patience scaled alike (at least 1 when set).</summary>
     public AccuracyLstmConfig Scaled(double epochScale) => this with
@@ -55,11 +88,21 @@ public sealed record AccuracyLstmConfig(
         $"{Name}: window {WindowSize(AccuracySeries.All[0])} monthly / {WindowSize(AccuracySeries.All[2])} quarterly / " +
         $"{WindowSize(AccuracySeries.All[4])} annual / {WindowSize(dax)} DAX, NormalizeWindows {Normalization}, " +
         $"LSTM [{string.Join(", ", HiddenSizes)}], dropout {Dropout}, {Epochs} epoch(s) max, batch {BatchSize}, Adam lr {LearningRate}, " +
-        $"validation {ValidationFraction:P0} (last windows), patience {EarlyStoppingPatience}, best weights restored";
+        $"validation {ValidationFraction:P0} (last windows), patience {EarlyStoppingPatience}, best weights restored" +
+        (EnsembleSize > 1 ? $", EnsembleSize {EnsembleSize}" : "") + (LogTarget ? ", log of the series (forecasts exponentiated)" : "") +
+        (DirectBacktest ? ", backtest by a direct horizon-H model" : ", backtest recursive from the horizon-1 model") +
+        (OneCall ? " (mlContext.Forecasting.ForecastByLstm)" : "");
 
-    /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded.</summary>
-    public IEstimator<ITransformer> Pipeline(MLContext ml, AccuracySeries series, int seed, int threads) =>
-        ml.Transforms.SlidingWindow("Window", new[] { "y" }, WindowSize(series), horizon: 1, labelColumnName: "Label")
+    /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded, forecasting <paramref name="horizon"/> steps at once.</summary>
+    public IEstimator<ITransformer> Pipeline(MLContext ml, AccuracySeries series, int seed, int threads, int horizon = 1)
+    {
+        if (OneCall)
+        {
+            var chain = (EstimatorChain<LstmForecastingTransformer>)ml.Forecasting.ForecastByLstm("y", WindowSize(series), horizon, seed: seed);
+            ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions.Device = new TorchDeviceOptions { Device = "cpu", Threads = threads };
+            return chain;
+        }
+        return ml.Transforms.SlidingWindow("Window", new[] { "y" }, WindowSize(series), horizon, labelColumnName: "Label")
             .Append(ml.Transforms.NormalizeWindows("Window", mode: Normalization))
             .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
             {
@@ -73,9 +116,11 @@ public sealed record AccuracyLstmConfig(
                 ValidationFraction = ValidationFraction,
                 EarlyStoppingPatience = EarlyStoppingPatience,
                 RestoreBestWeights = true,
+                EnsembleSize = EnsembleSize,
                 Seed = seed,
                 Device = new TorchDeviceOptions { Device = "cpu", Threads = threads },
             }));
+    }
 }
 
 /// <summary>
@@ -100,10 +145,16 @@ public static class AccuracyLstm
         AccuracyLstmConfig config, SeriesSplit split, int seed, int threads)
     {
         var ml = new MLContext(seed);
-        var all = ml.Data.LoadFromEnumerable(split.Values.Select(v => new Row { y = (float)v }).ToArray());
+        // LogTarget: the models see log(y) and their forecasts are exponentiated (a user step, docs/accuracy.md).
+        var modelled = config.LogTarget ? split.Values.Select(v => Math.Log(v)).ToArray() : split.Values;
+        var all = ml.Data.LoadFromEnumerable(modelled.Select(v => new Row { y = (float)v }).ToArray());
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var oneStep = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.OneStep);
-        var backtest = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.Backtest);
+        int h = split.Steps(AccuracyProtocol.Backtest);
+        var oneStep = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.OneStep, modelled);
+        var backtest = Folds(ml, config.Pipeline(ml, split.Series, seed, threads, config.DirectBacktest ? h : 1), all, split,
+            AccuracyProtocol.Backtest, modelled);
+        if (config.LogTarget)
+            (oneStep, backtest) = (Exp(oneStep), Exp(backtest));
         return (oneStep, backtest, clock.Elapsed.TotalSeconds);
     }
 
@@ -112,8 +163,10 @@ public static class AccuracyLstm
     /// of <paramref name="all"/>; checks that the backtest made exactly the protocol's folds, from one fit on the
     /// training rows.
     /// </summary>
-    public static FoldForecasts Folds(MLContext ml, IEstimator<ITransformer> pipeline, IDataView all, SeriesSplit split, AccuracyProtocol protocol)
+    public static FoldForecasts Folds(MLContext ml, IEstimator<ITransformer> pipeline, IDataView all, SeriesSplit split, AccuracyProtocol protocol,
+        double[]? modelled = null)
     {
+        var values = modelled ?? split.Values;
         var origins = split.Origins(protocol);
         var result = ml.Forecasting.Backtest(pipeline, all, new BacktestOptions
         {
@@ -125,7 +178,7 @@ public static class AccuracyLstm
         var folds = result.Folds;
         bool asProtocol = result.Fits == 1 && folds.Select(f => f.Start).SequenceEqual(origins)
             && folds.All(f => f.TrainingEnd == split.TrainRows && f.Forecast.Length == split.Steps(protocol)
-                && f.Actual.Select((a, h) => a == (float)split.Values[f.Start + h]).All(same => same));
+                && f.Actual.Select((a, h) => a == (float)values[f.Start + h]).All(same => same));
         if (!asProtocol)
         {
             throw new InvalidOperationException(
@@ -135,4 +188,6 @@ public static class AccuracyLstm
         }
         return new FoldForecasts(origins, folds.Select(f => f.Forecast.Select(v => (double)v).ToArray()).ToArray());
     }
+
+    private static FoldForecasts Exp(FoldForecasts f) => f with { Values = f.Values.Select(v => v.Select(x => Math.Exp(x)).ToArray()).ToArray() };
 }

@@ -7,7 +7,9 @@ namespace MLNet.Lstm.Benchmarks;
 /// <param name="Series">The series to run (null: all, or the quick pair with <c>--quick</c>).</param>
 /// <param name="EpochScale">Multiplies every configuration's epochs (null: 1, or 0.05 with <c>--quick</c>).</param>
 /// <param name="RForecastsPath">The R baselines' file (null: the repository's benchmarks/reference/results file).</param>
-internal sealed record AccuracyOptions(int? Seeds = null, string[]? Series = null, double? EpochScale = null, string? RForecastsPath = null)
+/// <param name="Configs">The LSTM configurations by name (null: the documented run's; ablation names in <see cref="AccuracyLstmConfig.Ablations"/>).</param>
+internal sealed record AccuracyOptions(int? Seeds = null, string[]? Series = null, double? EpochScale = null, string? RForecastsPath = null,
+    string[]? Configs = null)
 {
     /// <summary>The series of <c>--quick</c>: one monthly, one annual.</summary>
     public static readonly string[] QuickSeries = { "usaccdeaths", "nile" };
@@ -41,7 +43,7 @@ internal static class AccuracySuite
         double epochScale = options.EpochScale ?? (s.Quick ? 0.05 : 1.0);
         var series = (options.Series ?? (s.Quick ? AccuracyOptions.QuickSeries : AccuracySeries.All.Select(x => x.Name).ToArray()))
             .Select(AccuracySeries.Named).ToArray();
-        var configs = AccuracyLstmConfig.All.Select(c => c.Scaled(epochScale)).ToArray();
+        var configs = (options.Configs?.Select(AccuracyLstmConfig.Named) ?? AccuracyLstmConfig.All).Select(c => c.Scaled(epochScale)).ToArray();
         var reference = LoadReference(s, options.RForecastsPath);
         string dataDirectory = Path.Combine(AppContext.BaseDirectory, "data");
 
