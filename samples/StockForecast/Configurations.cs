@@ -28,7 +28,7 @@ internal static class Configurations
         trainer.Epochs = o.EpochsOverride ?? trainer.Epochs;
         trainer.HiddenSizes = o.HiddenOverride ?? trainer.HiddenSizes;
         trainer.BatchSize = o.BatchSizeOverride ?? trainer.BatchSize;
-        trainer.Device = new TorchDeviceOptions { Device = o.Device };
+        trainer.Device.Device = o.Device;
         trainer.Context = ml;
         var pipeline = ml.Transforms.SlidingWindow("Window", o.InputColumns, o.Window, o.Horizon, labelColumnName: "Label", targetColumnName: o.Target)
             .Append(ml.Transforms.NormalizeWindows("Window", mode: ForecastByLstmCatalog.RecommendedNormalization))

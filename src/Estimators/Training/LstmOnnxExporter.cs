@@ -7,7 +7,7 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 3 (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single network and 3 for a seed ensemble (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number).</para>
 /// <list type="bullet">
@@ -35,6 +35,9 @@ internal static class LstmOnnxExporter
 {
     public const string Format = LstmScoringLayout.OnnxFormat;
     public const int Version = LstmScoringLayout.OnnxFormatVersion;
+
+    /// <summary>The version written for a single network (no ensemble): 2, the graph before ensembles existed.</summary>
+    public const int SingleNetworkVersion = 2;
 
     public static byte[] Export(LstmNetworkWeights net, LstmScoringLayout layout)
     {
@@ -91,7 +94,9 @@ internal static class LstmOnnxExporter
         }
 
         b.SetMetadata("mlnet_lstm.format", Format);
-        b.SetMetadata("mlnet_lstm.version", Version.ToString(inv));
+        // A single network's graph is the version-2 graph, unchanged (readers from before ensembles load it); an
+        // ensemble's needs version 3.
+        b.SetMetadata("mlnet_lstm.version", (net.EnsembleSize > 1 ? Version : SingleNetworkVersion).ToString(inv));
         b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));
         b.SetMetadata("mlnet_lstm.horizon", h.ToString(inv));

@@ -33,6 +33,7 @@ public class ForecastByLstmTests
         var options = ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions;
         Assert.Equal(ForecastByLstmCatalog.RecommendedTrainerOptions(9).EnsembleSize, options.EnsembleSize);
         Assert.Equal(9, options.Seed);
+        Assert.Equal(1, options.Device.Threads);
         Assert.Equal(("Window", "Label"), (options.FeatureColumnName, options.LabelColumnName));
         Assert.True(options.EnsembleSize > 1 && options.ValidationFraction > 0 && options.EarlyStoppingPatience > 0 && options.RestoreBestWeights);
         if (estimators is not null)

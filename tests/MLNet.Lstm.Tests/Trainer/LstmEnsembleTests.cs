@@ -52,6 +52,11 @@ public class LstmEnsembleTests
         var weights = Lstm(ensemble).Weights;
         Assert.Equal(3, weights.EnsembleSize);
         Assert.Equal(3, Lstm(ensemble).Settings.EnsembleSize);
+        var graph = global::Onnx.ModelProto.Parser.ParseFrom(Lstm(ensemble).GetOnnxModel());
+        Assert.Equal("3", graph.MetadataProps.Single(p => p.Key == "mlnet_lstm.version").Value);
+        Assert.Equal("3", graph.MetadataProps.Single(p => p.Key == "mlnet_lstm.ensemble_size").Value);
+        Assert.Single(graph.Graph.Node, n => n.OpType == "Mean");
+        Assert.Contains(graph.Graph.Initializer, t => t.Name == "m2_head_W");
 
         var singles = Enumerable.Range(0, 3).Select(i => Fit(ml, series, LstmEnsemble.MemberSeed(11, i), 1)).ToArray();
         Assert.Equal(11, LstmEnsemble.MemberSeed(11, 0)); // member 0 is the single network of the fit's seed
@@ -111,6 +116,7 @@ public class LstmEnsembleTests
         using var single = Fit(ml, Series(ml, rows: 40), seed: 3, ensembleSize: 1);
         var graph = global::Onnx.ModelProto.Parser.ParseFrom(Lstm(single).GetOnnxModel());
         Assert.DoesNotContain(graph.MetadataProps, p => p.Key == "mlnet_lstm.ensemble_size");
+        Assert.Equal("2", graph.MetadataProps.Single(p => p.Key == "mlnet_lstm.version").Value); // unchanged from before ensembles
         Assert.Contains(graph.Graph.Initializer, t => t.Name == "lstm0_W");
         Assert.DoesNotContain(graph.Graph.Node, n => n.OpType == "Mean");
         Assert.Equal(1, Lstm(single).Weights.EnsembleSize);
