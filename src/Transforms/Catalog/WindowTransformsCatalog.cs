@@ -3,7 +3,7 @@ using MLNet.Lstm.Internal;
 
 namespace Microsoft.ML;
 
-/// <summary>Catalog methods for the MLNet.Lstm window transforms: <c>mlContext.Transforms.SlidingWindow(...)</c>, <c>mlContext.Transforms.NormalizeWindows(...)</c>.</summary>
+/// <summary>Catalog methods for the MLNet.Lstm window transforms: <c>mlContext.Transforms.SlidingWindow(...)</c>, <c>mlContext.Transforms.NormalizeWindows(...)</c>, <c>mlContext.Transforms.SeasonalFeatures(...)</c>.</summary>
 public static class WindowTransformsCatalog
 {
     /// <summary>
@@ -18,9 +18,11 @@ public static class WindowTransformsCatalog
     /// <param name="labelColumnName">Name of the label column to produce.</param>
     /// <param name="targetColumnName">The column the label forecasts; default the first input column.</param>
     /// <param name="stride">Rows between the last rows of consecutive windows (at least 1).</param>
+    /// <param name="seriesColumnName">The series key column (text or integer) of a table of several series, each
+    /// contiguous and in time order; null (default) for one series. Windows never cross keys.</param>
     /// <returns>The estimator.</returns>
     public static SlidingWindowEstimator SlidingWindow(this TransformsCatalog catalog, string outputColumnName, string[] inputColumnNames, int windowSize,
-        int horizon = 1, string labelColumnName = "Label", string? targetColumnName = null, int stride = 1)
+        int horizon = 1, string labelColumnName = "Label", string? targetColumnName = null, int stride = 1, string? seriesColumnName = null)
     {
         Guard.NotNull(catalog);
         return new SlidingWindowEstimator(new SlidingWindowEstimator.Options
@@ -32,6 +34,7 @@ public static class WindowTransformsCatalog
             LabelColumnName = labelColumnName,
             TargetColumnName = targetColumnName,
             Stride = stride,
+            SeriesColumnName = seriesColumnName,
         });
     }
 
@@ -74,5 +77,39 @@ public static class WindowTransformsCatalog
     {
         Guard.NotNull(catalog);
         return new NormalizeWindowsEstimator(options);
+    }
+
+    /// <summary>
+    /// Calendar features: <paramref name="harmonics"/> sin/cos pairs of the input's position in
+    /// <paramref name="period"/>, as Single columns <c>{outputColumnName}Sin{k}</c> and <c>{outputColumnName}Cos{k}</c>.
+    /// See <see cref="SeasonalFeaturesEstimator"/>.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Prefix of the output columns.</param>
+    /// <param name="inputColumnName">A numeric row-index column (position = value mod period) or a DateTime column.</param>
+    /// <param name="period">Rows per season (numeric), or 12, 7, 24, 4, 365 or 366 for a DateTime (month of year, day of
+    /// week, hour of day, quarter, day of year).</param>
+    /// <param name="harmonics">The number of sin/cos pairs (at least 1).</param>
+    /// <returns>The estimator.</returns>
+    public static SeasonalFeaturesEstimator SeasonalFeatures(this TransformsCatalog catalog, string outputColumnName, string inputColumnName, int period, int harmonics = 1)
+    {
+        Guard.NotNull(catalog);
+        return new SeasonalFeaturesEstimator(new SeasonalFeaturesEstimator.Options
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            Period = period,
+            Harmonics = harmonics,
+        });
+    }
+
+    /// <summary>Calendar features with all options.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The parameters.</param>
+    /// <returns>The estimator.</returns>
+    public static SeasonalFeaturesEstimator SeasonalFeatures(this TransformsCatalog catalog, SeasonalFeaturesEstimator.Options options)
+    {
+        Guard.NotNull(catalog);
+        return new SeasonalFeaturesEstimator(options);
     }
 }

@@ -135,6 +135,14 @@ internal sealed class Backtest
 
     private void CheckWindowing(SeriesWindowing windowing)
     {
+        if (windowing.SeriesColumnName is not null || windowing.FutureColumnName is not null)
+        {
+            throw new NotSupportedException(
+                $"Backtest walks forward over the rows of one series, but the pipeline's SlidingWindow has " +
+                (windowing.SeriesColumnName is not null ? $"a series key column '{windowing.SeriesColumnName}'" : $"known-future covariates (column '{windowing.FutureColumnName}')") +
+                ", which this backtest does not handle yet. Backtest one series at a time (filter the data to one key, and a pipeline " +
+                "without SeriesColumnName/FutureCovariateColumnNames), or evaluate held-out windows with ForecastingEvaluator (it reports ForecastingMetrics.PerSeries).");
+        }
         int needed = windowing.WindowSize + windowing.Horizon;
         if (_options.Start < needed)
         {

@@ -38,6 +38,13 @@ public sealed class ForecastingEvaluator
         public string WindowColumnName { get; set; } = "Window";
 
         /// <summary>
+        /// The series key column of scored data over several series, for <see cref="ForecastingMetrics.PerSeries"/>;
+        /// default null: the column named by the window column's <see cref="WindowAnnotations.WindowSeriesColumn"/>
+        /// annotation (set by <c>SlidingWindow</c>'s <c>SeriesColumnName</c>), or no per-series metrics.
+        /// </summary>
+        public string? SeriesColumnName { get; set; }
+
+        /// <summary>
         /// The column with the lower bound of the prediction interval (label's type, label units). When null, the column
         /// <c>LowerBound</c> is used if the scored data has one; a name given here must exist. Bounds give
         /// <see cref="ForecastingMetrics.Coverage"/> and <see cref="ForecastingMetrics.MeanIntervalWidth"/>.
@@ -86,10 +93,13 @@ public sealed class ForecastingEvaluator
         Guard.NotNull(scored, nameof(scored));
         var columns = BindColumns(scored.Schema);
         int steps = StepCount(columns.Label);
-        var accumulator = new ForecastingMetricsAccumulator(steps, columns.Names(), columns.Persistence is not null,
+        ForecastingMetricsAccumulator NewAccumulator() => new(steps, columns.Names(), columns.Persistence is not null,
             columns.Lower is not null, _options.IntervalLevel, columns.Quantiles is null ? null : _options.QuantileLevels);
+        var accumulator = NewAccumulator();
+        var key = PerSeriesMetricsAccumulator.FindKey(scored.Schema, _options.SeriesColumnName, _options.WindowColumnName);
 
-        using var cursor = scored.GetRowCursor(columns.Active());
+        using var cursor = scored.GetRowCursor(key is DataViewSchema.Column k ? columns.Active().Append(k).Distinct() : columns.Active());
+        var perSeries = key is DataViewSchema.Column kc ? PerSeriesMetricsAccumulator.Create(cursor, kc, NewAccumulator) : null;
         var labelGetter = SeriesGetter(cursor, columns.Label);
         var scoreGetter = SeriesGetter(cursor, columns.Score);
         var persistenceGetter = columns.Persistence is DataViewSchema.Column pc ? ScalarGetter(cursor, pc) : null;
@@ -112,6 +122,7 @@ public sealed class ForecastingEvaluator
             quantileGetter?.Invoke(quantiles!);
             double last = persistenceGetter?.Invoke() ?? double.NaN;
             accumulator.Add(labels, scores, last, lower, upper, quantiles, $"row {row}");
+            perSeries?.Add(labels, scores, last, lower, upper, quantiles, $"row {row}");
         }
 
         if (accumulator.Count == 0)
@@ -120,7 +131,9 @@ public sealed class ForecastingEvaluator
                 $"No row to evaluate: the data view has {row + 1} row(s) and none has a known value in label column " +
                 $"'{columns.Label.Name}'. Evaluate windows that have labels (trailing windows past the end of the series have NaN labels).");
         }
-        return accumulator.ToMetrics();
+        var metrics = accumulator.ToMetrics();
+        metrics.PerSeries = perSeries?.ToMetrics();
+        return metrics;
     }
 
     /// <summary>The columns an evaluation reads.</summary>

@@ -98,6 +98,12 @@ public sealed class ForecastingMetrics
         PersistencePerStep = persistencePerStep;
     }
 
+    /// <summary>
+    /// With several series (a series key column: <c>SlidingWindow</c>'s <c>SeriesColumnName</c>), the metrics of each
+    /// series by key (the properties above are then the pooled metrics over all series); otherwise null.
+    /// </summary>
+    public IReadOnlyDictionary<string, ForecastingMetrics>? PerSeries { get; internal set; }
+
     /// <summary>The model's errors over every step of every labelled window.</summary>
     public ForecastingErrorMetrics Overall { get; }
 

@@ -23,6 +23,18 @@ public sealed record SeriesWindowing(
     int Horizon,
     string ScoreColumnName = "Score")
 {
+    /// <summary>The series key column of a multi-series model (<c>SlidingWindow</c>'s <c>SeriesColumnName</c>), or null.</summary>
+    public string? SeriesColumnName { get; init; }
+
+    /// <summary>The C known-future covariate columns of the model (<c>SlidingWindow</c>'s <c>FutureCovariateColumnNames</c>), or null.</summary>
+    public string[]? FutureCovariateColumnNames { get; init; }
+
+    /// <summary>The model's future covariates column (<c>Vector&lt;Single&gt;</c> of h·C), or null when it has none.</summary>
+    public string? FutureColumnName { get; init; }
+
+    /// <summary>C, the number of known-future covariates (0 when none).</summary>
+    public int FutureCount => FutureCovariateColumnNames?.Length ?? 0;
+
     /// <summary>F, the number of columns in a window.</summary>
     public int FeatureCount => FeatureColumnNames.Length;
 
@@ -55,6 +67,12 @@ public sealed record SeriesWindowing(
 /// <item><description><see cref="PredictFullSequence(IDataView, CovariatePolicy)"/>: recursive from the first window over the whole series.</description></item>
 /// <item><description><see cref="Forecast(IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/>: the steps after the series' last row.</description></item>
 /// </list>
+/// <para>Several series and known-future covariates: the <c>...BySeries</c> methods
+/// (<see cref="ForecastBySeries"/>, <see cref="PredictPointByPointBySeries"/>, <see cref="PredictMultipleSequencesBySeries"/>,
+/// <see cref="PredictFullSequenceBySeries"/>) read every key of a multi-series input (<see cref="SeriesWindowing.SeriesColumnName"/>)
+/// and return one <see cref="SeriesPrediction"/> per key, scoring all keys in one batched model call per recursion
+/// step; they also fill the model's <see cref="SeriesWindowing.FutureColumnName"/> column (from the data, and past its
+/// end from the caller's <c>knownFuture</c>). The single-series methods refuse a model with known-future covariates.</para>
 /// <para>A horizon-h model contributes h steps per call: its h predictions are fed back together. Input columns other
 /// than the target follow the <see cref="CovariatePolicy"/> given to each call.</para>
 /// <para>Input columns of the series: the <see cref="SeriesWindowing.FeatureColumnNames"/>, numeric scalars, one row per
@@ -65,7 +83,7 @@ public sealed record SeriesWindowing(
 /// <see cref="InvalidOperationException"/> naming the step, the row and the fix. <c>steps</c> is at most
 /// <see cref="MaxForecastSteps"/>.</para>
 /// </remarks>
-public sealed class SeriesForecaster : IDisposable
+public sealed partial class SeriesForecaster : IDisposable
 {
     // Used only to build small in-memory data views and type conversions; no state of a caller's context is needed.
     private readonly MLContext _mlContext = new();
@@ -102,8 +120,7 @@ public sealed class SeriesForecaster : IDisposable
                 "The model contains no SlidingWindowTransformer, so its windowing is unknown. Fit a chain that starts with " +
                 "mlContext.Transforms.SlidingWindow(...), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).",
                 nameof(model));
-        return new SeriesForecaster(model, new SeriesWindowing(
-            window.OutputColumnName, window.InputColumnNames.ToArray(), window.WindowSize, window.TargetIndex, window.Horizon, scoreColumnName));
+        return new SeriesForecaster(model, WindowingOf(window, scoreColumnName));
     }
 
     /// <summary>
@@ -135,9 +152,7 @@ public sealed class SeriesForecaster : IDisposable
                 throw new InvalidOperationException(
                     $"The model '{modelPath}' scores into column '{lstm.ScoreColumnName}', not '{scoreColumnName}'. Pass scoreColumnName: \"{lstm.ScoreColumnName}\".");
             }
-            return new SeriesForecaster(model, new SeriesWindowing(
-                window.OutputColumnName, window.InputColumnNames.ToArray(), window.WindowSize, window.TargetIndex, window.Horizon, scoreColumnName),
-                ownsModel: true);
+            return new SeriesForecaster(model, WindowingOf(window, scoreColumnName), ownsModel: true);
         }
         catch
         {
@@ -383,15 +398,9 @@ public sealed class SeriesForecaster : IDisposable
         Windowing.FeatureColumnNames.Where((_, f) => f != Windowing.TargetIndex);
 
     /// <summary>Scores windows in one batch through the model; returns h values per window.</summary>
-    private float[][] ScoreWindows(float[][] windows)
+    private float[][] ScoreWindows(float[][] windows, float[][]? futures = null)
     {
-        var windowType = new VectorDataViewType(NumberDataViewType.Single, T, F);
-        var inputDefinition = SchemaDefinition.Create(typeof(WindowRow));
-        // The definition's indexer looks columns up by their (current) column name: take the column once, then rename it.
-        var windowColumn = inputDefinition[nameof(WindowRow.Window)];
-        windowColumn.ColumnName = Windowing.WindowColumnName;
-        windowColumn.ColumnType = windowType;
-        var input = _mlContext.Data.LoadFromEnumerable(windows.Select(w => new WindowRow { Window = w }), inputDefinition);
+        var input = futures is null ? WindowInput(windows) : WindowAndFutureInput(windows, futures);
         var scored = _model.Transform(input);
         var scoreColumn = scored.Schema.GetColumnOrNull(Windowing.ScoreColumnName)
             ?? throw new InvalidOperationException(
@@ -426,6 +435,23 @@ public sealed class SeriesForecaster : IDisposable
                 $"expected {H} value(s) per window. Check that SeriesWindowing.Horizon matches the model.");
         }
         return result;
+    }
+
+    private IDataView WindowInput(float[][] windows)
+    {
+        if (Windowing.FutureColumnName is not null)
+        {
+            throw new InvalidOperationException(
+                $"The model reads known-future covariates (column '{Windowing.FutureColumnName}' from {string.Join(", ", Windowing.FutureCovariateColumnNames ?? Array.Empty<string>())}), " +
+                "which this method does not supply. Use the ...BySeries methods (e.g. ForecastBySeries), which fill it from the data and from the values you pass for the steps past its end.");
+        }
+        var windowType = new VectorDataViewType(NumberDataViewType.Single, T, F);
+        var inputDefinition = SchemaDefinition.Create(typeof(WindowRow));
+        // The definition's indexer looks columns up by their (current) column name: take the column once, then rename it.
+        var windowColumn = inputDefinition[nameof(WindowRow.Window)];
+        windowColumn.ColumnName = Windowing.WindowColumnName;
+        windowColumn.ColumnType = windowType;
+        return _mlContext.Data.LoadFromEnumerable(windows.Select(w => new WindowRow { Window = w }), inputDefinition);
     }
 
     /// <summary>Reads the feature columns of the series into memory as Single, one array of F values per row.</summary>

@@ -62,7 +62,7 @@ public sealed class NormalizeWindowsEstimator : IEstimator<NormalizeWindowsTrans
             Guard.NotNullOrEmpty(OutputColumnName, nameof(OutputColumnName));
             Guard.NotNullOrEmpty(LabelColumnName, nameof(LabelColumnName));
             if (!Enum.IsDefined(Mode))
-                throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "NormalizeWindows: unknown mode; use None, RelativeToFirst, MinMax or ZScore.");
+                throw new ArgumentOutOfRangeException(nameof(Mode), Mode, $"NormalizeWindows: unknown mode; use one of {string.Join(", ", Enum.GetNames<WindowNormalization>())}.");
             if (WindowSize is { } t)
                 Guard.AtLeast(t, 1, "Give the number of time steps per window.", nameof(WindowSize));
             if (TargetIndex is { } ti)

@@ -202,6 +202,13 @@ public sealed class NormalizeWindowsTransformer : ITransformer
                     "Clean or impute the series (SlidingWindow reports such values, or skips their windows with SkipNonFiniteWindows = true).");
             }
         }
+        if (Mode == WindowNormalization.RelativeToLast)
+        {
+            return new InvalidOperationException(
+                $"NormalizeWindows (RelativeToLast): the window at row {row} (0-based, of the input to NormalizeWindows) ends with 0 in {column}, " +
+                "and RelativeToLast divides by the last value. " +
+                "Use WindowNormalization.MinMax or WindowNormalization.ZScore for series that reach zero (e.g. a sine wave), or shift the series away from 0.");
+        }
         if (Mode == WindowNormalization.RelativeToFirst)
         {
             return new InvalidOperationException(

@@ -24,4 +24,12 @@ public enum WindowNormalization
 
     /// <summary>shift = mean over the window, scale = population standard deviation (scale 1 when it is 0).</summary>
     ZScore = 3,
+
+    /// <summary>
+    /// shift = scale = the window's last value <c>w[T-1,f]</c>, so <c>w' = w / w_last - 1</c>: the model predicts a
+    /// change from the last observed value, and a zero output is the persistence forecast (the natural choice for
+    /// prices). A zero or non-finite last value follows the <see cref="RelativeToFirst"/> rule (NaN at prediction time,
+    /// an error for labelled data).
+    /// </summary>
+    RelativeToLast = 4,
 }

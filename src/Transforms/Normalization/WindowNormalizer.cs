@@ -13,7 +13,7 @@ namespace MLNet.Lstm;
 /// <c>shift = origin + offset</c>, the label <c>y' = (y - shift) / scale</c> and the inverse
 /// <c>w = w' · scale + shift</c>.</para>
 /// <para>A scale of exactly 0 becomes the mode's <see cref="WindowNormalizerMode.ZeroScale"/>: 1 for a constant
-/// column (MinMax, ZScore), NaN where the mode divides by a base that is 0 (RelativeToFirst).</para>
+/// column (MinMax, ZScore), NaN where the mode divides by a base that is 0 (RelativeToFirst, RelativeToLast).</para>
 /// <para>A column that cannot be normalised (a value of the window or one of its parameters is NaN or ±∞,
 /// including that NaN scale) gets shift = scale = NaN, so all its normalised values are NaN. Both the kernel and
 /// the graph follow these rules; the C# arithmetic is single precision, element for element the graph's, so the
@@ -29,6 +29,7 @@ internal static class WindowNormalizer
         [WindowNormalization.RelativeToFirst] = new RelativeToFirstMode(),
         [WindowNormalization.MinMax] = new MinMaxMode(),
         [WindowNormalization.ZScore] = new ZScoreMode(),
+        [WindowNormalization.RelativeToLast] = new RelativeToLastMode(),
     };
 
     /// <summary>The table entry of <paramref name="mode"/>.</summary>

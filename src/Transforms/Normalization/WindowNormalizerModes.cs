@@ -68,6 +68,27 @@ internal sealed class RelativeToFirstMode : WindowNormalizerMode
     }
 }
 
+/// <summary><see cref="WindowNormalization.RelativeToLast"/>: origin = scale = the last value (a zero base: NaN).</summary>
+internal sealed class RelativeToLastMode : WindowNormalizerMode
+{
+    public override float ZeroScale => float.NaN;
+
+    public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j)
+    {
+        float last = window[(t - 1) * f + j];
+        return new(last, 0f, last);
+    }
+
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int f)
+    {
+        b.AddInt64Vector("start_last", -1);
+        b.AddInt64Vector("end_last", long.MaxValue);
+        b.AddInt64Vector("axis1_last", 1);
+        string last = b.AddNode("Slice", new[] { x3, "start_last", "end_last", "axis1_last" }, new[] { "last" });
+        return new(last, null, last);
+    }
+}
+
 /// <summary><see cref="WindowNormalization.MinMax"/>: origin = min, scale = max - min (1 when 0).</summary>
 internal sealed class MinMaxMode : WindowNormalizerMode
 {

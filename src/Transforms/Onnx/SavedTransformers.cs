@@ -29,7 +29,12 @@ internal static class SavedTransformers
             TargetColumnName = m.String("mlnet_lstm.target_column"),
             IncludeUnlabeledTrailingWindows = m.Bool("mlnet_lstm.include_unlabeled_trailing_windows"),
             SkipNonFiniteWindows = m.Bool("mlnet_lstm.skip_non_finite_windows"),
+            // Version 2 entries; absent in version 1 graphs (one series, no future covariates).
+            SeriesColumnName = m.OptionalString("mlnet_lstm.series_column"),
+            FutureCovariateColumnNames = m.Contains("mlnet_lstm.future_covariate_columns") ? m.StringArray("mlnet_lstm.future_covariate_columns") : null,
         };
+        if (options.FutureCovariateColumnNames is not null)
+            options.FutureColumnName = m.String("mlnet_lstm.future_column");
         if (!options.InputColumnNames.Contains(options.TargetColumnName, StringComparer.Ordinal))
         {
             throw m.Error($"names target column '{options.TargetColumnName}' (mlnet_lstm.target_column), which is not one of its input columns " +

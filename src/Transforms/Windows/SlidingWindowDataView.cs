@@ -28,11 +28,12 @@ internal sealed class SlidingWindowDataView : IDataView
     /// <summary>
     /// The exact number of windows when the input's row count is known and no window can be skipped
     /// (<see cref="SlidingWindowTransformer.SkipNonFiniteWindows"/> off: a non-finite value throws instead); otherwise
-    /// <see langword="null"/>. Also null when the input is too short (the cursor throws then).
+    /// <see langword="null"/>. Also null when the input is too short (the cursor throws then), and with several series
+    /// (<see cref="SlidingWindowTransformer.SeriesColumnName"/>: the count depends on each key's length).
     /// </summary>
     public long? GetRowCount()
     {
-        if (_parent.SkipNonFiniteWindows || _input.GetRowCount() is not long rows)
+        if (_parent.SkipNonFiniteWindows || _parent.SeriesColumnName is not null || _input.GetRowCount() is not long rows)
             return null;
         // Window k ends at row T - 1 + k·stride; it is emitted while its h labels are inside the input (or, with
         // trailing windows, while its last row is).
@@ -46,7 +47,9 @@ internal sealed class SlidingWindowDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var active = CursorPlumbing.ActiveFlags(Schema.Count, columnsNeeded);
-        var inputColumns = new HashSet<int>(_binding.FeatureColumns);
+        var inputColumns = new HashSet<int>(_binding.FeatureColumns.Concat(_binding.FutureColumns));
+        if (_binding.SeriesColumn >= 0)
+            inputColumns.Add(_binding.SeriesColumn);
         for (int i = 0; i < _binding.InputColumnCount; i++)
         {
             if (active[i])
@@ -69,14 +72,20 @@ internal sealed class SlidingWindowDataView : IDataView
         private readonly int _t, _f, _h, _stride, _target, _ringRows;
         private readonly bool _trailing, _skip;
         private readonly Func<float>[] _readers;
+        private readonly Func<float>[] _futureReaders;
         private readonly float[] _ring;       // _ringRows x F values, row r at slot r % _ringRows
-        private readonly byte[] _bad;         // per ring row: 1 = some feature non-finite, 2 = target non-finite
+        private readonly float[] _future;     // _ringRows x C future covariate values, same slots
+        private readonly byte[] _bad;         // per ring row: 1 = some feature non-finite, 2 = target non-finite, 4 = a future covariate non-finite
         private readonly ColumnCache?[] _passRings; // per input column, when active: the last h + 1 values
-        private long _rowsRead;
-        private long _nextEnd;
+        private readonly SeriesKeyReader? _key;
+        private long _rowsRead;               // rows read of the current series (all rows with one series)
+        private long _inputRow = -1;          // 0-based index of the input cursor's row, for messages
+        private long _longest;                // most rows of one series so far
+        private long _nextEnd;                // series-relative last row of the next candidate window
         private long _currentEnd = -1;
         private long _position = -1;
-        private bool _inputDone;
+        private bool _seriesDone;             // the current series has no more rows (end of input or a new key)
+        private bool _pendingRow;             // the input cursor is on the first row of the next series, not read yet
         private bool _done;
 
         public Cursor(SlidingWindowTransformer parent, SlidingWindowTransformer.Binding binding, DataViewRowCursor input, bool[] active)
@@ -94,6 +103,9 @@ internal sealed class SlidingWindowDataView : IDataView
             _skip = parent.SkipNonFiniteWindows;
             _ringRows = _t + _h;
             _ring = new float[_ringRows * _f];
+            _futureReaders = binding.FutureColumns.Select(c => NumericColumnReader.Create(input, input.Schema[c], "SlidingWindow")).ToArray();
+            _future = new float[_ringRows * _futureReaders.Length];
+            _key = binding.SeriesColumn >= 0 ? SeriesKeyReader.Create(input, input.Schema[binding.SeriesColumn]) : null;
             _bad = new byte[_ringRows];
             _nextEnd = _t - 1;
             _readers = new Func<float>[_f];
@@ -120,18 +132,17 @@ internal sealed class SlidingWindowDataView : IDataView
             while (true)
             {
                 long end = _nextEnd;
-                while (!_inputDone && _rowsRead <= end + _h)
-                {
-                    if (_input.MoveNext())
-                        ReadRow();
-                    else
-                        _inputDone = true;
-                }
+                FillTo(end + _h);
                 if (_rowsRead <= end + _h && (!_trailing || end >= _rowsRead))
                 {
+                    if (_pendingRow)
+                    {
+                        StartNextSeries();
+                        continue;
+                    }
                     _done = true;
-                    if (_position < 0 && _rowsRead < (_trailing ? _t : _t + _h))
-                        throw SlidingWindowTransformer.TooShort(_parent.GetOptions(), _rowsRead);
+                    if (_position < 0 && _longest < (_trailing ? _t : _t + _h))
+                        throw SlidingWindowTransformer.TooShort(_parent.GetOptions(), _longest);
                     return false;
                 }
                 _nextEnd += _stride;
@@ -143,6 +154,37 @@ internal sealed class SlidingWindowDataView : IDataView
             }
         }
 
+        /// <summary>Reads rows of the current series until row <paramref name="row"/> (series-relative) or its end.</summary>
+        private void FillTo(long row)
+        {
+            while (!_seriesDone && _rowsRead <= row)
+            {
+                if (!_input.MoveNext())
+                {
+                    _seriesDone = true;
+                    break;
+                }
+                _inputRow++;
+                if (_key is not null && _key.Next(_inputRow))
+                {
+                    _seriesDone = true;
+                    _pendingRow = true;
+                    break;
+                }
+                ReadRow();
+            }
+        }
+
+        /// <summary>Starts the next series at the input row the cursor is on (its first row).</summary>
+        private void StartNextSeries()
+        {
+            _pendingRow = false;
+            _seriesDone = false;
+            _rowsRead = 0;
+            _nextEnd = _t - 1;
+            ReadRow();
+        }
+
         private bool IsFinite(long end)
         {
             for (long r = end - _t + 1; r <= end; r++)
@@ -152,7 +194,7 @@ internal sealed class SlidingWindowDataView : IDataView
             }
             for (long r = end + 1; r <= end + _h && r < _rowsRead; r++)
             {
-                if ((_bad[r % _ringRows] & 2) != 0)
+                if ((_bad[r % _ringRows] & 6) != 0)
                     return false;
             }
             return true;
@@ -172,7 +214,7 @@ internal sealed class SlidingWindowDataView : IDataView
                     if (!_skip)
                     {
                         throw new InvalidOperationException(
-                            $"SlidingWindow: input column '{_parent.InputColumnNames[f]}' has a non-finite value ({v}) at row {_rowsRead} (0-based). " +
+                            $"SlidingWindow: input column '{_parent.InputColumnNames[f]}' has a non-finite value ({v}) at row {_inputRow} (0-based). " +
                             "Clean or impute the series, or set SlidingWindowEstimator.Options.SkipNonFiniteWindows = true to skip the windows that contain it.");
                     }
                     bad |= 1;
@@ -180,11 +222,33 @@ internal sealed class SlidingWindowDataView : IDataView
                         bad |= 2;
                 }
             }
-            _bad[slot] = bad;
+            _bad[slot] = (byte)(bad | ReadFuture(slot));
             int passSlot = (int)(_rowsRead % (_h + 1));
             foreach (var ring in _passRings)
                 ring?.Read(passSlot);
             _rowsRead++;
+            _longest = Math.Max(_longest, _rowsRead);
+        }
+
+        private byte ReadFuture(int slot)
+        {
+            int c = _futureReaders.Length, offset = slot * c;
+            byte bad = 0;
+            for (int i = 0; i < c; i++)
+            {
+                float v = _futureReaders[i]();
+                _future[offset + i] = v;
+                if (float.IsFinite(v))
+                    continue;
+                if (!_skip)
+                {
+                    throw new InvalidOperationException(
+                        $"SlidingWindow: future covariate column '{_parent.FutureCovariateColumnNames[i]}' has a non-finite value ({v}) at row {_inputRow} (0-based). " +
+                        "Clean or impute the column, or set SlidingWindowEstimator.Options.SkipNonFiniteWindows = true to skip the windows whose label steps contain it.");
+                }
+                bad = 4;
+            }
+            return bad;
         }
 
         private float TargetAt(long row) => row < _rowsRead ? _ring[(int)(row % _ringRows) * _f + _target] : float.NaN;
@@ -196,6 +260,8 @@ internal sealed class SlidingWindowDataView : IDataView
             Delegate getter;
             if (column.Index == _binding.WindowColumn)
                 getter = (ValueGetter<VBuffer<float>>)GetWindow;
+            else if (column.Index == _binding.FutureColumn)
+                getter = (ValueGetter<VBuffer<float>>)GetFuture;
             else if (column.Index == _binding.LabelColumn)
                 getter = _h == 1 ? (ValueGetter<float>)GetLabel : (ValueGetter<VBuffer<float>>)GetLabels;
             else
@@ -234,6 +300,24 @@ internal sealed class SlidingWindowDataView : IDataView
             var editor = VBufferEditor.Create(ref value, _h);
             for (int k = 0; k < _h; k++)
                 editor.Values[k] = TargetAt(_currentEnd + 1 + k);
+            value = editor.Commit();
+        }
+
+        /// <summary>The C future covariates at the h label steps, time-major; NaN past the end of the series.</summary>
+        private void GetFuture(ref VBuffer<float> value)
+        {
+            CheckPosition();
+            int c = _futureReaders.Length;
+            var editor = VBufferEditor.Create(ref value, _h * c);
+            for (int k = 0; k < _h; k++)
+            {
+                long row = _currentEnd + 1 + k;
+                var target = editor.Values.Slice(k * c, c);
+                if (row < _rowsRead)
+                    _future.AsSpan((int)(row % _ringRows) * c, c).CopyTo(target);
+                else
+                    target.Fill(float.NaN);
+            }
             value = editor.Commit();
         }
 

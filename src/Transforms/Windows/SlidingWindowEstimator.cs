@@ -15,8 +15,12 @@ namespace MLNet.Lstm;
 /// <para>Output columns: <see cref="Options.OutputColumnName"/> (<c>Vector&lt;Single&gt;</c> of T·F values,
 /// dimensions <c>[T, F]</c>, time-major: index <c>t*F + f</c>, with the annotations of
 /// <see cref="WindowAnnotations"/>); <see cref="Options.LabelColumnName"/> (<c>Single</c> for horizon 1, else
-/// <c>Vector&lt;Single&gt;</c> of the <c>horizon</c> next target values; NaN where not known yet); every input column,
-/// with the value of the window's last row.</para>
+/// <c>Vector&lt;Single&gt;</c> of the <c>horizon</c> next target values; NaN where not known yet); with
+/// <see cref="Options.FutureCovariateColumnNames"/>, <see cref="Options.FutureColumnName"/> (<c>Vector&lt;Single&gt;</c>
+/// of h·C, dimensions <c>[h, C]</c>: the C covariates at the h label steps; NaN past the end of the data); every input
+/// column (including the <see cref="Options.SeriesColumnName"/> key), with the value of the window's last row.</para>
+/// <para>Several series: with <see cref="Options.SeriesColumnName"/>, each key's contiguous rows are windowed on their
+/// own (the formula below per key; keys too short for one window give none), and the windows come in input order.</para>
 /// <para>With N rows, window T, horizon h and stride s there are <c>floor((N - T - h) / s) + 1</c> windows, in time
 /// order. Fitting learns nothing; it validates the schema and that the series has at least T + h rows.</para>
 /// </remarks>
@@ -58,6 +62,31 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
         /// </summary>
         public bool SkipNonFiniteWindows { get; set; }
 
+        /// <summary>
+        /// The series key column (text or integer) of a table holding several series, or <see langword="null"/> (the
+        /// default) for one series. Windows never cross from one key to the next; the rows of a key must be contiguous
+        /// and in time order (a key that reappears after another key is an error naming the key and the row). A key
+        /// with fewer rows than one window needs is skipped (it yields no window). The key passes through to the output
+        /// (the value of the window's last row) and is named on the window column by the
+        /// <see cref="WindowAnnotations.WindowSeriesColumn"/> annotation.
+        /// </summary>
+        public string? SeriesColumnName { get; set; }
+
+        /// <summary>
+        /// Known-future covariate columns (C numeric scalar columns, e.g. calendar features), or <see langword="null"/>
+        /// (the default) for none. For each window, their values at the h label steps fill
+        /// <see cref="FutureColumnName"/> (<c>Vector&lt;Single&gt;</c> of h·C, dimensions <c>[h, C]</c>, time-major).
+        /// They may also be <see cref="InputColumnNames"/>. In trailing unlabeled windows the steps past the end of the
+        /// series (or of its key) are NaN.
+        /// </summary>
+        public string[]? FutureCovariateColumnNames { get; set; }
+
+        /// <summary>Name of the future covariates column, when <see cref="FutureCovariateColumnNames"/> is set. Default <c>Future</c>.</summary>
+        public string FutureColumnName { get; set; } = "Future";
+
+        /// <summary>C, the number of future covariate columns (0 when none).</summary>
+        internal int FutureCount => FutureCovariateColumnNames?.Length ?? 0;
+
         /// <summary>Rows needed for one window: T, plus h for its labels unless trailing unlabeled windows are emitted.</summary>
         internal int MinimumRows => IncludeUnlabeledTrailingWindows ? WindowSize : WindowSize + Horizon;
 
@@ -65,6 +94,7 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
         {
             var copy = (Options)MemberwiseClone();
             copy.InputColumnNames = (string[])InputColumnNames.Clone();
+            copy.FutureCovariateColumnNames = (string[]?)FutureCovariateColumnNames?.Clone();
             return copy;
         }
 
@@ -105,6 +135,25 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
             Guard.Check(Array.IndexOf(InputColumnNames, target) >= 0,
                 $"SlidingWindow: the target column '{target}' is not one of inputColumnNames [{string.Join(", ", InputColumnNames)}]; add it to inputColumnNames or choose another targetColumnName.",
                 nameof(TargetColumnName));
+            ValidateSeriesAndFuture();
+        }
+
+        private void ValidateSeriesAndFuture()
+        {
+            Guard.Check(SeriesColumnName is null || SeriesColumnName.Length > 0,
+                "SlidingWindow: seriesColumnName is empty; give the name of the series key column, or null for one series.", nameof(SeriesColumnName));
+            Guard.Check(SeriesColumnName is null || (SeriesColumnName != OutputColumnName && SeriesColumnName != LabelColumnName),
+                $"SlidingWindow: the series key column '{SeriesColumnName}' has the name of an output column; rename the window or label column.", nameof(SeriesColumnName));
+            if (FutureCovariateColumnNames is null)
+                return;
+            Guard.NotEmpty(FutureCovariateColumnNames, nameof(FutureCovariateColumnNames));
+            for (int i = 0; i < FutureCovariateColumnNames.Length; i++)
+                Guard.Check(!string.IsNullOrEmpty(FutureCovariateColumnNames[i]), $"SlidingWindow: futureCovariateColumnNames[{i}] is null or empty; give the name of a numeric column.", nameof(FutureCovariateColumnNames));
+            var duplicate = FutureCovariateColumnNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+            Guard.Check(duplicate is null, $"SlidingWindow: future covariate column '{duplicate?.Key}' is listed more than once in FutureCovariateColumnNames; list each column once.", nameof(FutureCovariateColumnNames));
+            Guard.NotNullOrEmpty(FutureColumnName, nameof(FutureColumnName));
+            Guard.Check(FutureColumnName != OutputColumnName && FutureColumnName != LabelColumnName,
+                $"SlidingWindow: the future covariates column '{FutureColumnName}' has the name of the window or label column; give it another FutureColumnName.", nameof(FutureColumnName));
         }
     }
 
@@ -129,8 +178,18 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
         Guard.NotNull(input);
         var transformer = new SlidingWindowTransformer(_options);
         var binding = transformer.Bind(input.Schema);
-        if (!binding.PassThrough)
+        if (binding.PassThrough)
+            return transformer;
+        if (_options.SeriesColumnName is null)
+        {
             CheckLength(input);
+        }
+        else
+        {
+            // Several series: at least one key must make a window; the cursor throws (too short, key order) otherwise.
+            using var cursor = transformer.Transform(input).GetRowCursor(Array.Empty<DataViewSchema.Column>());
+            cursor.MoveNext();
+        }
         return transformer;
     }
 
@@ -162,8 +221,13 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
         if (binding.PassThrough)
             return inputSchema;
         var output = binding.OutputSchema;
-        return SchemaShapeUtil.Append(inputSchema,
+        var columns = new List<(string, DataViewType)>
+        {
             (_options.OutputColumnName, output[binding.WindowColumn].Type),
-            (_options.LabelColumnName, output[binding.LabelColumn].Type));
+            (_options.LabelColumnName, output[binding.LabelColumn].Type),
+        };
+        if (binding.FutureColumn >= 0)
+            columns.Add((_options.FutureColumnName, output[binding.FutureColumn].Type));
+        return SchemaShapeUtil.Append(inputSchema, columns.ToArray());
     }
 }

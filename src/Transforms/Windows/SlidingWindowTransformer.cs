@@ -33,7 +33,9 @@ public sealed class SlidingWindowTransformer : ITransformer
     public const string OnnxFormat = "SlidingWindow";
 
     /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph.</summary>
-    public const int OnnxFormatVersion = 1;
+    /// <remarks>Version 2 adds the optional <c>mlnet_lstm.series_column</c>, <c>mlnet_lstm.future_covariate_columns</c>
+    /// and <c>mlnet_lstm.future_column</c> entries (absent in version 1: one series, no future covariates).</remarks>
+    public const int OnnxFormatVersion = 2;
 
     private readonly SlidingWindowEstimator.Options _options;
 
@@ -77,6 +79,15 @@ public sealed class SlidingWindowTransformer : ITransformer
 
     /// <summary>Whether windows with non-finite values are skipped rather than reported as errors.</summary>
     public bool SkipNonFiniteWindows => _options.SkipNonFiniteWindows;
+
+    /// <summary>The series key column, or <see langword="null"/> for one series.</summary>
+    public string? SeriesColumnName => _options.SeriesColumnName;
+
+    /// <summary>The C known-future covariate columns (empty when none).</summary>
+    public IReadOnlyList<string> FutureCovariateColumnNames => _options.FutureCovariateColumnNames ?? Array.Empty<string>();
+
+    /// <summary>The future covariates column (<c>Vector&lt;Single&gt;</c> of h·C), or <see langword="null"/> when there are no future covariates.</summary>
+    public string? FutureColumnName => _options.FutureCovariateColumnNames is null ? null : _options.FutureColumnName;
 
     /// <summary>
     /// Always <see langword="true"/>, so that a chain that starts with this transformer can make a
@@ -137,7 +148,9 @@ public sealed class SlidingWindowTransformer : ITransformer
     /// <c>mlnet_lstm.window_size</c>, <c>mlnet_lstm.horizon</c>, <c>mlnet_lstm.stride</c> (integers),
     /// <c>mlnet_lstm.output_column</c>, <c>mlnet_lstm.label_column</c>, <c>mlnet_lstm.target_column</c> (strings),
     /// <c>mlnet_lstm.include_unlabeled_trailing_windows</c>, <c>mlnet_lstm.skip_non_finite_windows</c>
-    /// (<c>true</c>/<c>false</c>). Graph: input <c>{window}</c> float <c>[N, T·F]</c> → Identity →
+    /// (<c>true</c>/<c>false</c>). Version 2 adds, only when set: <c>mlnet_lstm.series_column</c> (string),
+    /// <c>mlnet_lstm.future_covariate_columns</c> (JSON array of strings) and <c>mlnet_lstm.future_column</c> (string);
+    /// the future covariates column passes through the saved form like any other column. Graph: input <c>{window}</c> float <c>[N, T·F]</c> → Identity →
     /// output <c>{window}.sliding_window</c> float <c>[N, T, F]</c> (a Reshape).
     /// </remarks>
     public void Save(ModelSaveContext ctx)
@@ -169,6 +182,13 @@ public sealed class SlidingWindowTransformer : ITransformer
         yield return new("mlnet_lstm.target_column", TargetColumnName);
         yield return new("mlnet_lstm.include_unlabeled_trailing_windows", IncludeUnlabeledTrailingWindows ? "true" : "false");
         yield return new("mlnet_lstm.skip_non_finite_windows", SkipNonFiniteWindows ? "true" : "false");
+        if (SeriesColumnName is not null)
+            yield return new("mlnet_lstm.series_column", SeriesColumnName);
+        if (_options.FutureCovariateColumnNames is not null)
+        {
+            yield return new("mlnet_lstm.future_covariate_columns", JsonSerializer.Serialize(_options.FutureCovariateColumnNames));
+            yield return new("mlnet_lstm.future_column", _options.FutureColumnName);
+        }
     }
 
     private bool HasWindowColumn(DataViewSchema schema)
@@ -184,7 +204,7 @@ public sealed class SlidingWindowTransformer : ITransformer
             ? $"windowSize {o.WindowSize}"
             : $"windowSize {o.WindowSize} + horizon {o.Horizon}";
         return new InvalidOperationException(
-            $"SlidingWindow needs at least {needed} rows ({why}) of column '{o.InputColumnNames[0]}' to make one window, but the input has {rows}. " +
+            $"SlidingWindow needs at least {needed} rows ({why}) of column '{o.InputColumnNames[0]}' to make one window, but {(o.SeriesColumnName is null ? "the input" : $"the longest series (key column '{o.SeriesColumnName}')")} has {rows}. " +
             "Give a longer series or a smaller windowSize/horizon.");
     }
 
@@ -196,6 +216,9 @@ public sealed class SlidingWindowTransformer : ITransformer
         public int InputColumnCount;
         public int WindowColumn;
         public int LabelColumn;
+        public int SeriesColumn = -1;
+        public int[] FutureColumns = Array.Empty<int>();
+        public int FutureColumn = -1;
     }
 
     internal Binding Bind(DataViewSchema input)
@@ -205,40 +228,23 @@ public sealed class SlidingWindowTransformer : ITransformer
 
         var features = new int[FeatureCount];
         for (int f = 0; f < FeatureCount; f++)
-        {
-            string name = _options.InputColumnNames[f];
-            var column = input.GetColumnOrNull(name);
-            if (column is null)
-            {
-                var window = input.GetColumnOrNull(OutputColumnName);
-                if (window is { Type: VectorDataViewType wv })
-                {
-                    throw new ArgumentOutOfRangeException(nameof(input),
-                        $"SlidingWindow: the window column '{OutputColumnName}' has type {wv} but must be a Vector<Single> of {WindowSize * FeatureCount} values " +
-                        $"(windowSize {WindowSize} x {FeatureCount} columns), and the input column '{name}' to build it from was not found. " +
-                        $"Fix the window column's size (e.g. [VectorType({WindowSize * FeatureCount})]) or give the raw series.");
-                }
-                throw new ArgumentOutOfRangeException(nameof(input),
-                    $"SlidingWindow: input column '{name}' was not found. Available columns: {string.Join(", ", input.Where(c => !c.IsHidden).Select(c => c.Name))}. " +
-                    "Check inputColumnNames or load the column.");
-            }
-            if (!NumericColumnReader.IsSupported(column.Value.Type))
-            {
-                throw new ArgumentOutOfRangeException(nameof(input),
-                    $"SlidingWindow: input column '{name}' has type {column.Value.Type}, but windows need numeric scalar columns (Single, Double or an integer type). " +
-                    "Convert it (mlContext.Transforms.Conversion.ConvertType) or remove it from inputColumnNames.");
-            }
-            features[f] = column.Value.Index;
-        }
+            features[f] = FindNumeric(input, _options.InputColumnNames[f]);
+        var future = (_options.FutureCovariateColumnNames ?? Array.Empty<string>()).Select(n => FindNumeric(input, n)).ToArray();
+        int series = FindSeries(input);
 
         var builder = new DataViewSchema.Builder();
         foreach (var column in input)
             builder.AddColumn(column.Name, column.Type, column.Annotations);
         builder.AddColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, WindowSize, FeatureCount),
-            WindowAnnotations.Build(_options.InputColumnNames, TargetIndex, WindowSize));
+            WindowAnnotations.Build(_options.InputColumnNames, TargetIndex, WindowSize, SeriesColumnName, FutureColumnName));
         builder.AddColumn(LabelColumnName, Horizon == 1 ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, Horizon));
+        if (future.Length > 0)
+            builder.AddColumn(_options.FutureColumnName, new VectorDataViewType(NumberDataViewType.Single, Horizon, future.Length));
         return new Binding
         {
+            SeriesColumn = series,
+            FutureColumns = future,
+            FutureColumn = future.Length > 0 ? input.Count + 2 : -1,
             PassThrough = false,
             OutputSchema = builder.ToSchema(),
             FeatureColumns = features,
@@ -246,5 +252,47 @@ public sealed class SlidingWindowTransformer : ITransformer
             WindowColumn = input.Count,
             LabelColumn = input.Count + 1,
         };
+    }
+
+    private int FindNumeric(DataViewSchema input, string name)
+    {
+        var column = input.GetColumnOrNull(name);
+        if (column is null)
+        {
+            var window = input.GetColumnOrNull(OutputColumnName);
+            if (window is { Type: VectorDataViewType wv })
+            {
+                throw new ArgumentOutOfRangeException(nameof(input),
+                    $"SlidingWindow: the window column '{OutputColumnName}' has type {wv} but must be a Vector<Single> of {WindowSize * FeatureCount} values " +
+                    $"(windowSize {WindowSize} x {FeatureCount} columns), and the input column '{name}' to build it from was not found. " +
+                    $"Fix the window column's size (e.g. [VectorType({WindowSize * FeatureCount})]) or give the raw series.");
+            }
+            throw new ArgumentOutOfRangeException(nameof(input),
+                $"SlidingWindow: input column '{name}' was not found. Available columns: {string.Join(", ", input.Where(c => !c.IsHidden).Select(c => c.Name))}. " +
+                "Check inputColumnNames (and FutureCovariateColumnNames) or load the column.");
+        }
+        if (!NumericColumnReader.IsSupported(column.Value.Type))
+        {
+            throw new ArgumentOutOfRangeException(nameof(input),
+                $"SlidingWindow: input column '{name}' has type {column.Value.Type}, but windows need numeric scalar columns (Single, Double or an integer type). " +
+                "Convert it (mlContext.Transforms.Conversion.ConvertType) or remove it from inputColumnNames (or FutureCovariateColumnNames).");
+        }
+        return column.Value.Index;
+    }
+
+    private int FindSeries(DataViewSchema input)
+    {
+        if (SeriesColumnName is null)
+            return -1;
+        var column = input.GetColumnOrNull(SeriesColumnName);
+        if (column is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(input),
+                $"SlidingWindow: series key column '{SeriesColumnName}' was not found. Available columns: {string.Join(", ", input.Where(c => !c.IsHidden).Select(c => c.Name))}. " +
+                "Check seriesColumnName or load the column.");
+        }
+        if (!SeriesKeyReader.IsSupported(column.Value.Type))
+            throw SeriesKeyReader.NotSupported(SeriesColumnName, column.Value.Type);
+        return column.Value.Index;
     }
 }

@@ -27,6 +27,23 @@ public static class WindowAnnotations
     /// <summary><c>Text</c>: the name of the column holding the per-window scales (F values), on a normalised window column.</summary>
     public const string WindowScaleColumn = "WindowScaleColumn";
 
+    /// <summary><c>Text</c>: the name of the series key column, on the window column of a multi-series <c>SlidingWindow</c>.</summary>
+    public const string WindowSeriesColumn = "WindowSeriesColumn";
+
+    /// <summary>
+    /// <c>Text</c>: the name of the known-future covariates column (<c>Vector&lt;Single&gt;</c> of h·C, dimensions
+    /// <c>[h, C]</c>), on the window column when <c>SlidingWindow</c> has future covariates (and on the normalised
+    /// window column after it).
+    /// </summary>
+    public const string WindowFutureColumn = "WindowFutureColumn";
+
+    /// <summary>The Text annotation <paramref name="name"/> of <paramref name="column"/>, or <see langword="null"/>.</summary>
+    /// <param name="column">A column, normally the window column.</param>
+    /// <param name="name">The annotation, e.g. <see cref="WindowFutureColumn"/> or <see cref="WindowSeriesColumn"/>.</param>
+    /// <returns>The annotation's text, or <see langword="null"/> when the column does not have it.</returns>
+    public static string? GetText(DataViewSchema.Column column, string name)
+        => TryGetAnnotation(column.Annotations, name, out ReadOnlyMemory<char> value) && value.Length > 0 ? value.ToString() : null;
+
     /// <summary>
     /// Reads the shape and the annotations of a window column. T and F come from the column's dimensions
     /// <c>[T, F]</c> when it has them, else from the <see cref="WindowSize"/> and <see cref="WindowFeatureNames"/>
@@ -98,11 +115,23 @@ public static class WindowAnnotations
         return true;
     }
 
-    internal static DataViewSchema.Annotations Build(string[] featureNames, int targetIndex, int windowSize)
+    internal static DataViewSchema.Annotations Build(string[] featureNames, int targetIndex, int windowSize,
+        string? seriesColumn = null, string? futureColumn = null)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         AddWindowAnnotations(builder, featureNames, targetIndex, windowSize);
+        AddText(builder, WindowSeriesColumn, seriesColumn);
+        AddText(builder, WindowFutureColumn, futureColumn);
         return builder.ToAnnotations();
+    }
+
+    /// <summary>Adds the Text annotation <paramref name="name"/> = <paramref name="value"/> unless the value is null.</summary>
+    internal static void AddText(DataViewSchema.Annotations.Builder builder, string name, string? value)
+    {
+        if (value is null)
+            return;
+        var text = value.AsMemory();
+        builder.Add(name, TextDataViewType.Instance, (ref ReadOnlyMemory<char> v) => v = text);
     }
 
     internal static void AddWindowAnnotations(DataViewSchema.Annotations.Builder builder, string[] featureNames, int targetIndex, int windowSize)

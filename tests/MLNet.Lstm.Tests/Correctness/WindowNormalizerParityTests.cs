@@ -85,6 +85,7 @@ public class WindowNormalizerParityTests
     [InlineData(WindowNormalization.RelativeToFirst)]
     [InlineData(WindowNormalization.MinMax)]
     [InlineData(WindowNormalization.ZScore)]
+    [InlineData(WindowNormalization.RelativeToLast)]
     public void TheKernelAndTheGraphAgreeOnEveryEdgeCase(WindowNormalization mode)
     {
         var ml = new MLContext(seed: 1);
@@ -115,7 +116,8 @@ public class WindowNormalizerParityTests
         {
             var column = Enumerable.Range(0, T).Select(i => raw[i * F + j]).ToArray();
             bool nonFinite = column.Any(v => !float.IsFinite(v));
-            bool zeroBase = mode == WindowNormalization.RelativeToFirst && column[0] == 0f;
+            bool zeroBase = (mode == WindowNormalization.RelativeToFirst && column[0] == 0f)
+                || (mode == WindowNormalization.RelativeToLast && column[T - 1] == 0f);
             bool overflow = mode switch
             {
                 WindowNormalization.MinMax => float.IsInfinity(column.Max() - column.Min()),

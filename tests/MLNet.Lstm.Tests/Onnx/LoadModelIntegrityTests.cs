@@ -147,7 +147,7 @@ public class LoadModelIntegrityTests
         { "sliding", "mlnet_lstm.horizon", "2", new[] { "horizon 1", "horizon 2" } },
         { "sliding", "mlnet_lstm.horizon", null, new[] { "no metadata entry 'mlnet_lstm.horizon'" } },
         { "sliding", "mlnet_lstm.window_size", "5", new[] { "[N, 12]", "[N, 10]" } },
-        { "sliding", "mlnet_lstm.version", "2", new[] { "format version '2'" } },
+        { "sliding", "mlnet_lstm.version", "99", new[] { "format version '99'", "versions 1 to" } },
         // NormalizeWindows: feature names, target, mode.
         { "normalize", "mlnet_lstm.feature_names", "[\"C\",\"X\"]", new[] { "feature columns" } },
         { "normalize", "mlnet_lstm.target_index", "1", new[] { "target index" } },

@@ -17,6 +17,7 @@ public class LoadModelTests
     [InlineData(3, WindowNormalization.RelativeToFirst)]
     [InlineData(2, WindowNormalization.MinMax)]
     [InlineData(1, WindowNormalization.None)]
+    [InlineData(1, WindowNormalization.RelativeToLast)]
     public void LoadedChainIsOursAndScoresBitwiseAsTheStockLoadedChain(int horizon, WindowNormalization? mode)
     {
         var ml = new MLContext(1);

@@ -32,6 +32,28 @@ public class NormalizeWindowsTests
     }
 
     [Fact]
+    public void RelativeToLastDividesByTheWindowsLastValue()
+    {
+        var input = Series(Prices);
+        var view = Ml.Transforms.SlidingWindow("Window", new[] { "P", "Q" }, windowSize: 3)
+            .Append(Ml.Transforms.NormalizeWindows("Normalized", "Window", WindowNormalization.RelativeToLast))
+            .Fit(input).Transform(input);
+        // First window [[2,10],[4,5],[3,20]]: last (3, 20); w / last - 1.
+        Assert.Equal(new float[] { (2f - 3f) / 3f, (10f - 20f) / 20f, (4f - 3f) / 3f, (5f - 20f) / 20f, 0, 0 }, Vectors(view, "Normalized")[0]); // (w - last) / last
+        Assert.Equal(new float[] { 3, 20 }, Vectors(view, "NormalizedShift")[0]);
+        Assert.Equal(new float[] { 3, 20 }, Vectors(view, "NormalizedScale")[0]);
+        Assert.Equal((6f - 3f) / 3f, Scalars<float>(view, "LabelNormalized")[0]); // label 6: a change of +100% from the last value
+        Assert.True(WindowAnnotations.TryGetWindowInfo(view.Schema["Normalized"], out var info));
+        Assert.Equal(WindowNormalization.RelativeToLast, info.Normalization);
+
+        var zeroLast = Series((1, 1), (2, 0), (3, 3));
+        var error = Assert.Throws<InvalidOperationException>(() => Vectors(Ml.Transforms.SlidingWindow("Window", new[] { "P", "Q" }, windowSize: 2)
+            .Append(Ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.RelativeToLast)).Fit(zeroLast).Transform(zeroLast), "Window"));
+        Assert.Contains("RelativeToLast", error.Message);
+        Assert.Contains("ends with 0 in column 'Q'", error.Message);
+    }
+
+    [Fact]
     public void RelativeToFirstEqualsTheTutorialsNormaliseWindows()
     {
         var input = Series(Prices);
@@ -72,6 +94,7 @@ public class NormalizeWindowsTests
     [InlineData(WindowNormalization.RelativeToFirst)]
     [InlineData(WindowNormalization.MinMax)]
     [InlineData(WindowNormalization.ZScore)]
+    [InlineData(WindowNormalization.RelativeToLast)]
     public void InverseRestoresTheOriginalWindows(WindowNormalization mode)
     {
         var input = Series(Prices);

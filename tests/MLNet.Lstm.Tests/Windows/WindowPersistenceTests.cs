@@ -40,6 +40,7 @@ public class WindowPersistenceTests
     [InlineData(WindowNormalization.MinMax, 0)]
     [InlineData(WindowNormalization.ZScore, 1e-5)] // ORT sums in float32 in its own order: ~1e-6 apart
     [InlineData(WindowNormalization.None, 0)]
+    [InlineData(WindowNormalization.RelativeToLast, 0)]
     public void EuStockChainSavesReloadsAndScoresIdentically(WindowNormalization mode, double tolerance)
     {
         var ml = new MLContext(seed: 1);
