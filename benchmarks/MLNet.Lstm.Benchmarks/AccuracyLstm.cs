@@ -75,6 +75,8 @@ public sealed record AccuracyLstmConfig(
         Small with { Name = "small none", Normalization = WindowNormalization.None },
         Small with { Name = "small minmax", Normalization = WindowNormalization.MinMax },
         Small with { Name = "small relfirst", Normalization = WindowNormalization.RelativeToFirst },
+        Small with { Name = "small rellast", Normalization = WindowNormalization.RelativeToLast },
+        Small with { Name = "prices rellast ens5", Normalization = WindowNormalization.RelativeToLast, EnsembleSize = 5 },
         Small with { Name = "small log", LogTarget = true },
         Small with { Name = "small direct", DirectBacktest = true },
         Small with { Name = "small ens5", EnsembleSize = 5 },
