@@ -22,7 +22,8 @@ public sealed record AccuracyLstmConfig(
     bool LogTarget = false,
     bool DirectBacktest = false,
     bool OneCall = false,
-    bool SeasonalDifference = false)
+    bool SeasonalDifference = false,
+    LstmLearningRateSchedule Schedule = LstmLearningRateSchedule.Constant)
 {
     /// <summary>max(2·period, 12): two seasons of a seasonal series, 12 steps otherwise.</summary>
     public static int SmallWindow(AccuracySeries s) => Math.Max(2 * s.Period, 12);
@@ -78,6 +79,8 @@ public sealed record AccuracyLstmConfig(
         Small with { Name = "small rellast", Normalization = WindowNormalization.RelativeToLast },
         Small with { Name = "prices rellast ens5", Normalization = WindowNormalization.RelativeToLast, EnsembleSize = 5 },
         Small with { Name = "small log", LogTarget = true },
+        Small with { Name = "small cosine", Schedule = LstmLearningRateSchedule.Cosine },
+        Small with { Name = "small plateau", Schedule = LstmLearningRateSchedule.ReduceOnPlateau },
         Small with { Name = "small direct", DirectBacktest = true },
         Small with { Name = "small ens5", EnsembleSize = 5 },
         ForecastByLstm with { Name = "ForecastByLstm direct", DirectBacktest = true },
@@ -114,6 +117,7 @@ public sealed record AccuracyLstmConfig(
         (EnsembleSize > 1 ? $", EnsembleSize {EnsembleSize}" : "") + (LogTarget ? ", log of the series (forecasts exponentiated)" : "") +
         (DirectBacktest ? ", backtest by a direct horizon-H model" : ", backtest recursive from the horizon-1 model") +
         (OneCall ? " (mlContext.Forecasting.ForecastByLstm)" : "") +
+        (Schedule != LstmLearningRateSchedule.Constant ? $", learning rate {Schedule}" : "") +
         (SeasonalDifference ? ", models y[t] - y[t-m] (m = the period, 1 for annual/DAX; undone after)" : "");
 
     /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded, forecasting <paramref name="horizon"/> steps at once.</summary>
@@ -140,6 +144,7 @@ public sealed record AccuracyLstmConfig(
                 EarlyStoppingPatience = EarlyStoppingPatience,
                 RestoreBestWeights = true,
                 EnsembleSize = EnsembleSize,
+                LearningRateSchedule = Schedule,
                 Seed = seed,
                 Device = new TorchDeviceOptions { Device = "cpu", Threads = threads },
             }));

@@ -50,6 +50,13 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>Learning rate.</summary>
         public float LearningRate { get; set; } = 0.001f;
 
+        /// <summary>
+        /// How the learning rate changes over the epochs: <see cref="LstmLearningRateSchedule.Constant"/> (default),
+        /// <see cref="LstmLearningRateSchedule.Cosine"/> or <see cref="LstmLearningRateSchedule.ReduceOnPlateau"/>
+        /// (the enum documents the rules).
+        /// </summary>
+        public LstmLearningRateSchedule LearningRateSchedule { get; set; } = LstmLearningRateSchedule.Constant;
+
         /// <summary>The optimizer.</summary>
         public LstmOptimizer Optimizer { get; set; } = LstmOptimizer.Adam;
 
@@ -165,6 +172,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1)");
             Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "0 (off) or positive");
             Check(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "0 or positive");
+            Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "Constant, Cosine or ReduceOnPlateau");
             Check(EnsembleSize >= 1, nameof(EnsembleSize), EnsembleSize, "1 (one network) or more");
             if (EnsembleSize > 1 && (CheckpointDirectory is not null || ResumeFromCheckpoint is not null || InitialModel is not null))
                 throw new ArgumentOutOfRangeException(nameof(EnsembleSize), EnsembleSize,

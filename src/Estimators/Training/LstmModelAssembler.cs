@@ -60,6 +60,7 @@ internal static class LstmModelAssembler
             BatchSize = o.BatchSize,
             LearningRate = o.LearningRate,
             Optimizer = o.Optimizer,
+            LearningRateSchedule = o.LearningRateSchedule,
             Momentum = o.Momentum,
             Loss = o.Loss,
             HuberDelta = o.HuberDelta,

@@ -45,6 +45,9 @@ public sealed record LstmTrainingSettings
     /// <summary>The optimizer.</summary>
     public LstmOptimizer Optimizer { get; init; } = LstmOptimizer.Adam;
 
+    /// <summary>The learning-rate schedule of the fit.</summary>
+    public LstmLearningRateSchedule LearningRateSchedule { get; init; } = LstmLearningRateSchedule.Constant;
+
     /// <summary>Momentum (SGD only).</summary>
     public float Momentum { get; init; }
 
