@@ -32,7 +32,8 @@ public static class ForecastByLstmCatalog
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="targetColumnName">The column to forecast.</param>
     /// <param name="windowSize">T, the number of past steps the model sees (at least 2; two seasons for seasonal series).</param>
-    /// <param name="horizon">h, the number of steps forecast at once (direct multi-step output).</param>
+    /// <param name="horizon">h, the number of steps forecast at once (a direct multi-step output). The accuracy suite
+    /// found horizon 1, forecast recursively by <c>SeriesForecaster</c> or <c>Backtest</c>, better on most series.</param>
     /// <param name="inputColumnNames">The window's input columns; null: the target alone. Must contain the target.</param>
     /// <param name="seed">The seed of the networks' initial weights, dropout and shuffles.</param>
     /// <returns>The chain's estimator; its fitted model scores into <c>Score</c>.</returns>
