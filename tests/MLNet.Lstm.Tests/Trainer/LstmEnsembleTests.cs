@@ -110,6 +110,27 @@ public class LstmEnsembleTests
     }
 
     [Fact]
+    public void ExportOnnxOfAnEnsembleChainScoresRawWindowsLikeTheFittedChain()
+    {
+        var ml = new MLContext(1);
+        var series = Series(ml, rows: 80);
+        using var ensemble = Fit(ml, series, seed: 4, ensembleSize: 3);
+        using var file = new MemoryStream();
+        ml.Forecasting.ExportOnnx(ensemble, file);
+        var windows = MLNet.Lstm.Tests.Windows.WindowTestUtil.Vectors(
+            ml.Transforms.SlidingWindow("Window", Columns, T, horizon: 2).Fit(series).Transform(series), "Window").ToList();
+        var expected = Scores(ensemble.Transform(series));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(file.ToArray());
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(windows.SelectMany(w => w).ToArray(), new[] { windows.Count, T * F });
+        using var results = session.Run(new[] { Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("Window", input) });
+        var actual = results.Single(r => r.Name == "Score").AsTensor<float>().ToArray();
+        Assert.Equal(expected.Length * 2, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            for (int k = 0; k < 2; k++)
+                Assert.Equal(expected[i][k], actual[i * 2 + k], 1e-3f); // ZScore sums in another order in ONNX Runtime
+    }
+
+    [Fact]
     public void SingleNetworkGraphHasNoEnsembleEntries()
     {
         var ml = new MLContext(1);
