@@ -17,7 +17,13 @@ public sealed record AccuracyLstmConfig(
     int BatchSize,
     float LearningRate,
     float ValidationFraction,
-    int EarlyStoppingPatience)
+    int EarlyStoppingPatience,
+    int EnsembleSize = 1,
+    bool LogTarget = false,
+    bool DirectBacktest = false,
+    bool OneCall = false,
+    bool SeasonalDifference = false,
+    LstmLearningRateSchedule Schedule = LstmLearningRateSchedule.Constant)
 {
     /// <summary>max(2·period, 12): two seasons of a seasonal series, 12 steps otherwise.</summary>
     public static int SmallWindow(AccuracySeries s) => Math.Max(2 * s.Period, 12);
@@ -41,7 +47,59 @@ public sealed record AccuracyLstmConfig(
         new[] { 32 }, Dropout: 0f, Epochs: 200, BatchSize: 32, LearningRate: 3e-3f,
         ValidationFraction: 0.2f, EarlyStoppingPatience: 20);
 
-    public static readonly AccuracyLstmConfig[] All = { Tutorial, Small };
+    /// <summary>
+    /// (c) <c>mlContext.Forecasting.ForecastByLstm("y", SmallWindow, horizon, seed: seed)</c>, the one-call estimator
+    /// (its settings are its own; the other fields here only describe them): horizon 1, the backtest recursive (the
+    /// ablation "ForecastByLstm direct" has the direct horizon-H model).
+    /// </summary>
+    public static readonly AccuracyLstmConfig ForecastByLstm = Small with
+    {
+        Name = "ForecastByLstm", OneCall = true, EnsembleSize = 5,
+    };
+
+    /// <summary>
+    /// (d) The recommended configuration for seasonal series (docs/accuracy.md): <see cref="ForecastByLstm"/> on the
+    /// seasonally differenced series y[t] - y[t-m] (a user step before the estimator, undone on its forecasts; for
+    /// m = 1 the first difference).
+    /// </summary>
+    public static readonly AccuracyLstmConfig ForecastByLstmSeasonal = ForecastByLstm with
+    {
+        Name = "ForecastByLstm seasonal-diff", SeasonalDifference = true,
+    };
+
+    /// <summary>The configurations of the documented run.</summary>
+    public static readonly AccuracyLstmConfig[] All = { Tutorial, Small, ForecastByLstm, ForecastByLstmSeasonal };
+
+    /// <summary>The ablation variants of (b), one change each (docs/accuracy.md, "Ablations"); <c>--configs</c> picks them by name.</summary>
+    public static readonly AccuracyLstmConfig[] Ablations =
+    {
+        Small with { Name = "small none", Normalization = WindowNormalization.None },
+        Small with { Name = "small minmax", Normalization = WindowNormalization.MinMax },
+        Small with { Name = "small relfirst", Normalization = WindowNormalization.RelativeToFirst },
+        Small with { Name = "small rellast", Normalization = WindowNormalization.RelativeToLast },
+        Small with { Name = "prices rellast ens5", Normalization = WindowNormalization.RelativeToLast, EnsembleSize = 5 },
+        Small with { Name = "small log", LogTarget = true },
+        Small with { Name = "small cosine", Schedule = LstmLearningRateSchedule.Cosine },
+        Small with { Name = "small plateau", Schedule = LstmLearningRateSchedule.ReduceOnPlateau },
+        Small with { Name = "small direct", DirectBacktest = true },
+        Small with { Name = "small ens5", EnsembleSize = 5 },
+        ForecastByLstm with { Name = "ForecastByLstm direct", DirectBacktest = true },
+        Small with { Name = "small ens5 direct log", EnsembleSize = 5, DirectBacktest = true, LogTarget = true },
+        Small with { Name = "long", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f },
+        Small with { Name = "long minmax", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f, Normalization = WindowNormalization.MinMax },
+        Small with { Name = "long relfirst", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f, Normalization = WindowNormalization.RelativeToFirst },
+        Small with { Name = "long h64", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f, HiddenSizes = new[] { 64 } },
+        Small with { Name = "long v10", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f, ValidationFraction = 0.1f },
+        Small with { Name = "sdiff", SeasonalDifference = true },
+        Small with { Name = "sdiff minmax", SeasonalDifference = true, Normalization = WindowNormalization.MinMax },
+        Small with { Name = "sdiff none", SeasonalDifference = true, Normalization = WindowNormalization.None },
+        Small with { Name = "long log", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f, LogTarget = true },
+    };
+
+    /// <summary>Every configuration by name (documented run and ablations).</summary>
+    public static AccuracyLstmConfig Named(string name) =>
+        All.Concat(Ablations).FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown LSTM configuration '{name}'; configurations: {string.Join(", ", All.Concat(Ablations).Select(c => c.Name))}.");
 
     /// <summary>Epochs after <c>--epochs-scale</c> (at least 1), patience scaled alike (at least 1 when set).</summary>
     public AccuracyLstmConfig Scaled(double epochScale) => this with
@@ -55,11 +113,23 @@ public sealed record AccuracyLstmConfig(
         $"{Name}: window {WindowSize(AccuracySeries.All[0])} monthly / {WindowSize(AccuracySeries.All[2])} quarterly / " +
         $"{WindowSize(AccuracySeries.All[4])} annual / {WindowSize(dax)} DAX, NormalizeWindows {Normalization}, " +
         $"LSTM [{string.Join(", ", HiddenSizes)}], dropout {Dropout}, {Epochs} epoch(s) max, batch {BatchSize}, Adam lr {LearningRate}, " +
-        $"validation {ValidationFraction:P0} (last windows), patience {EarlyStoppingPatience}, best weights restored";
+        $"validation {ValidationFraction:P0} (last windows), patience {EarlyStoppingPatience}, best weights restored" +
+        (EnsembleSize > 1 ? $", EnsembleSize {EnsembleSize}" : "") + (LogTarget ? ", log of the series (forecasts exponentiated)" : "") +
+        (DirectBacktest ? ", backtest by a direct horizon-H model" : ", backtest recursive from the horizon-1 model") +
+        (OneCall ? " (mlContext.Forecasting.ForecastByLstm)" : "") +
+        (Schedule != LstmLearningRateSchedule.Constant ? $", learning rate {Schedule}" : "") +
+        (SeasonalDifference ? ", models y[t] - y[t-m] (m = the period, 1 for annual/DAX; undone after)" : "");
 
-    /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded.</summary>
-    public IEstimator<ITransformer> Pipeline(MLContext ml, AccuracySeries series, int seed, int threads) =>
-        ml.Transforms.SlidingWindow("Window", new[] { "y" }, WindowSize(series), horizon: 1, labelColumnName: "Label")
+    /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded, forecasting <paramref name="horizon"/> steps at once.</summary>
+    public IEstimator<ITransformer> Pipeline(MLContext ml, AccuracySeries series, int seed, int threads, int horizon = 1)
+    {
+        if (OneCall)
+        {
+            var chain = (EstimatorChain<LstmForecastingTransformer>)ml.Forecasting.ForecastByLstm("y", WindowSize(series), horizon, seed: seed);
+            ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions.Device = new TorchDeviceOptions { Device = "cpu", Threads = threads };
+            return chain;
+        }
+        return ml.Transforms.SlidingWindow("Window", new[] { "y" }, WindowSize(series), horizon, labelColumnName: "Label")
             .Append(ml.Transforms.NormalizeWindows("Window", mode: Normalization))
             .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
             {
@@ -73,9 +143,12 @@ public sealed record AccuracyLstmConfig(
                 ValidationFraction = ValidationFraction,
                 EarlyStoppingPatience = EarlyStoppingPatience,
                 RestoreBestWeights = true,
+                EnsembleSize = EnsembleSize,
+                LearningRateSchedule = Schedule,
                 Seed = seed,
                 Device = new TorchDeviceOptions { Device = "cpu", Threads = threads },
             }));
+    }
 }
 
 /// <summary>
@@ -100,10 +173,25 @@ public static class AccuracyLstm
         AccuracyLstmConfig config, SeriesSplit split, int seed, int threads)
     {
         var ml = new MLContext(seed);
-        var all = ml.Data.LoadFromEnumerable(split.Values.Select(v => new Row { y = (float)v }).ToArray());
+        // User steps (docs/accuracy.md): LogTarget: the models see log(y), forecasts exponentiated; SeasonalDifference:
+        // the models see d[t] = y[t] - y[t-m] (rows m..N-1), forecasts undone as y[t-m] (observed or forecast) + d.
+        var modelled = config.LogTarget ? split.Values.Select(v => Math.Log(v)).ToArray() : split.Values;
+        int offset = config.SeasonalDifference ? split.Series.Period : 0;
+        if (offset > 0)
+            modelled = Enumerable.Range(offset, modelled.Length - offset).Select(t => modelled[t] - modelled[t - offset]).ToArray();
+        var all = ml.Data.LoadFromEnumerable(modelled.Select(v => new Row { y = (float)v }).ToArray());
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var oneStep = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.OneStep);
-        var backtest = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.Backtest);
+        int h = split.Steps(AccuracyProtocol.Backtest);
+        var oneStep = Folds(ml, config.Pipeline(ml, split.Series, seed, threads), all, split, AccuracyProtocol.OneStep, modelled, offset);
+        var backtest = Folds(ml, config.Pipeline(ml, split.Series, seed, threads, config.DirectBacktest ? h : 1), all, split,
+            AccuracyProtocol.Backtest, modelled, offset);
+        if (offset > 0)
+        {
+            var levels = config.LogTarget ? split.Values.Select(v => Math.Log(v)).ToArray() : split.Values;
+            (oneStep, backtest) = (Undifference(oneStep, levels, offset), Undifference(backtest, levels, offset));
+        }
+        if (config.LogTarget)
+            (oneStep, backtest) = (Exp(oneStep), Exp(backtest));
         return (oneStep, backtest, clock.Elapsed.TotalSeconds);
     }
 
@@ -112,20 +200,22 @@ public static class AccuracyLstm
     /// of <paramref name="all"/>; checks that the backtest made exactly the protocol's folds, from one fit on the
     /// training rows.
     /// </summary>
-    public static FoldForecasts Folds(MLContext ml, IEstimator<ITransformer> pipeline, IDataView all, SeriesSplit split, AccuracyProtocol protocol)
+    public static FoldForecasts Folds(MLContext ml, IEstimator<ITransformer> pipeline, IDataView all, SeriesSplit split, AccuracyProtocol protocol,
+        double[]? modelled = null, int offset = 0)
     {
-        var origins = split.Origins(protocol);
+        var values = modelled ?? split.Values;
+        var origins = split.Origins(protocol).Select(o => o - offset).ToArray();
         var result = ml.Forecasting.Backtest(pipeline, all, new BacktestOptions
         {
-            Start = split.TrainRows,
+            Start = split.TrainRows - offset,
             Horizon = split.Steps(protocol),
             Stride = 1,
             RetrainEvery = 0,
         });
         var folds = result.Folds;
         bool asProtocol = result.Fits == 1 && folds.Select(f => f.Start).SequenceEqual(origins)
-            && folds.All(f => f.TrainingEnd == split.TrainRows && f.Forecast.Length == split.Steps(protocol)
-                && f.Actual.Select((a, h) => a == (float)split.Values[f.Start + h]).All(same => same));
+            && folds.All(f => f.TrainingEnd == split.TrainRows - offset && f.Forecast.Length == split.Steps(protocol)
+                && f.Actual.Select((a, h) => a == (float)values[f.Start + h]).All(same => same));
         if (!asProtocol)
         {
             throw new InvalidOperationException(
@@ -133,6 +223,21 @@ public static class AccuracyLstm
                 $"starts {folds.FirstOrDefault()?.Start}..{folds.LastOrDefault()?.Start}; the protocol needs {origins.Length} folds " +
                 $"{origins[0]}..{origins[^1]} of {split.Steps(protocol)} step(s) from one fit on rows [0, {split.TrainRows}).");
         }
-        return new FoldForecasts(origins, folds.Select(f => f.Forecast.Select(v => (double)v).ToArray()).ToArray());
+        return new FoldForecasts(origins.Select(o => o + offset).ToArray(), folds.Select(f => f.Forecast.Select(v => (double)v).ToArray()).ToArray());
     }
+
+    /// <summary>Forecasts of d[t] = y[t] - y[t-m] back to y: y[t-m] when observed (before the fold's origin), else its forecast.</summary>
+    private static FoldForecasts Undifference(FoldForecasts f, double[] levels, int m) => f with
+    {
+        Values = f.Values.Select((d, i) =>
+        {
+            int origin = f.Origins[i];
+            var y = new double[d.Length];
+            for (int k = 0; k < d.Length; k++)
+                y[k] = (k - m >= 0 ? y[k - m] : levels[origin + k - m]) + d[k];
+            return y;
+        }).ToArray(),
+    };
+
+    private static FoldForecasts Exp(FoldForecasts f) => f with { Values = f.Values.Select(v => v.Select(x => Math.Exp(x)).ToArray()).ToArray() };
 }

@@ -7,7 +7,9 @@ namespace MLNet.Lstm.Benchmarks;
 /// <param name="Series">The series to run (null: all, or the quick pair with <c>--quick</c>).</param>
 /// <param name="EpochScale">Multiplies every configuration's epochs (null: 1, or 0.05 with <c>--quick</c>).</param>
 /// <param name="RForecastsPath">The R baselines' file (null: the repository's benchmarks/reference/results file).</param>
-internal sealed record AccuracyOptions(int? Seeds = null, string[]? Series = null, double? EpochScale = null, string? RForecastsPath = null)
+/// <param name="Configs">The LSTM configurations by name (null: the documented run's; ablation names in <see cref="AccuracyLstmConfig.Ablations"/>).</param>
+internal sealed record AccuracyOptions(int? Seeds = null, string[]? Series = null, double? EpochScale = null, string? RForecastsPath = null,
+    string[]? Configs = null)
 {
     /// <summary>The series of <c>--quick</c>: one monthly, one annual.</summary>
     public static readonly string[] QuickSeries = { "usaccdeaths", "nile" };
@@ -41,7 +43,7 @@ internal static class AccuracySuite
         double epochScale = options.EpochScale ?? (s.Quick ? 0.05 : 1.0);
         var series = (options.Series ?? (s.Quick ? AccuracyOptions.QuickSeries : AccuracySeries.All.Select(x => x.Name).ToArray()))
             .Select(AccuracySeries.Named).ToArray();
-        var configs = AccuracyLstmConfig.All.Select(c => c.Scaled(epochScale)).ToArray();
+        var configs = (options.Configs?.Select(AccuracyLstmConfig.Named) ?? AccuracyLstmConfig.All).Select(c => c.Scaled(epochScale)).ToArray();
         var reference = LoadReference(s, options.RForecastsPath);
         string dataDirectory = Path.Combine(AppContext.BaseDirectory, "data");
 
@@ -73,9 +75,34 @@ internal static class AccuracySuite
             .Concat(reference is null ? Array.Empty<string>() : AccuracyReference.Methods)
             .Concat(configs.Select(c => c.Name)).ToArray();
         AccuracyTables.Write(s, splits, results, methods, seeds);
-        AccuracyTables.WriteTargets(s, splits, results, configs.Select(c => c.Name).ToArray(), reference is not null);
+        var targetNames = configs.Select(c => c.Name).ToList();
+        if (RecommendedByKind(configs, results) is { Count: > 0 } byKind)
+        {
+            results.AddRange(byKind);
+            targetNames.Add(RecommendedByKindName);
+        }
+        AccuracyTables.WriteTargets(s, splits, results, targetNames.ToArray(), reference is not null);
         foreach (var (name, seconds) in fitSeconds)
             s.Line($"<!-- {name}: {seconds:F1} s of LSTM fitting and forecasting over all series and seeds -->");
+    }
+
+    /// <summary>The name of the recommended configurations together: the seasonal recipe on seasonal series, ForecastByLstm on the others.</summary>
+    public const string RecommendedByKindName = "recommended by kind (seasonal-diff on seasonal series, ForecastByLstm otherwise)";
+
+    /// <summary>
+    /// The results of the two recommended configurations combined as docs/accuracy.md recommends them (the same fits,
+    /// no new ones): <see cref="AccuracyLstmConfig.ForecastByLstmSeasonal"/> on the seasonal series,
+    /// <see cref="AccuracyLstmConfig.ForecastByLstm"/> on the others; empty unless both ran.
+    /// </summary>
+    private static List<AccuracyResult> RecommendedByKind(AccuracyLstmConfig[] configs, List<AccuracyResult> results)
+    {
+        string plain = AccuracyLstmConfig.ForecastByLstm.Name, seasonal = AccuracyLstmConfig.ForecastByLstmSeasonal.Name;
+        if (!configs.Any(c => c.Name == plain) || !configs.Any(c => c.Name == seasonal))
+            return new List<AccuracyResult>();
+        return results
+            .Where(r => r.Method == (AccuracySeries.Named(r.Series).Seasonal ? seasonal : plain))
+            .Select(r => r with { Method = RecommendedByKindName })
+            .ToList();
     }
 
     private static AccuracyReference? LoadReference(BenchmarkSettings s, string? explicitPath)

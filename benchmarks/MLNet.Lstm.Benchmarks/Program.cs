@@ -18,7 +18,7 @@ public static class BenchmarkProgram
     private static readonly string[] OtherSuites = { "profile", "accuracy", GpuScoringSuite.Verb, GlobalSuite.Verb };
     private const string Usage =
         "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|service|all|profile|accuracy|scoring-gpu|global ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
-        "       accuracy options: [--seeds N] [--series a,b] [--epochs-scale X] [--r-forecasts FILE]";
+        "       accuracy options: [--seeds N] [--series a,b] [--epochs-scale X] [--r-forecasts FILE] [--configs \"name,name\"]";
 
     /// <summary>Process entry point.</summary>
     public static int Main(string[] args)
@@ -59,6 +59,7 @@ public static class BenchmarkProgram
                 case "--threads": threads = int.Parse(args[++i]); break;
                 case "--seeds": accuracy = accuracy with { Seeds = int.Parse(args[++i]) }; break;
                 case "--series": accuracy = accuracy with { Series = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries) }; break;
+                case "--configs": accuracy = accuracy with { Configs = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }; break;
                 case "--epochs-scale": accuracy = accuracy with { EpochScale = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) }; break;
                 case "--r-forecasts": accuracy = accuracy with { RForecastsPath = args[++i] }; break;
                 case "all": suites.AddRange(AllSuites); break;

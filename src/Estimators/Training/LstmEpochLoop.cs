@@ -23,6 +23,7 @@ internal sealed class LstmEpochLoop
     private readonly BatchCollector _collector;
     private readonly TrainerDiagnostics _diagnostics;
     private readonly CancellationToken _cancellation;
+    private readonly LearningRateScheduler _rates;
     private double _batchSeconds, _validationSeconds, _afterEpochSeconds;
 
     public LstmEpochLoop(LstmTrainingSetup setup, LstmForecastingTrainer.Options o, TrainerHost host, EarlyStopping best,
@@ -37,6 +38,7 @@ internal sealed class LstmEpochLoop
         _diagnostics = o.Diagnostics ?? TrainerDiagnostics.Default;
         _divergence = new DivergenceGuard(o.LearningRate);
         _collector = new BatchCollector(_diagnostics.FinalizerCollectInterval);
+        _rates = new LearningRateScheduler(o.LearningRateSchedule, o.LearningRate, o.Epochs, o.EarlyStoppingMinDelta);
     }
 
     /// <summary>Trains from <paramref name="startEpoch"/>; returns the epochs' results.</summary>
@@ -55,6 +57,7 @@ internal sealed class LstmEpochLoop
             var watch = Stopwatch.StartNew();
             long phase = Stopwatch.GetTimestamp();
             _setup.Network.train();
+            _rates.Apply(_setup.Optimizer, epoch);
             if (_o.Shuffle)
                 shuffle.Shuffle(order);
             double trainLoss = TrainEpoch(epoch, order);
@@ -66,6 +69,7 @@ internal sealed class LstmEpochLoop
             phase = Stopwatch.GetTimestamp();
             watch.Stop();
             history.Add(new LstmEpochResult(epoch, trainLoss, valLoss, watch.Elapsed));
+            _rates.Observe(valLoss ?? trainLoss);
             bool stop = AfterEpoch(epoch, trainLoss, valLoss, watch.Elapsed);
             _afterEpochSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
             if (stop)

@@ -65,6 +65,13 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>Learning rate.</summary>
         public float LearningRate { get; set; } = 0.001f;
 
+        /// <summary>
+        /// How the learning rate changes over the epochs: <see cref="LstmLearningRateSchedule.Constant"/> (default),
+        /// <see cref="LstmLearningRateSchedule.Cosine"/> or <see cref="LstmLearningRateSchedule.ReduceOnPlateau"/>
+        /// (the enum documents the rules).
+        /// </summary>
+        public LstmLearningRateSchedule LearningRateSchedule { get; set; } = LstmLearningRateSchedule.Constant;
+
         /// <summary>The optimizer.</summary>
         public LstmOptimizer Optimizer { get; set; } = LstmOptimizer.Adam;
 
@@ -143,6 +150,17 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// </summary>
         public CancellationToken CancellationToken { get; set; }
 
+        /// <summary>
+        /// The number of member networks of a seed ensemble (default 1: one network). Each member is the whole network,
+        /// trained in turn on the same windows with its own seed (member 0 with the fit's seed, member i with that
+        /// seed + i · 1,000,003), its own validation, early stopping and best-weight restore; the model's
+        /// ONNX graph averages the members' outputs, so scoring, saving and loading are unchanged. Training takes k
+        /// times as long, scoring about k times the network's share. The model's training history is member 0's. Not
+        /// combinable with <see cref="CheckpointDirectory"/>, <see cref="ResumeFromCheckpoint"/> or
+        /// <see cref="InitialModel"/>.
+        /// </summary>
+        public int EnsembleSize { get; set; } = 1;
+
         /// <summary>Internal knobs and observers for tests and benchmarks; null means the defaults.</summary>
         internal TrainerDiagnostics? Diagnostics { get; set; }
 
@@ -169,6 +187,14 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1)");
             Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "0 (off) or positive");
             Check(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "0 or positive");
+            Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "Constant, Cosine or ReduceOnPlateau");
+            Check(EnsembleSize >= 1, nameof(EnsembleSize), EnsembleSize, "1 (one network) or more");
+            if (EnsembleSize > 1 && (CheckpointDirectory is not null || ResumeFromCheckpoint is not null || InitialModel is not null))
+                throw new ArgumentOutOfRangeException(nameof(EnsembleSize), EnsembleSize,
+                    "EnsembleSize > 1 trains several networks, which CheckpointDirectory, ResumeFromCheckpoint and InitialModel (one network each) do not support; set EnsembleSize = 1 or leave those options null.");
+            if (InitialModel is { Weights.EnsembleSize: > 1 } ensemble)
+                throw new ArgumentOutOfRangeException(nameof(InitialModel), ensemble.Weights.EnsembleSize,
+                    $"InitialModel is an ensemble of {ensemble.Weights.EnsembleSize} networks; a warm start needs a single network (EnsembleSize = 1).");
             Check(WindowSize is null || WindowSize > 0, nameof(WindowSize), WindowSize, "null or positive");
             Check(Enum.IsDefined(Cell), nameof(Cell), Cell, $"{RecurrentCell.Lstm} or {RecurrentCell.Gru}");
             Check(FutureColumnName is null || !string.IsNullOrWhiteSpace(FutureColumnName), nameof(FutureColumnName), FutureColumnName, "null or a column name");
@@ -246,21 +272,35 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         // Threads and the random generator are process-wide in torch: hold them for the whole training.
         using var seeded = TorchRandomLock.Enter();
+        var members = new List<LstmNetworkWeights>(o.EnsembleSize);
+        LstmMemberFit first = default;
+        for (int member = 0; member < o.EnsembleSize; member++)
+        {
+            var fit = FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase);
+            if (member == 0)
+                first = fit;
+            members.Add(fit.Weights);
+        }
+        var finalWeights = LstmNetworkWeights.Ensemble(members);
+        if (o.EnsembleSize > 1)
+            host.Log?.Info(MessageSensitivity.None, $"Trained {o.EnsembleSize} member networks; the model averages their outputs.");
+        phase = diagnostics.Lap("final weights, dispose tensors", phase);
+        return LstmModelAssembler.Assemble(data, o, host.Seed, first.Device, finalWeights, first.BestEpoch, first.History, input, diagnostics, phase);
+    }
+
+    /// <summary>Trains one network with <paramref name="seed"/> (setup, epochs, choice of weights).</summary>
+    private static LstmMemberFit FitMember(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
+        LstmResumePoint? resume, int seed, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase)
+    {
         var best = new EarlyStopping(o.EarlyStoppingPatience, o.EarlyStoppingMinDelta, o.RestoreBestWeights);
         var checkpoints = new CheckpointWriter(o.CheckpointDirectory, shape, o.Optimizer, host.Log);
-        LstmNetworkWeights finalWeights;
-        int bestEpoch, startEpoch = resume?.StartEpoch ?? 1;
-        List<LstmEpochResult> history;
-        string device;
-        using (var setup = LstmTrainingSetup.Prepare(data, o, host.Seed, resume, best, checkpoints, host.Log))
-        {
-            device = setup.Device.Device.ToString();
-            phase = diagnostics.Lap("tensors, network, optimizer", phase);
-            history = new LstmEpochLoop(setup, o, host, best, checkpoints, cancellation).Run(startEpoch, host.Seed);
-            phase = Stopwatch.GetTimestamp();
-            (finalWeights, bestEpoch) = LstmModelAssembler.ChooseWeights(setup, best, history, startEpoch, o.RestoreBestWeights, host.Log);
-        }
-        phase = diagnostics.Lap("final weights, dispose tensors", phase);
-        return LstmModelAssembler.Assemble(data, o, host.Seed, device, finalWeights, bestEpoch, history, input, diagnostics, phase);
+        int startEpoch = resume?.StartEpoch ?? 1;
+        using var setup = LstmTrainingSetup.Prepare(data, o, seed, resume, best, checkpoints, host.Log);
+        string device = setup.Device.Device.ToString();
+        phase = diagnostics.Lap("tensors, network, optimizer", phase);
+        var history = new LstmEpochLoop(setup, o, host, best, checkpoints, cancellation).Run(startEpoch, seed);
+        phase = Stopwatch.GetTimestamp();
+        var (weights, bestEpoch) = LstmModelAssembler.ChooseWeights(setup, best, history, startEpoch, o.RestoreBestWeights, host.Log);
+        return new LstmMemberFit(weights, bestEpoch, history, device);
     }
 }

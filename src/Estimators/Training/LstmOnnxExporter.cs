@@ -7,7 +7,8 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 3 (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single LSTM network without future covariates and 3 for
+/// a GRU, a future covariate input or a seed ensemble (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number); version 3 adds GRU layers (<c>mlnet_lstm.cell</c>) and the optional future covariate
 /// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>).</para>
@@ -23,6 +24,10 @@ namespace MLNet.Lstm.Training;
 /// normalised, <c>p * scale[:, target] + shift[:, target]</c> (<c>WindowNormalizer.AddDenormalize</c>) → plus
 /// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale, future): 0 when every input value is finite, NaN
 /// otherwise, so a window that cannot be scored gets a NaN <c>Score</c>. Dropout is omitted (inference).</item>
+/// <item>Seed ensembles (version 3, <c>EnsembleSize</c> &gt; 1): the body above (LSTM layers and head) once per member
+/// network, its node and initializer names prefixed <c>m{i}_</c>, then an ONNX <c>Mean</c> of the members' head outputs
+/// before the de-normalisation; metadata <c>mlnet_lstm.ensemble_size</c> (absent for a single network, whose graph
+/// is unchanged).</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
 /// <item>Metadata: <c>mlnet_lstm.window_size</c>, <c>.feature_count</c>, <c>.horizon</c>, <c>.hidden_sizes</c>
 /// (comma-separated), <c>.normalization</c> (mode or <c>None</c>), <c>.target_index</c>,
@@ -34,6 +39,9 @@ internal static class LstmOnnxExporter
 {
     public const string Format = LstmScoringLayout.OnnxFormat;
     public const int Version = LstmScoringLayout.OnnxFormatVersion;
+
+    /// <summary>The version written for a single LSTM network without future covariates: 2, the graph before GRU cells, future covariates and ensembles.</summary>
+    public const int SingleNetworkVersion = 2;
 
     public static byte[] Export(LstmNetworkWeights net, LstmScoringLayout layout)
     {
@@ -57,19 +65,15 @@ internal static class LstmOnnxExporter
         string x = b.AddNode("Reshape", new[] { window, "shape_ntf" }, new[] { "window_ntf" });
         x = b.AddNode("Transpose", new[] { x }, new[] { "window_tnf" }, OnnxAttribute.Of("perm", new long[] { 1, 0, 2 }));
 
-        string last = AddRecurrentLayers(b, net, x);
-        if (layout.HasFuture)
-            last = b.AddNode("Concat", new[] { last, layout.FutureColumnName! }, new[] { "head_input" }, OnnxAttribute.Of("axis", 1L));
-
-        int hl = net.Layers[^1].HiddenSize + net.FutureSize;
-        var wt = new float[hl * h];
-        for (int o = 0; o < h; o++)
-            for (int j = 0; j < hl; j++)
-                wt[j * h + o] = net.HeadWeight[o * hl + j];
-        b.AddInitializer("head_W", wt, new long[] { hl, h });
-        b.AddInitializer("head_b", (float[])net.HeadBias.Clone(), new long[] { h });
-        string p = b.AddNode("MatMul", new[] { last, "head_W" }, new[] { "head_mm" });
-        p = b.AddNode("Add", new[] { p, "head_b" }, new[] { "head_out" });
+        string? future = layout.HasFuture ? layout.FutureColumnName : null;
+        string p;
+        if (net.EnsembleSize == 1)
+            p = AddMember(b, net, x, future, "");
+        else
+        {
+            var outputs = net.Members.Select((member, i) => AddMember(b, member, x, future, $"m{i}_")).ToArray();
+            p = b.AddNode("Mean", outputs, new[] { "ensemble_mean" });
+        }
 
         if (layout.IsNormalized)
             p = WindowNormalizer.AddDenormalize(b, p, layout.ShiftColumnName!, layout.ScaleColumnName!, layout.TargetIndex);
@@ -104,7 +108,10 @@ internal static class LstmOnnxExporter
         }
 
         b.SetMetadata("mlnet_lstm.format", Format);
-        b.SetMetadata("mlnet_lstm.version", Version.ToString(inv));
+        // A single LSTM without future covariates is the version-2 graph (readers from before GRU, future covariates and
+        // ensembles load it); any of those needs version 3.
+        bool needsVersion3 = net.EnsembleSize > 1 || net.Cell != RecurrentCell.Lstm || net.FutureSize > 0;
+        b.SetMetadata("mlnet_lstm.version", (needsVersion3 ? Version : SingleNetworkVersion).ToString(inv));
         b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));
         b.SetMetadata("mlnet_lstm.horizon", h.ToString(inv));
@@ -114,6 +121,8 @@ internal static class LstmOnnxExporter
         b.SetMetadata("mlnet_lstm.feature_column", layout.FeatureColumnName);
         b.SetMetadata("mlnet_lstm.label_column", layout.LabelColumnName);
         b.SetMetadata("mlnet_lstm.score_column", score);
+        if (net.EnsembleSize > 1)
+            b.SetMetadata("mlnet_lstm.ensemble_size", net.EnsembleSize.ToString(inv));
         if (layout.IsNormalized)
         {
             b.SetMetadata("mlnet_lstm.shift_column", layout.ShiftColumnName!);
@@ -130,11 +139,30 @@ internal static class LstmOnnxExporter
     }
 
     /// <summary>
-    /// One ONNX <c>LSTM</c> or <c>GRU</c> node per layer over <paramref name="x"/> <c>[T, N, F]</c>; returns the last
-    /// layer's final hidden state <c>[N, H]</c>. GRU nodes carry <c>linear_before_reset = 1</c>, TorchSharp's GRU
-    /// (the reset gate multiplies <c>W_hn·h + b_hn</c>).
+    /// One member network from the transposed window <paramref name="x"/> <c>[T, N, F]</c> to its head's output
+    /// <c>[N, h]</c>: the recurrent layers, the last hidden state (concatenated with <paramref name="future"/> when the
+    /// model has future covariates) and the head. Every node and initializer name starts with
+    /// <paramref name="prefix"/> (empty for a single network, so its graph is the one written before ensembles existed).
     /// </summary>
-    private static string AddRecurrentLayers(OnnxModelBuilder b, LstmNetworkWeights net, string x)
+    private static string AddMember(OnnxModelBuilder b, LstmNetworkWeights net, string x, string? future, string prefix)
+    {
+        int h = net.Horizon;
+        string last = AddRecurrentLayers(b, net, x, prefix);
+        if (future is not null)
+            last = b.AddNode("Concat", new[] { last, future }, new[] { $"{prefix}head_input" }, OnnxAttribute.Of("axis", 1L));
+        int hl = net.Layers[^1].HiddenSize + net.FutureSize;
+        var wt = new float[hl * h];
+        for (int o = 0; o < h; o++)
+            for (int j = 0; j < hl; j++)
+                wt[j * h + o] = net.HeadWeight[o * hl + j];
+        b.AddInitializer($"{prefix}head_W", wt, new long[] { hl, h });
+        b.AddInitializer($"{prefix}head_b", (float[])net.HeadBias.Clone(), new long[] { h });
+        string p = b.AddNode("MatMul", new[] { last, $"{prefix}head_W" }, new[] { $"{prefix}head_mm" });
+        return b.AddNode("Add", new[] { p, $"{prefix}head_b" }, new[] { $"{prefix}head_out" });
+    }
+
+    /// <summary>The recurrent layers (LSTM or GRU nodes) of one network; returns its last hidden state <c>[N, H]</c>.</summary>
+    private static string AddRecurrentLayers(OnnxModelBuilder b, LstmNetworkWeights net, string x, string prefix)
     {
         var cell = net.Cell;
         int g = cell.GateCount();
@@ -144,7 +172,7 @@ internal static class LstmOnnxExporter
         {
             var layer = net.Layers[l];
             int hs = layer.HiddenSize, input = layer.InputSize;
-            string name = cell.OnnxPrefix(l);
+            string name = prefix + cell.OnnxPrefix(l);
             string w = b.AddInitializer($"{name}_W", ReorderGates(layer.WeightIh, hs, input, order), new long[] { 1, g * hs, input });
             string r = b.AddInitializer($"{name}_R", ReorderGates(layer.WeightHh, hs, hs, order), new long[] { 1, g * hs, hs });
             var bias = ReorderGates(layer.BiasIh, hs, 1, order).Concat(ReorderGates(layer.BiasHh, hs, 1, order)).ToArray();
@@ -156,7 +184,7 @@ internal static class LstmOnnxExporter
                 : new[] { OnnxAttribute.Of("hidden_size", (long)hs) };
             b.AddNode(cell.OnnxOperator(), new[] { x, w, r, bb }, outputs, attributes);
             if (isLast)
-                last = b.AddNode("Squeeze", new[] { $"{name}_Y_h", "axes_0" }, new[] { "last_hidden" });
+                last = b.AddNode("Squeeze", new[] { $"{name}_Y_h", "axes_0" }, new[] { $"{prefix}last_hidden" });
             else
                 x = b.AddNode("Squeeze", new[] { $"{name}_Y", "axes_1" }, new[] { $"{name}_out" });
         }

@@ -55,6 +55,43 @@ internal sealed class LstmNetworkWeights
 
     /// <summary>The number of future covariate values per window (h·C) the head reads after the hidden state; 0 for none.</summary>
     public int FutureSize { get; }
+
+    /// <summary>
+    /// The member networks of a seed ensemble (<c>EnsembleSize</c> &gt; 1), whose outputs the graph averages; this
+    /// object's own layers and head are the first member's. Empty for a single network.
+    /// </summary>
+    public IReadOnlyList<LstmNetworkWeights> Members { get; private init; } = Array.Empty<LstmNetworkWeights>();
+
+    /// <summary>The number of networks averaged: 1, or the number of <see cref="Members"/>.</summary>
+    public int EnsembleSize => Math.Max(1, Members.Count);
+
+    /// <summary>Every network averaged: the members of an ensemble, or this network alone.</summary>
+    public IReadOnlyList<LstmNetworkWeights> AllMembers => Members.Count > 0 ? Members : new[] { this };
+
+    /// <summary>
+    /// One network for <paramref name="members"/>: the single member itself, or an ensemble whose layers and head are
+    /// the first member's and whose <see cref="Members"/> are all of them (same shapes required).
+    /// </summary>
+    public static LstmNetworkWeights Ensemble(IReadOnlyList<LstmNetworkWeights> members)
+    {
+        if (members.Count == 0)
+            throw new ArgumentException("An ensemble needs at least one member network.", nameof(members));
+        if (members.Count == 1)
+            return members[0];
+        var first = members[0];
+        foreach (var m in members)
+        {
+            if (m.WindowSize != first.WindowSize || m.FeatureCount != first.FeatureCount || m.Horizon != first.Horizon
+                || !m.HiddenSizes.SequenceEqual(first.HiddenSizes) || m.Cell != first.Cell || m.FutureSize != first.FutureSize
+                || m.Members.Count > 0)
+                throw new ArgumentException("The members of an ensemble must be single networks of one architecture.", nameof(members));
+        }
+        return new LstmNetworkWeights(first.WindowSize, first.FeatureCount, first.Horizon, first.Layers, first.HeadWeight, first.HeadBias,
+            first.Cell, first.FutureSize)
+        {
+            Members = members.ToArray(),
+        };
+    }
 }
 
 /// <summary>
@@ -77,9 +114,10 @@ internal sealed record LstmScoringLayout(
 
     /// <summary>
     /// The <c>mlnet_lstm.version</c> of the LSTM graph: 2 since the graph turns a non-finite input into a NaN Score
-    /// (version 1 could score such a window as a number); 3 adds <c>mlnet_lstm.cell</c> (GRU layers) and the optional
-    /// future covariate input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>); a version-2 graph reads
-    /// as an LSTM without future covariates. Readers of saved graphs check against this constant.
+    /// (version 1 could score such a window as a number); 3 adds <c>mlnet_lstm.cell</c> (GRU layers), the optional
+    /// future covariate input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>) and seed ensembles
+    /// (<c>mlnet_lstm.ensemble_size</c>, member networks prefixed <c>m{i}_</c>, averaged); a version-2 graph reads as a
+    /// single LSTM without future covariates. Readers of saved graphs check against this constant.
     /// </summary>
     public const int OnnxFormatVersion = 3;
 

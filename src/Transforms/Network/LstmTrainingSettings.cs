@@ -51,6 +51,9 @@ public sealed record LstmTrainingSettings
     /// <summary>The optimizer.</summary>
     public LstmOptimizer Optimizer { get; init; } = LstmOptimizer.Adam;
 
+    /// <summary>The learning-rate schedule of the fit.</summary>
+    public LstmLearningRateSchedule LearningRateSchedule { get; init; } = LstmLearningRateSchedule.Constant;
+
     /// <summary>Momentum (SGD only).</summary>
     public float Momentum { get; init; }
 
@@ -83,6 +86,9 @@ public sealed record LstmTrainingSettings
 
     /// <summary>Whether the best epoch's weights were restored at the end.</summary>
     public bool RestoreBestWeights { get; init; }
+
+    /// <summary>The number of member networks averaged in the model (the trainer's <c>EnsembleSize</c>; 1 for a single network).</summary>
+    public int EnsembleSize { get; init; } = 1;
 
     /// <summary>The torch device training ran on, e.g. <c>cpu</c> or <c>cuda:0</c>.</summary>
     public string Device { get; init; } = "cpu";

@@ -8,20 +8,33 @@ namespace MLNet.Lstm.Onnx;
 /// (PyTorch's layout), the inverse of the trainer's exporter: per layer <c>lstm{l}_W</c> <c>[1, 4H, in]</c>,
 /// <c>lstm{l}_R</c> <c>[1, 4H, H]</c>, <c>lstm{l}_B</c> <c>[1, 8H]</c> (input bias ‖ recurrent bias) with ONNX's gate
 /// blocks (i, o, f, c) — for a GRU <c>gru{l}_W</c> <c>[1, 3H, in]</c>, <c>gru{l}_R</c>, <c>gru{l}_B</c> <c>[1, 6H]</c>
-/// with ONNX's blocks (z, r, h) — and the head <c>head_W</c> <c>[H + h·C, h]</c>, <c>head_b</c> <c>[h]</c>.
+/// with ONNX's blocks (z, r, h) — and the head <c>head_W</c> <c>[H + h·C, h]</c>, <c>head_b</c> <c>[h]</c>; for a seed
+/// ensemble the same per member network, prefixed <c>m{i}_</c>.
 /// </summary>
 internal static class SavedLstmWeights
 {
-    public static LstmNetworkWeights Read(SavedGraph graph, int windowSize, int featureCount, int horizon, int[] hiddenSizes,
-        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0)
+    /// <summary>The architecture the metadata describes, which the initializers must match.</summary>
+    public sealed record Shape(int WindowSize, int FeatureCount, int Horizon, int[] HiddenSizes,
+        RecurrentCell Cell = RecurrentCell.Lstm, int FutureSize = 0, int EnsembleSize = 1);
+
+    public static LstmNetworkWeights Read(SavedGraph graph, Shape shape)
     {
-        int g = cell.GateCount();
-        var order = cell.OnnxFromPyTorch();
         var initializers = ModelProto.Parser.ParseFrom(graph.Model).Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        if (shape.EnsembleSize == 1)
+            return ReadMember(graph, initializers, "", shape);
+        return LstmNetworkWeights.Ensemble(Enumerable.Range(0, shape.EnsembleSize)
+            .Select(i => ReadMember(graph, initializers, $"m{i}_", shape)).ToArray());
+    }
+
+    /// <summary>One member network, its initializer names prefixed with <paramref name="prefix"/> (empty for a single network).</summary>
+    private static LstmNetworkWeights ReadMember(SavedGraph graph, Dictionary<string, TensorProto> initializers, string prefix, Shape shape)
+    {
+        var cell = shape.Cell;
         float[] Tensor(string name, params long[] dims)
         {
+            name = prefix + name;
             if (!initializers.TryGetValue(name, out var tensor))
-                throw graph.Metadata.Error($"has no initializer '{name}' for its {hiddenSizes.Length} {cell} layer(s) (mlnet_lstm.hidden_sizes, mlnet_lstm.cell)");
+                throw graph.Metadata.Error($"has no initializer '{name}' for its {shape.HiddenSizes.Length} {cell} layer(s) (mlnet_lstm.hidden_sizes, mlnet_lstm.cell)");
             if (!tensor.Dims.SequenceEqual(dims) || tensor.DataType != (int)TensorProto.Types.DataType.Float)
             {
                 throw graph.Metadata.Error(
@@ -35,11 +48,13 @@ internal static class SavedLstmWeights
             return values;
         }
 
+        int g = cell.GateCount();
+        var order = cell.OnnxFromPyTorch();
         var layers = new List<LstmLayerWeights>();
-        int input = featureCount;
-        for (int l = 0; l < hiddenSizes.Length; l++)
+        int input = shape.FeatureCount;
+        for (int l = 0; l < shape.HiddenSizes.Length; l++)
         {
-            int hs = hiddenSizes[l];
+            int hs = shape.HiddenSizes[l];
             string name = cell.OnnxPrefix(l);
             var w = ToPyTorch(Tensor($"{name}_W", 1, g * hs, input), hs, input, order);
             var r = ToPyTorch(Tensor($"{name}_R", 1, g * hs, hs), hs, hs, order);
@@ -47,13 +62,13 @@ internal static class SavedLstmWeights
             layers.Add(new LstmLayerWeights(input, hs, w, r, ToPyTorch(b[..(g * hs)], hs, 1, order), ToPyTorch(b[(g * hs)..], hs, 1, order)));
             input = hs;
         }
-        int headInput = input + futureSize;
+        int horizon = shape.Horizon, headInput = input + shape.FutureSize;
         var headT = Tensor("head_W", headInput, horizon);
         var head = new float[horizon * headInput];
         for (int o = 0; o < horizon; o++)
             for (int j = 0; j < headInput; j++)
                 head[o * headInput + j] = headT[j * horizon + o];
-        return new LstmNetworkWeights(windowSize, featureCount, horizon, layers, head, Tensor("head_b", horizon), cell, futureSize);
+        return new LstmNetworkWeights(shape.WindowSize, shape.FeatureCount, horizon, layers, head, Tensor("head_b", horizon), cell, shape.FutureSize);
     }
 
     // ONNX gate block k holds PyTorch's block order[k] (RecurrentCells.OnnxFromPyTorch).

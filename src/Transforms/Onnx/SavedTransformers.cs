@@ -93,7 +93,7 @@ internal static class SavedTransformers
         LstmNetworkWeights weights;
         try
         {
-            weights = SavedLstmWeights.Read(graph, t, f, h, hidden, cell, layout.FutureSize);
+            weights = SavedLstmWeights.Read(graph, new SavedLstmWeights.Shape(t, f, h, hidden, cell, layout.FutureSize, EnsembleSize(m)));
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
         {
@@ -111,6 +111,7 @@ internal static class SavedTransformers
             HiddenSizes = hidden,
             Cell = cell,
             FutureColumnName = layout.FutureColumnName,
+            EnsembleSize = weights.EnsembleSize,
         };
         var schema = new DataViewSchema.Builder();
         schema.AddColumn(layout.FeatureColumnName, new VectorDataViewType(NumberDataViewType.Single, t, f));
@@ -124,6 +125,10 @@ internal static class SavedTransformers
         return new LstmForecastingTransformer(graph.Model, weights, layout, Array.Empty<LstmEpochResult>(), 0, settings,
             new EmptyDataView(schema.ToSchema()));
     }
+
+    /// <summary>The number of member networks of an LSTM graph: <c>mlnet_lstm.ensemble_size</c>, 1 when absent.</summary>
+    private static int EnsembleSize(SavedGraphMetadata m) =>
+        m.OptionalString("mlnet_lstm.ensemble_size") is null ? 1 : m.Int("mlnet_lstm.ensemble_size", 2);
 
     /// <summary>The LSTM graph's columns from its metadata, checked against its inputs and output.</summary>
     private static LstmScoringLayout LstmLayout(SavedGraph graph, int t, int f, int h)

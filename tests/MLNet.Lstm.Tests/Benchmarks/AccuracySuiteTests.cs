@@ -14,7 +14,7 @@ namespace MLNet.Lstm.Tests.Benchmarks;
 /// </summary>
 public class AccuracySuiteTests
 {
-    private static readonly string[] Methods = { "persistence", "seasonal naive", "ETS", "ARIMA", "Theta", "LSTM tutorial", "LSTM small" };
+    private static readonly string[] Methods = { "persistence", "seasonal naive", "ETS", "ARIMA", "Theta", "LSTM tutorial", "LSTM small", "ForecastByLstm", "ForecastByLstm seasonal-diff" };
 
     [Fact]
     public void TinySuiteReportsFiniteMetricsForEveryMethodWithTheProtocolsFoldCounts()
@@ -52,6 +52,8 @@ public class AccuracySuiteTests
             Assert.All(rows.SelectMany(r => r.Skip(1)), cell => AssertFinitePositive(cell, text));
         }
         Assert.Contains("### Targets of issue 11", text);
+        Assert.Contains("- **ForecastByLstm**:", text);
+        Assert.Contains("- **recommended by kind (seasonal-diff on seasonal series, ForecastByLstm otherwise)**:", text);
         Assert.Contains("<!-- suite accuracy:", text);
     }
 
@@ -67,7 +69,7 @@ public class AccuracySuiteTests
         Assert.Contains(missing, text);
         var summary = SummaryRows(text);
         Assert.Equal(2, summary.Count);
-        Assert.All(summary, row => Assert.Equal(3 + 4, row.Length)); // persistence, seasonal naive, 2 LSTM configurations
+        Assert.All(summary, row => Assert.Equal(3 + 6, row.Length)); // persistence, seasonal naive, 4 LSTM configurations
         Assert.Contains("ETS and ARIMA: R baselines not run", text);
     }
 

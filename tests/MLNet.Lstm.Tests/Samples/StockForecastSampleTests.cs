@@ -48,6 +48,37 @@ public class StockForecastSampleTests
         }
     }
 
+    // Issue 11: the default run trains the recommended ForecastByLstm, --tutorial the Keras tutorial's configuration;
+    // both print the test MAE next to persistence and seasonal naive (short runs: one epoch).
+    [Theory]
+    [InlineData(false, "Training: ForecastByLstm (recommended): window 12 × 1 column(s), target DAX", "ForecastByLstm (recommended)")]
+    [InlineData(true, "Training: Keras tutorial (--tutorial): window 49 × 4 columns, target DAX", "LSTM (tutorial)")]
+    public void DefaultRunIsTheRecommendedConfigurationAndTutorialIsOneFlagAway(bool tutorial, string training, string row)
+    {
+        string root = ProcessRunner.RepositoryRoot();
+        string dll = Path.Combine(root, "samples", "StockForecast", "bin", ProcessRunner.Configuration(), "net10.0", "StockForecast.dll");
+        string output = Path.Combine(Path.GetTempPath(), $"stock-forecast-config-{Guid.NewGuid():N}");
+        try
+        {
+            var args = new List<string> { dll, "--epochs", "1", "--out", output };
+            if (tutorial)
+                args.AddRange(new[] { "--tutorial", "--hidden", "8" });
+            var result = ProcessRunner.Run("dotnet", args.ToArray(), root, TimeSpan.FromMinutes(5));
+            Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}:\n{result.Output}");
+            Assert.Contains(training, result.Output);
+            Assert.Contains("Test MAE over 279 windows (279 forecasts)", result.Output);
+            Assert.Matches($@"  {System.Text.RegularExpressions.Regex.Escape(row)} +\d+\.\d\d   MASE vs persistence \d+\.\d{{3}}, vs seasonal naive \d+\.\d{{3}}", result.Output);
+            Assert.Matches(@"  persistence +53\.26", result.Output); // mean |y[t] - y[t-1]| over the 279 test days
+            Assert.Matches(@"  seasonal naive \(m = 5\) +122\.11", result.Output);
+            Assert.Contains("identical: True", result.Output);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+                Directory.Delete(output, recursive: true);
+        }
+    }
+
     [Fact]
     public void BadOptionsGiveAClearMessageAndExitCode2()
     {
