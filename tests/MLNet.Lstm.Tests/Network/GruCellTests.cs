@@ -93,6 +93,7 @@ public class GruCellTests
         Assert.Equal(new long[] { 1, 12, 2 }, model.Graph.Initializer.Single(t => t.Name == "gru0_W").Dims);
         Assert.Equal(new long[] { 1, 24 }, model.Graph.Initializer.Single(t => t.Name == "gru0_B").Dims); // W_b ‖ R_b, 3 gates of 4
         Assert.Equal("Gru", model.MetadataProps.Single(p => p.Key == "mlnet_lstm.cell").Value);
+        Assert.Equal("3", model.MetadataProps.Single(p => p.Key == "mlnet_lstm.version").Value); // readers before GRU cannot read it
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public class LstmOnnxExporterTests
         using var session = new InferenceSession(bytes);
         var meta = session.ModelMetadata.CustomMetadataMap;
         Assert.Equal("LstmForecaster", meta["mlnet_lstm.format"]);
-        Assert.Equal("3", meta["mlnet_lstm.version"]); // version 2: the non-finite check (issue 13); 3: cell and future covariates (issue 10)
+        Assert.Equal("2", meta["mlnet_lstm.version"]); // 2: the non-finite check (issue 13); a plain LSTM stays 2, GRU, future covariates or ensembles write 3
         Assert.Equal("5", meta["mlnet_lstm.window_size"]);
         Assert.Equal("2", meta["mlnet_lstm.feature_count"]);
         Assert.Equal("3", meta["mlnet_lstm.horizon"]);
