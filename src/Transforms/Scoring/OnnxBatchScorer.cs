@@ -114,7 +114,10 @@ internal sealed class OnnxBatchScorer : IDisposable
 
     internal int BatchSize { get; }
 
-    internal InferenceSession Session => _session;
+    /// <summary>The session; an <see cref="ObjectDisposedException"/> once the scorer is disposed (never a native crash).</summary>
+    internal InferenceSession Session => _disposed ? throw Disposed() : _session;
+
+    private volatile bool _disposed;
 
     /// <summary>The execution provider the session runs on: <c>CPU</c> or <c>CUDA:{device}</c>.</summary>
     internal string ExecutionProvider { get; }
@@ -182,7 +185,19 @@ internal sealed class OnnxBatchScorer : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _session.Dispose();
+    }
+
+    private static ObjectDisposedException Disposed() => new(nameof(OnnxBatchScorer),
+        "This model's ONNX Runtime session was released: the model, or a TransformerChain holding it, was disposed. " +
+        "Note that ML.NET's PredictionEngine.Dispose disposes the model the engine was created from. Keep the model " +
+        "undisposed while it is used (dispose the engine when you are done with the model), or load the model again " +
+        "(mlContext.Forecasting.LoadModel).");
 
     private InputSpec[] ResolveInputs(BatchScorerOptions options)
     {
