@@ -21,8 +21,10 @@ public sealed class ForecastRequest
 /// <param name="Target">The forecast column.</param>
 /// <param name="Forecast">The target's forecast for the <c>steps</c> steps after the series, in the series' units. The
 /// other columns are held at their last value while the forecast is fed back (CovariatePolicy.HoldLastValue).</param>
-/// <param name="LowerBound">Lower bound per step when the model gives prediction intervals; null otherwise.</param>
-/// <param name="UpperBound">Upper bound per step when the model gives prediction intervals; null otherwise.</param>
+/// <param name="LowerBound">Lower bound per step when the model gives prediction intervals (<c>LowerBound</c>/<c>UpperBound</c>
+/// columns) and <c>steps</c> is at most its horizon, i.e. every step is predicted directly from the true window, which
+/// is what the band is calibrated for; null otherwise (point models, or a recursive forecast past the horizon).</param>
+/// <param name="UpperBound">Upper bound per step, under the same rule as <paramref name="LowerBound"/>.</param>
 /// <param name="Model">The model generation that computed the whole answer.</param>
 public sealed record ForecastResponse(string Target, float[] Forecast, float[]? LowerBound, float[]? UpperBound, ModelInfo Model);
 

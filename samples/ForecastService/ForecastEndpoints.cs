@@ -66,9 +66,12 @@ public static class ForecastEndpoints
             return Results.ValidationProblem(errors, title: "The forecast request is invalid.", detail: string.Join(" ", errors.Select(e => $"{e.Key} {e.Value[0]}")));
         int steps = request.Steps ?? 1;
         float[] forecast;
+        (float[] Lower, float[] Upper)? bounds;
         try
         {
-            forecast = generation.Forecast(ForecastRequestValidator.LastWindow(request, generation.Windowing), steps).Segments[0].Values;
+            var lastWindow = ForecastRequestValidator.LastWindow(request, generation.Windowing);
+            forecast = generation.Forecast(lastWindow, steps).Segments[0].Values;
+            bounds = generation.Bounds(lastWindow, steps);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -84,7 +87,7 @@ public static class ForecastEndpoints
                 detail: $"The recursive forecast became {forecast[bad]} at step {bad + 1}; ask for fewer than {bad + 1} steps.",
                 extensions: new Dictionary<string, object?> { ["field"] = "steps" });
         }
-        return Results.Ok(new ForecastResponse(generation.Windowing.TargetColumnName, forecast, null, null, ModelInfo.Of(generation)));
+        return Results.Ok(new ForecastResponse(generation.Windowing.TargetColumnName, forecast, bounds?.Lower, bounds?.Upper, ModelInfo.Of(generation)));
     }
 
     /// <summary>A JSON path as a field name: <c>$.series['DAX'][3]</c> → <c>series.DAX[3]</c>; the root → <c>body</c>.</summary>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.ObjectPool;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Lstm;
 
 namespace ForecastService;
@@ -52,6 +54,54 @@ public sealed class ModelGeneration
         {
             _pool.Return(forecaster);
         }
+    }
+
+    /// <summary>
+    /// The model's prediction interval for the first <paramref name="steps"/> steps after <paramref name="lastWindow"/>
+    /// (the series' last T rows), when the model outputs <c>LowerBound</c>/<c>UpperBound</c> and the steps lie within its
+    /// horizon: those steps are predicted directly from the true window, which is what the band is calibrated for. A
+    /// recursive forecast past the horizon has no calibrated band, so this is null then, and for point models.
+    /// </summary>
+    public (float[] Lower, float[] Upper)? Bounds(Microsoft.Data.Analysis.DataFrame lastWindow, int steps)
+    {
+        var w = Windowing;
+        if (steps > w.Horizon)
+            return null;
+        var definition = SchemaDefinition.Create(typeof(WindowRow));
+        definition[0].ColumnName = w.WindowColumnName;
+        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, w.WindowSize, w.FeatureCount);
+        var row = new WindowRow { Window = TimeMajor(lastWindow, w) };
+        var scored = _owner.Model.Transform(BoundsContext.Data.LoadFromEnumerable(new[] { row }, definition));
+        if (scored.Schema.GetColumnOrNull("LowerBound") is not { } lower || scored.Schema.GetColumnOrNull("UpperBound") is not { } upper)
+            return null;
+        using var cursor = scored.GetRowCursor(new[] { lower, upper });
+        var getLower = cursor.GetGetter<VBuffer<float>>(lower);
+        var getUpper = cursor.GetGetter<VBuffer<float>>(upper);
+        VBuffer<float> lo = default, hi = default;
+        if (!cursor.MoveNext())
+            return null;
+        getLower(ref lo);
+        getUpper(ref hi);
+        return (lo.DenseValues().Take(steps).ToArray(), hi.DenseValues().Take(steps).ToArray());
+    }
+
+    private static readonly MLContext BoundsContext = new();
+
+    private static float[] TimeMajor(Microsoft.Data.Analysis.DataFrame frame, SeriesWindowing w)
+    {
+        var window = new float[w.WindowSize * w.FeatureCount];
+        for (int f = 0; f < w.FeatureCount; f++)
+        {
+            var column = frame.Columns[w.FeatureColumnNames[f]];
+            for (int t = 0; t < w.WindowSize; t++)
+                window[t * w.FeatureCount + f] = Convert.ToSingle(column[t]);
+        }
+        return window;
+    }
+
+    private sealed class WindowRow
+    {
+        public float[] Window { get; set; } = Array.Empty<float>();
     }
 
     /// <summary>Counts a request in; false when the generation is already retired (the caller takes the new one).</summary>
