@@ -266,5 +266,8 @@ internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Ho
     /// <summary>The architecture hash a checkpoint sidecar records (<see cref="LstmCheckpointInfo.HashOf"/>).</summary>
     public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes);
 
-    public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon);
+    public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, QuantileLevels);
+
+    /// <summary>The quantile levels of a quantile head (0.5 included), or null for a point model.</summary>
+    public float[]? QuantileLevels { get; init; }
 }

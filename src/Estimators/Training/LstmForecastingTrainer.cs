@@ -128,6 +128,28 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// </summary>
         public CancellationToken CancellationToken { get; set; }
 
+        /// <summary>
+        /// Quantile levels for a quantile head (issue 9; docs/intervals-and-backtesting.md): values in (0, 1), sorted
+        /// and distinct; 0.5 is added when missing. The head then predicts h × q non-crossing quantiles trained with
+        /// the pinball loss (summed over steps and quantiles; it replaces <see cref="Loss"/>, which must stay
+        /// <see cref="LstmLoss.Mse"/>), and the model outputs <c>Score</c> (the 0.5 quantile), <c>LowerBound</c>,
+        /// <c>UpperBound</c> (the lowest and highest quantile) and <c>Quantiles</c> (<c>[h, q]</c>, quantile-minor).
+        /// Null (the default): a point model.
+        /// </summary>
+        public float[]? Quantiles { get; set; }
+
+        /// <summary>
+        /// The level of a split-conformal interval (e.g. 0.9), in (0, 1): the last <see cref="CalibrationFraction"/>
+        /// of the labelled windows (those left after the validation split, in time order) are held out of training,
+        /// and the finite-sample conformal quantile of their absolute residuals per step (with <see cref="Quantiles"/>:
+        /// of <c>max(lo − y, y − hi)</c>, conformalised quantile regression) widens the forecast into
+        /// <c>LowerBound</c> / <c>UpperBound</c>. Null (the default): no calibration.
+        /// </summary>
+        public float? ConformalLevel { get; set; }
+
+        /// <summary>The fraction of the labelled windows (after the validation split) held out to calibrate <see cref="ConformalLevel"/>, in (0, 1); default 0.2.</summary>
+        public float CalibrationFraction { get; set; } = 0.2f;
+
         /// <summary>Internal knobs and observers for tests and benchmarks; null means the defaults.</summary>
         internal TrainerDiagnostics? Diagnostics { get; set; }
 
@@ -155,6 +177,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "0 (off) or positive");
             Check(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "0 or positive");
             Check(WindowSize is null || WindowSize > 0, nameof(WindowSize), WindowSize, "null or positive");
+            IntervalOptions.Validate(Quantiles, ConformalLevel, CalibrationFraction, Loss);
             Check(Device is not null, nameof(Device), Device, "set");
             Device!.Validate();
             if (Device.Seed is long deviceSeed && deviceSeed != Seed)
@@ -177,7 +200,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
     /// <summary>The options this trainer uses.</summary>
     public Options TrainerOptions => _options;
 
-    /// <summary>The output schema: the input plus <c>Score</c> (Vector&lt;Single&gt; of h values).</summary>
+    /// <summary>The output schema: the input plus <c>Score</c> (Vector&lt;Single&gt; of h values), and <c>LowerBound</c>, <c>UpperBound</c> (, <c>Quantiles</c>) with <see cref="Options.Quantiles"/> or <see cref="Options.ConformalLevel"/>.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
@@ -195,7 +218,16 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                 $"The label column '{_options.LabelColumnName}' is not in the data (columns: {string.Join(", ", inputSchema.Select(c => c.Name))}). " +
                 "Set labelColumnName to the label made by SlidingWindow (default 'Label').");
         // Score is a known-size vector of Single, like a Concatenate of the window column: let ML.NET build the shape.
-        return new MLContext().Transforms.Concatenate("Score", _options.FeatureColumnName).GetOutputSchema(inputSchema);
+        var transforms = new MLContext().Transforms;
+        IEstimator<ITransformer> shape = transforms.Concatenate("Score", _options.FeatureColumnName);
+        if (_options.Quantiles is not null || _options.ConformalLevel is not null)
+        {
+            shape = shape.Append(transforms.Concatenate(LstmScoringLayout.LowerBoundColumnName, _options.FeatureColumnName))
+                .Append(transforms.Concatenate(LstmScoringLayout.UpperBoundColumnName, _options.FeatureColumnName));
+        }
+        if (_options.Quantiles is not null)
+            shape = shape.Append(transforms.Concatenate(LstmScoringLayout.QuantilesColumnName, _options.FeatureColumnName));
+        return shape.GetOutputSchema(inputSchema);
     }
 
     /// <summary>Trains the network and returns the fitted model.</summary>
@@ -220,7 +252,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         var cols = LstmColumns.Resolve(input.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize);
         if (o.CheckpointDirectory is not null)
             LstmCheckpoint.EnsureWritable(o.CheckpointDirectory);
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout);
+        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout) { QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles) };
         var resume = LstmResumePoint.Open(o.ResumeFromCheckpoint, shape.ArchitectureHash, o.Epochs);
 
         long phase = Stopwatch.GetTimestamp();
@@ -242,6 +274,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             history = new LstmEpochLoop(setup, o, host, best, checkpoints, cancellation).Run(startEpoch, host.Seed);
             phase = Stopwatch.GetTimestamp();
             (finalWeights, bestEpoch) = LstmModelAssembler.ChooseWeights(setup, best, history, startEpoch, o.RestoreBestWeights, host.Log);
+            finalWeights = ConformalCalibration.Calibrate(setup, finalWeights, o, host.Log);
         }
         phase = diagnostics.Lap("final weights, dispose tensors", phase);
         return LstmModelAssembler.Assemble(data, o, host.Seed, device, finalWeights, bestEpoch, history, input, diagnostics, phase);

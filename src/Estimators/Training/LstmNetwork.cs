@@ -7,7 +7,8 @@ namespace MLNet.Lstm.Training;
 /// <summary>
 /// Stacked LSTM layers (one <c>nn.LSTM</c> per layer so that widths may differ), dropout between layers and before
 /// the head, and a linear head from the last step's hidden state to the horizon's outputs. Input <c>[N, T, F]</c>,
-/// output <c>[N, h]</c>.
+/// output <c>[N, h]</c>, or <c>[N, h·q]</c> non-crossing quantiles (quantile-minor) for a quantile head
+/// (<see cref="QuantileHead"/>).
 /// </summary>
 internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
 {
@@ -15,9 +16,10 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     private readonly Dropout dropout;
     private readonly Linear head;
 
-    public LstmNetwork(int featureCount, IReadOnlyList<int> hiddenSizes, float dropoutRate, int horizon)
+    public LstmNetwork(int featureCount, IReadOnlyList<int> hiddenSizes, float dropoutRate, int horizon, float[]? quantileLevels = null)
         : base(nameof(LstmNetwork))
     {
+        Interval = new LstmIntervalHead(quantileLevels, null, null);
         FeatureCount = featureCount;
         HiddenSizes = hiddenSizes.ToArray();
         Horizon = horizon;
@@ -29,13 +31,16 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
             input = h;
         }
         dropout = nn.Dropout(dropoutRate);
-        head = nn.Linear(input, horizon);
+        head = nn.Linear(input, horizon * Interval.QuantileCount);
         RegisterComponents();
     }
 
     public int FeatureCount { get; }
     public int[] HiddenSizes { get; }
     public int Horizon { get; }
+
+    /// <summary>The quantile levels of a quantile head (no conformal widths: those are found after training).</summary>
+    public LstmIntervalHead Interval { get; }
 
     public override Tensor forward(Tensor x)
     {
@@ -48,7 +53,7 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
             y = i < layers.Count - 1 ? dropout.call(output) : output;
         }
         var last = y.select(1, -1);
-        return head.call(dropout.call(last));
+        return QuantileHead.NonCrossing(head.call(dropout.call(last)), Interval, Horizon);
     }
 
     /// <summary>
@@ -101,12 +106,16 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
                 Read(p[$"layers.{i}.bias_ih_l0"]), Read(p[$"layers.{i}.bias_hh_l0"])));
             input = HiddenSizes[i];
         }
-        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]));
+        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]), Interval);
     }
 
     /// <summary>Overwrites the parameters with <paramref name="weights"/> (same architecture required).</summary>
     public void SetWeights(LstmNetworkWeights weights)
     {
+        if (weights.Interval.QuantileCount != Interval.QuantileCount)
+            throw new InvalidOperationException(
+                $"The initial model's head predicts {weights.Interval.QuantileCount} value(s) per step (quantiles [{weights.Interval.LevelsText}]), " +
+                $"this trainer's {Interval.QuantileCount} (quantiles [{Interval.LevelsText}]). Warm-start from a model with the same Quantiles.");
         if (weights.FeatureCount != FeatureCount || weights.Horizon != Horizon || !weights.HiddenSizes.SequenceEqual(HiddenSizes))
             throw new InvalidOperationException(
                 $"The initial model's network (features {weights.FeatureCount}, hidden sizes [{string.Join(", ", weights.HiddenSizes)}], horizon {weights.Horizon}) " +

@@ -7,7 +7,7 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 2 (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 3 (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number).</para>
 /// <list type="bullet">
@@ -21,6 +21,12 @@ namespace MLNet.Lstm.Training;
 /// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale): 0 when every input value is finite, NaN
 /// otherwise, so a window that cannot be scored gets a NaN <c>Score</c>. Dropout is omitted (inference).</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
+/// <item>Version 3, quantile and conformal models only (<see cref="IntervalHeadOnnx"/>): the head is
+/// <c>[N, h·q]</c>; the non-crossing transform (Reshape <c>[N, h, q]</c>, Softplus, MatMul with the constant
+/// <c>q_noncrossing</c>, plus the raw median), the conformal widths (initializer <c>conformal_width</c> <c>[h]</c>,
+/// normalised units), the de-normalisation and the check on median ‖ lower ‖ upper ‖ quantiles; outputs
+/// <c>LowerBound</c>, <c>UpperBound</c> shaped like <c>Score</c>, and <c>Quantiles</c> <c>[N, h, q]</c>; metadata
+/// <c>mlnet_lstm.quantile_levels</c> (comma-separated), <c>.conformal_level</c>, <c>.interval_level</c>.</item>
 /// <item>Metadata: <c>mlnet_lstm.window_size</c>, <c>.feature_count</c>, <c>.horizon</c>, <c>.hidden_sizes</c>
 /// (comma-separated), <c>.normalization</c> (mode or <c>None</c>), <c>.target_index</c>,
 /// <c>.feature_column</c>, <c>.label_column</c>, <c>.shift_column</c>, <c>.scale_column</c>,
@@ -68,15 +74,17 @@ internal static class LstmOnnxExporter
                 x = b.AddNode("Squeeze", new[] { $"lstm{l}_Y", "axes_1" }, new[] { $"lstm{l}_out" });
         }
 
-        int hl = net.Layers[^1].HiddenSize;
-        var wt = new float[hl * h];
-        for (int o = 0; o < h; o++)
+        int hl = net.Layers[^1].HiddenSize, hq = h * net.Interval.QuantileCount;
+        var wt = new float[hl * hq];
+        for (int o = 0; o < hq; o++)
             for (int j = 0; j < hl; j++)
-                wt[j * h + o] = net.HeadWeight[o * hl + j];
-        b.AddInitializer("head_W", wt, new long[] { hl, h });
-        b.AddInitializer("head_b", (float[])net.HeadBias.Clone(), new long[] { h });
+                wt[j * hq + o] = net.HeadWeight[o * hl + j];
+        b.AddInitializer("head_W", wt, new long[] { hl, hq });
+        b.AddInitializer("head_b", (float[])net.HeadBias.Clone(), new long[] { hq });
         string p = b.AddNode("MatMul", new[] { last, "head_W" }, new[] { "head_mm" });
         p = b.AddNode("Add", new[] { p, "head_b" }, new[] { "head_out" });
+        if (net.Interval.HasBounds)
+            p = IntervalHeadOnnx.AddBands(b, p, net.Interval, h);
 
         if (layout.IsNormalized)
             p = WindowNormalizer.AddDenormalize(b, p, layout.ShiftColumnName!, layout.ScaleColumnName!, layout.TargetIndex);
@@ -93,7 +101,9 @@ internal static class LstmOnnxExporter
         p = b.AddNode("Add", new[] { p, check }, new[] { "score_checked" });
 
         string score = layout.ScoreColumnName;
-        if (h == 1)
+        if (net.Interval.HasBounds)
+            IntervalHeadOnnx.AddOutputs(b, p, net.Interval, h, score);
+        else if (h == 1)
         {
             b.AddInt64Vector("shape_n", -1);
             b.AddNode("Reshape", new[] { p, "shape_n" }, new[] { score });
@@ -121,6 +131,7 @@ internal static class LstmOnnxExporter
             b.SetMetadata("mlnet_lstm.shift_column", layout.ShiftColumnName!);
             b.SetMetadata("mlnet_lstm.scale_column", layout.ScaleColumnName!);
         }
+        IntervalHeadOnnx.AddMetadata(b, net.Interval);
         return b.Build($"LSTM forecaster: window [{t}, {f}], hidden [{string.Join(", ", net.HiddenSizes)}], horizon {h}.");
     }
 

@@ -31,6 +31,9 @@ internal sealed class LstmTrainingSetup : IDisposable
     public Tensor YTrain { get; private set; } = null!;
     public Tensor? XValidation { get; private set; }
     public Tensor? YValidation { get; private set; }
+    /// <summary>The conformal calibration windows (host memory), or null.</summary>
+    public Tensor? XCalibration { get; private set; }
+    public Tensor? YCalibration { get; private set; }
     public LstmNetwork Network { get; private set; } = null!;
     public optim.Optimizer Optimizer { get; private set; } = null!;
 
@@ -51,7 +54,7 @@ internal sealed class LstmTrainingSetup : IDisposable
             $"{input.ValidationCount} validation windows, horizon {cols.Horizon}, {o.Epochs} epoch(s), batch {o.BatchSize}" +
             (resume is { } from ? $", resuming from '{from.StatePath}' after epoch {from.Info.Epoch}" : "") + ".");
 
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout);
+        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout) { QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles) };
         var setup = new LstmTrainingSetup(torch.NewDisposeScope(), device, shape);
         try
         {
@@ -83,9 +86,11 @@ internal sealed class LstmTrainingSetup : IDisposable
         }
         else if (nSplit > 0)
         {
-            XValidation = xAll.narrow(0, nTrain, nSplit);
-            YValidation = yAll.narrow(0, nTrain, nSplit);
+            XValidation = xAll.narrow(0, data.Count - nSplit, nSplit);
+            YValidation = yAll.narrow(0, data.Count - nSplit, nSplit);
         }
+        if (input.CalibrationCount > 0)
+            (XCalibration, YCalibration) = (xAll.narrow(0, nTrain, input.CalibrationCount), yAll.narrow(0, nTrain, input.CalibrationCount));
         if (Dev.type != DeviceType.CPU)
             MoveDataToDevice((xAll.NumberOfElements + yAll.NumberOfElements) * 4L, log);
     }

@@ -12,8 +12,11 @@ internal sealed record LstmLayerWeights(int InputSize, int HiddenSize, float[] W
 /// </summary>
 internal sealed class LstmNetworkWeights
 {
-    public LstmNetworkWeights(int windowSize, int featureCount, int horizon, IReadOnlyList<LstmLayerWeights> layers, float[] headWeight, float[] headBias)
+    public LstmNetworkWeights(int windowSize, int featureCount, int horizon, IReadOnlyList<LstmLayerWeights> layers, float[] headWeight, float[] headBias,
+        LstmIntervalHead? interval = null)
     {
+        Interval = interval ?? LstmIntervalHead.None;
+        int outputs = horizon * Interval.QuantileCount;
         if (layers.Count == 0)
             throw new ArgumentException("An LSTM network needs at least one layer.", nameof(layers));
         int input = featureCount;
@@ -25,8 +28,8 @@ internal sealed class LstmNetworkWeights
                 throw new ArgumentException($"LSTM layer weights do not match input size {input} and hidden size {l.HiddenSize}.", nameof(layers));
             input = l.HiddenSize;
         }
-        if (headWeight.Length != horizon * input || headBias.Length != horizon)
-            throw new ArgumentException($"Head weights must be [{horizon}, {input}] and bias [{horizon}].", nameof(headWeight));
+        if (headWeight.Length != outputs * input || headBias.Length != outputs)
+            throw new ArgumentException($"Head weights must be [{outputs}, {input}] and bias [{outputs}].", nameof(headWeight));
         WindowSize = windowSize;
         FeatureCount = featureCount;
         Horizon = horizon;
@@ -42,6 +45,13 @@ internal sealed class LstmNetworkWeights
     public int[] HiddenSizes => Layers.Select(l => l.HiddenSize).ToArray();
     public float[] HeadWeight { get; }
     public float[] HeadBias { get; }
+
+    /// <summary>The quantile levels and conformal widths (<see cref="LstmIntervalHead.None"/> for a point model).</summary>
+    public LstmIntervalHead Interval { get; }
+
+    /// <summary>A copy with <paramref name="interval"/> (e.g. the conformal widths found after training).</summary>
+    public LstmNetworkWeights With(LstmIntervalHead interval) =>
+        new(WindowSize, FeatureCount, Horizon, Layers, HeadWeight, HeadBias, interval);
 }
 
 /// <summary>
@@ -62,9 +72,21 @@ internal sealed record LstmScoringLayout(
 
     /// <summary>
     /// The <c>mlnet_lstm.version</c> of the LSTM graph: 2 since the graph turns a non-finite input into a NaN Score
-    /// (version 1 could score such a window as a number). Readers of saved graphs check against this constant.
+    /// (version 1 could score such a window as a number); 3 since quantile and conformal models add the outputs
+    /// <c>LowerBound</c>, <c>UpperBound</c> (and <c>Quantiles</c>) with the metadata <c>mlnet_lstm.quantile_levels</c>,
+    /// <c>.conformal_level</c>, <c>.interval_level</c> and the initializer <c>conformal_width</c> (point models write
+    /// the same graph as version 2). Readers of saved graphs check against this constant.
     /// </summary>
-    public const int OnnxFormatVersion = 2;
+    public const int OnnxFormatVersion = 3;
+
+    /// <summary>The lower bound output column of quantile and conformal models.</summary>
+    public const string LowerBoundColumnName = "LowerBound";
+
+    /// <summary>The upper bound output column of quantile and conformal models.</summary>
+    public const string UpperBoundColumnName = "UpperBound";
+
+    /// <summary>The quantiles output column of quantile models (<c>[h, q]</c>, quantile-minor).</summary>
+    public const string QuantilesColumnName = "Quantiles";
 
     public bool IsNormalized => ShiftColumnName is not null && ScaleColumnName is not null;
 

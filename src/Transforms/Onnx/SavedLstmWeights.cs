@@ -7,15 +7,18 @@ namespace MLNet.Lstm.Onnx;
 /// Reads a saved LSTM forecaster graph's weights back from its initializers into <see cref="LstmNetworkWeights"/>
 /// (PyTorch's layout), the inverse of the trainer's exporter: per layer <c>lstm{l}_W</c> <c>[1, 4H, in]</c>,
 /// <c>lstm{l}_R</c> <c>[1, 4H, H]</c>, <c>lstm{l}_B</c> <c>[1, 8H]</c> (input bias ‖ recurrent bias) with ONNX's gate
-/// blocks (i, o, f, c), and the head <c>head_W</c> <c>[H, h]</c>, <c>head_b</c> <c>[h]</c>.
+/// blocks (i, o, f, c), and the head <c>head_W</c> <c>[H, h·q]</c>, <c>head_b</c> <c>[h·q]</c> (q = 1 for a point model).
 /// </summary>
 internal static class SavedLstmWeights
 {
     // ONNX gate block k holds PyTorch's block OnnxFromPyTorch[k] (PyTorch: i, f, g, o; ONNX: i, o, f, c).
     private static readonly int[] OnnxFromPyTorch = { 0, 3, 1, 2 };
 
-    public static LstmNetworkWeights Read(SavedGraph graph, int windowSize, int featureCount, int horizon, int[] hiddenSizes)
+    public static LstmNetworkWeights Read(SavedGraph graph, int windowSize, int featureCount, int horizon, int[] hiddenSizes,
+        LstmIntervalHead? interval = null)
     {
+        interval ??= LstmIntervalHead.None;
+        int outputs = horizon * interval.QuantileCount;
         var initializers = ModelProto.Parser.ParseFrom(graph.Model).Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         float[] Tensor(string name, params long[] dims)
         {
@@ -45,12 +48,12 @@ internal static class SavedLstmWeights
             layers.Add(new LstmLayerWeights(input, hs, w, r, ToPyTorch(b[..(4 * hs)], hs, 1), ToPyTorch(b[(4 * hs)..], hs, 1)));
             input = hs;
         }
-        var headT = Tensor("head_W", input, horizon);
-        var head = new float[horizon * input];
-        for (int o = 0; o < horizon; o++)
+        var headT = Tensor("head_W", input, outputs);
+        var head = new float[outputs * input];
+        for (int o = 0; o < outputs; o++)
             for (int j = 0; j < input; j++)
-                head[o * input + j] = headT[j * horizon + o];
-        return new LstmNetworkWeights(windowSize, featureCount, horizon, layers, head, Tensor("head_b", horizon));
+                head[o * input + j] = headT[j * outputs + o];
+        return new LstmNetworkWeights(windowSize, featureCount, horizon, layers, head, Tensor("head_b", outputs), interval);
     }
 
     private static float[] ToPyTorch(float[] onnx, int hidden, int columns)

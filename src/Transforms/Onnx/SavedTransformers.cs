@@ -84,10 +84,11 @@ internal static class SavedTransformers
         int t = m.Int("mlnet_lstm.window_size", 1), f = m.Int("mlnet_lstm.feature_count", 1), h = m.Int("mlnet_lstm.horizon", 1);
         var hidden = m.IntList("mlnet_lstm.hidden_sizes");
         var layout = LstmLayout(graph, t, f, h);
+        var interval = SavedIntervalHead.Read(graph, h);
         LstmNetworkWeights weights;
         try
         {
-            weights = SavedLstmWeights.Read(graph, t, f, h, hidden);
+            weights = SavedLstmWeights.Read(graph, t, f, h, hidden, interval);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
         {
