@@ -73,6 +73,13 @@ internal static class IntervalHeadOnnx
         }
     }
 
+    /// <summary>
+    /// The <c>mlnet_lstm.version</c> a graph is written with: <see cref="LstmScoringLayout.OnnxFormatVersion"/> (3)
+    /// for a model with bounds; 2 for a point model, whose graph is exactly version 2's (so readers of version 2
+    /// still load it).
+    /// </summary>
+    public static int FormatVersion(LstmIntervalHead interval) => interval.HasBounds ? LstmScoringLayout.OnnxFormatVersion : 2;
+
     /// <summary>The metadata of the interval head (absent for a point model).</summary>
     public static void AddMetadata(OnnxModelBuilder b, LstmIntervalHead interval)
     {

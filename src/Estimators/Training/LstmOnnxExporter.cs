@@ -7,7 +7,7 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 3 (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 2 for point models and 3 for models with bounds (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number).</para>
 /// <list type="bullet">
@@ -116,7 +116,7 @@ internal static class LstmOnnxExporter
         }
 
         b.SetMetadata("mlnet_lstm.format", Format);
-        b.SetMetadata("mlnet_lstm.version", Version.ToString(inv));
+        b.SetMetadata("mlnet_lstm.version", IntervalHeadOnnx.FormatVersion(net.Interval).ToString(inv));
         b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));
         b.SetMetadata("mlnet_lstm.horizon", h.ToString(inv));

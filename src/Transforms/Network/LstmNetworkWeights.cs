@@ -74,8 +74,8 @@ internal sealed record LstmScoringLayout(
     /// The <c>mlnet_lstm.version</c> of the LSTM graph: 2 since the graph turns a non-finite input into a NaN Score
     /// (version 1 could score such a window as a number); 3 since quantile and conformal models add the outputs
     /// <c>LowerBound</c>, <c>UpperBound</c> (and <c>Quantiles</c>) with the metadata <c>mlnet_lstm.quantile_levels</c>,
-    /// <c>.conformal_level</c>, <c>.interval_level</c> and the initializer <c>conformal_width</c> (point models write
-    /// the same graph as version 2). Readers of saved graphs check against this constant.
+    /// <c>.conformal_level</c>, <c>.interval_level</c> and the initializer <c>conformal_width</c> (point models still
+    /// write version 2: their graph is unchanged). Readers of saved graphs check against this constant.
     /// </summary>
     public const int OnnxFormatVersion = 3;
 
