@@ -1,6 +1,7 @@
 // The Keras stock-forecasting tutorial's configuration as an ML.NET pipeline on the bundled EuStockMarkets data:
 // windows of 49 days of four index columns, DAX as the target, per-window normalisation (p / p0 - 1), three LSTM
-// layers of 100 with dropout 0.2, 2 epochs, batch 32, an 85/15 split in time order.
+// layers of 100 with dropout 0.2, 2 epochs, batch 32, an 85/15 split in time order; plus a 90% split-conformal band
+// (LowerBound / UpperBound), a fan chart and a walk-forward backtest.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -60,6 +61,7 @@ var pipeline = ml.Transforms.SlidingWindow("Window", options.Columns, options.Wi
         LearningRate = 0.001f,
         ValidationFraction = 0.1f,
         EarlyStoppingPatience = 2,
+        ConformalLevel = 0.9f,      // a 90% band calibrated on the last 20% of the training windows (docs/intervals-and-backtesting.md)
         Seed = options.Seed,
         Context = ml,
         Device = new TorchDeviceOptions { Device = options.Device },
@@ -76,10 +78,13 @@ Console.WriteLine($"Trained on {lstm.Settings.Device}; best epoch {lstm.BestEpoc
 
 // 3. Evaluate on the test period, next to the persistence baseline ("tomorrow = today").
 var scored = model.Transform(test);
-var metrics = ml.Forecasting.Evaluate(scored, labelColumnName: "Label", scoreColumnName: "Score");
+var metrics = ml.Forecasting.Evaluate(scored, new ForecastingEvaluator.Options { IntervalLevel = lstm.IntervalLevel });
 Console.WriteLine();
 Console.WriteLine($"Test metrics ({options.Target}, price units):");
 Console.WriteLine(metrics);
+Console.WriteLine($"Coverage of the conformal band on the test period: {metrics.Coverage:P1} (nominal {lstm.IntervalLevel:P0}).");
+double level = lstm.IntervalLevel!.Value;
+var testBands = TestBands.Read(scored); // read now: the prediction engine below releases the model's scoring session
 
 // 4. Plots: point by point, multiple sequences, and the loss per epoch.
 var forecaster = ml.Forecasting.CreateSeriesForecaster(model);
@@ -102,15 +107,29 @@ File.Move(tempPath, modelPath, overwrite: true);
 Console.WriteLine($"Model: {modelPath} ({new FileInfo(modelPath).Length / 1024.0:F0} KiB)");
 
 var lastWindow = SeriesCsv.LastWindow(ml, series, options.Columns, options.Window);
-float[] before = NextDay.Predict(ml, model, lastWindow, options.Window, options.Columns.Length);
+var before = NextDay.Predict(ml, model, lastWindow, options.Window, options.Columns.Length);
 // LoadModel checks the zip and rebuilds our own transformers (batched scoring); stock Model.Load reads it too.
 var reloaded = new MLContext().Forecasting.LoadModel(modelPath);
-float[] after = NextDay.Predict(new MLContext(), reloaded, lastWindow, options.Window, options.Columns.Length);
+var after = NextDay.Predict(new MLContext(), reloaded, lastWindow, options.Window, options.Columns.Length);
 (reloaded as IDisposable)?.Dispose();
-bool identical = before.SequenceEqual(after);
+bool identical = before.SameAs(after);
 Console.WriteLine();
-Console.WriteLine($"Next-day forecast of {options.Target} (after the last row, from the reloaded model's PredictionEngine): " +
-    string.Join(", ", after.Select(v => v.ToString("F2"))) +
-    $"  [before saving: {string.Join(", ", before.Select(v => v.ToString("F2")))}; identical: {identical}]");
+Console.WriteLine($"Next-day forecast of {options.Target} with its {lstm.IntervalLevel:P0} band (after the last row, from the reloaded model's PredictionEngine): " +
+    $"{after}  [before saving: {before}; identical: {identical}]");
+Console.WriteLine($"Plot: {Plots.Fan(series, testBands, options.Target, after, level, Path.Combine(options.OutputDirectory, "fan_chart.png"))}");
+
+// 6. Walk-forward backtest of the test period: one fold every few days, each forecast from the rows before it only.
+// With RetrainEvery = 0 the backtest fits the pipeline once on rows [0, Start) = the training rows, which is the fit
+// made in step 2 (same rows, same seed); the sample hands over that model, reloaded from its zip, instead of training
+// it again (the backtest disposes the models it fits).
+int stride = Math.Max(1, (rows - trainRows) / 40);
+var backtest = ml.Forecasting.Backtest(new AlreadyFitted(() => new MLContext().Forecasting.LoadModel(modelPath)), series, new BacktestOptions
+{
+    Start = trainRows, Horizon = options.Horizon, Stride = stride, RetrainEvery = 0, IntervalLevel = level,
+});
+Console.WriteLine();
+Console.WriteLine($"Backtest: {backtest.Folds.Count} folds from row {trainRows}, every {stride} rows: MAE {backtest.Metrics.MeanAbsoluteError:F2} " +
+    $"(persistence {backtest.Metrics.Persistence!.MeanAbsoluteError:F2}), coverage {backtest.Metrics.Coverage:P1} (nominal {level:P0}).");
+Console.WriteLine($"Plot: {Plots.Backtest(backtest, options.Target, Path.Combine(options.OutputDirectory, "backtest.png"))}");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 return identical ? 0 : 1;
