@@ -264,7 +264,8 @@ internal static class LstmCheckpoint
 internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Horizon, int[] HiddenSizes, float Dropout)
 {
     /// <summary>The architecture hash a checkpoint sidecar records (<see cref="LstmCheckpointInfo.HashOf"/>).</summary>
-    public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes);
+    public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes)
+        + (QuantileLevels is null ? "" : $"-Q{new LstmIntervalHead(QuantileLevels, null, null).LevelsText}"); // a quantile head (issue 9)
 
     public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, QuantileLevels);
 

@@ -177,6 +177,28 @@ public class IntervalModelTests
     }
 
     [Fact]
+    public void BacktestReadsTheModelsBandsAndSeriesForecasterStillForecasts()
+    {
+        var ml = new MLContext(seed: 1);
+        var series = Series(ml);
+        var direct = ml.Forecasting.Backtest(Pipeline(ml, new[] { 0.1f, 0.9f }, null), series,
+            new BacktestOptions { Start = 130, Horizon = H, Stride = 5, IntervalLevel = 0.8 });
+        Assert.Equal((160 - H - 130) / 5 + 1, direct.Folds.Count);
+        Assert.All(direct.Folds, f =>
+        {
+            for (int k = 0; k < H; k++)
+                Assert.True(f.LowerBound![k] <= f.Forecast[k] && f.Forecast[k] <= f.UpperBound![k], $"fold {f.Start} step {k}");
+        });
+        Assert.NotNull(direct.Metrics.Coverage);
+        Assert.Equal(0.8, direct.Metrics.IntervalLevel!.Value, 6);
+
+        // Recursive (horizon 4 > the model's 2) through SeriesForecaster: point forecasts, no bounds.
+        var recursive = ml.Forecasting.Backtest(Pipeline(ml, new[] { 0.1f, 0.9f }, null), series, new BacktestOptions { Start = 130, Horizon = 4, Stride = 10 });
+        Assert.True(recursive.Recursive);
+        Assert.All(recursive.Folds, f => Assert.All(f.Forecast, v => Assert.True(float.IsFinite(v) && v > 50 && v < 200, $"forecast {v}")));
+    }
+
+    [Fact]
     public void PointModelHasNoBoundColumns()
     {
         var ml = new MLContext(seed: 1);
