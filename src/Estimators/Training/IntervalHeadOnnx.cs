@@ -57,11 +57,11 @@ internal static class IntervalHeadOnnx
         if (h == 1)
             b.AddInt64Vector("out_shape_n", -1);
         string score = Slice(b, bands, 0, h, 1, "out_median");
-        string lower = Slice(b, bands, h, 2 * h, 1, "out_lower");
-        string upper = Slice(b, bands, 2 * h, 3 * h, 1, "out_upper");
+        string first = Slice(b, bands, h, 2 * h, 1, "out_lower");
+        string second = Slice(b, bands, 2 * h, 3 * h, 1, "out_upper");
         // A decreasing inverse (RelativeToFirst with a negative first value) swaps the bounds: order them again.
-        lower = b.AddNode("Min", new[] { lower, upper }, new[] { "out_lower_ordered" });
-        upper = b.AddNode("Max", new[] { "out_lower", upper }, new[] { "out_upper_ordered" });
+        string lower = b.AddNode("Min", new[] { first, second }, new[] { "out_lower_ordered" });
+        string upper = b.AddNode("Max", new[] { first, second }, new[] { "out_upper_ordered" });
         Output(b, score, scoreName, h);
         Output(b, lower, LstmScoringLayout.LowerBoundColumnName, h);
         Output(b, upper, LstmScoringLayout.UpperBoundColumnName, h);
