@@ -5,6 +5,7 @@ namespace MLNet.Lstm.Benchmarks;
 /// <summary>
 /// Entry point. Usage: <c>MLNet.Lstm.Benchmarks [suite ...] [--quick] [--reps N] [--warmups N] [--threads N]</c>;
 /// suites: <c>training</c> (1), <c>scoring</c> (2), <c>memory</c> (3), <c>scaling</c> (5), <c>service</c> (7), <c>all</c> (default);
+/// <c>quantiles</c> (not in all): the cost of quantile heads and conformal bands (issue 9);
 /// <c>profile</c> (not in all): suite 1's pipeline Fit split into the trainer's phases; <c>scoring-gpu</c> (not in all,
 /// needs <c>-p:OnnxRuntimeBackend=cuda</c> and a GPU): the batched scorer on ONNX Runtime's CUDA execution provider;
 /// <c>accuracy</c> (not in all; docs/accuracy.md) with <c>--seeds N</c>, <c>--series a,b</c>, <c>--epochs-scale X</c>,
@@ -15,9 +16,9 @@ namespace MLNet.Lstm.Benchmarks;
 public static class BenchmarkProgram
 {
     private static readonly string[] AllSuites = { "training", "scoring", "memory", "scaling", "service" };
-    private static readonly string[] OtherSuites = { "profile", "accuracy", GpuScoringSuite.Verb, GlobalSuite.Verb };
+    private static readonly string[] OtherSuites = { "profile", "accuracy", GpuScoringSuite.Verb, GlobalSuite.Verb, "quantiles" };
     private const string Usage =
-        "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|service|all|profile|accuracy|scoring-gpu|global ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
+        "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|service|all|profile|accuracy|scoring-gpu|global|quantiles ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
         "       accuracy options: [--seeds N] [--series a,b] [--epochs-scale X] [--r-forecasts FILE] [--configs \"name,name\"]";
 
     /// <summary>Process entry point.</summary>
@@ -109,6 +110,7 @@ public static class BenchmarkProgram
                 case "accuracy": AccuracySuite.Run(settings, accuracy); break;
                 case "service": ServiceSuite.Run(settings); break;
                 case GlobalSuite.Verb: GlobalSuite.Run(settings); break;
+                case "quantiles": QuantileSuite.Run(settings); break;
             }
             settings.Line($"<!-- suite {suite}: {sw.Elapsed.TotalSeconds:F1} s -->");
             settings.Line();

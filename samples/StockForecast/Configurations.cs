@@ -6,6 +6,12 @@ namespace StockForecast;
 /// <summary>The sample's two configurations: the recommended <c>ForecastByLstm</c> (default) and the Keras tutorial's (<c>--tutorial</c>).</summary>
 internal static class Configurations
 {
+    /// <summary>
+    /// The level of the split-conformal band the sample adds where it builds the trainer options itself; the
+    /// one-call ForecastByLstm (the default run without overrides) has no band.
+    /// </summary>
+    private const float SampleBandLevel = 0.9f;
+
     /// <summary>The pipeline <paramref name="o"/> asks for, and a one-line description of it.</summary>
     public static (IEstimator<ITransformer> Pipeline, string Description) Build(MLContext ml, SampleOptions o) =>
         o.Tutorial ? Tutorial(ml, o) : Recommended(ml, o);
@@ -13,7 +19,8 @@ internal static class Configurations
     /// <summary>
     /// The recommended configuration (docs/accuracy.md): one call, <c>mlContext.Forecasting.ForecastByLstm</c>. With
     /// <c>--epochs</c>, <c>--hidden</c>, <c>--batch-size</c> or a <c>--device</c> other than auto, the same chain is
-    /// built explicitly from <see cref="ForecastByLstmCatalog.RecommendedTrainerOptions"/> with those changes.
+    /// built explicitly from <see cref="ForecastByLstmCatalog.RecommendedTrainerOptions"/> with those changes and a 90%
+    /// conformal band (<see cref="SampleBandLevel"/>).
     /// </summary>
     private static (IEstimator<ITransformer>, string) Recommended(MLContext ml, SampleOptions o)
     {
@@ -30,6 +37,7 @@ internal static class Configurations
         trainer.BatchSize = o.BatchSizeOverride ?? trainer.BatchSize;
         trainer.Device.Device = o.Device;
         trainer.Context = ml;
+        trainer.ConformalLevel = SampleBandLevel; // a 90% band calibrated on the last 20% of the training windows, averaged over the members
         var pipeline = ml.Transforms.SlidingWindow("Window", o.InputColumns, o.Window, o.Horizon, labelColumnName: "Label", targetColumnName: o.Target)
             .Append(ml.Transforms.NormalizeWindows("Window", mode: ForecastByLstmCatalog.RecommendedNormalization))
             .Append(ml.Forecasting.Lstm(trainer));
@@ -56,6 +64,7 @@ internal static class Configurations
                 LearningRate = 0.001f,
                 ValidationFraction = 0.1f,
                 EarlyStoppingPatience = 2,
+                ConformalLevel = SampleBandLevel, // a 90% band calibrated on the last 20% of the training windows (docs/intervals-and-backtesting.md)
                 Seed = o.Seed,
                 Context = ml,
                 Device = new TorchDeviceOptions { Device = o.Device },

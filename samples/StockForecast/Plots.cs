@@ -1,9 +1,32 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Lstm;
 using ScottPlot;
 
 namespace StockForecast;
 
-/// <summary>The sample's three PNG plots, each written to a temporary name and renamed when complete.</summary>
+/// <summary>The first step's forecast and band of each test window, read once from the scored test period.</summary>
+internal sealed record TestBands(float[] Score, float[] LowerBound, float[] UpperBound)
+{
+    public static TestBands Read(IDataView scored) => new(First(scored, "Score"), First(scored, "LowerBound"), First(scored, "UpperBound"));
+
+    private static float[] First(IDataView scored, string column)
+    {
+        var values = new List<float>();
+        var col = scored.Schema[column];
+        using var cursor = scored.GetRowCursor(new[] { col });
+        var getter = cursor.GetGetter<VBuffer<float>>(col);
+        VBuffer<float> buffer = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            values.Add(buffer.GetItemOrDefault(0));
+        }
+        return values.ToArray();
+    }
+}
+
+/// <summary>The sample's PNG plots, each written to a temporary name and renamed when complete.</summary>
 internal static class Plots
 {
     private const int PlotWidth = 1200, PlotHeight = 600;
@@ -55,6 +78,65 @@ internal static class Plots
         plot.Title("Loss per epoch (normalised units)");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return Save(plot, "epoch", "MSE", path);
+    }
+
+    /// <summary>
+    /// The fan chart: the last days of the series with the one-step-ahead forecasts and their band on the test period,
+    /// and the forecast past the end of the data with its band.
+    /// </summary>
+    public static string Fan(IDataView series, TestBands bands, string target, NextDayForecast next, double level, string path)
+    {
+        const int Tail = 120;
+        var observed = series.GetColumn<float>(target).ToArray();
+        var (score, lower, upper) = (bands.Score, bands.LowerBound, bands.UpperBound);
+        // The test windows' first-step labels are consecutive rows ending h - 1 rows before the end of the series.
+        int n = observed.Length, h = next.Score.Length, shown = Math.Min(Tail, score.Length), from = n - h + 1 - shown;
+        var xs = Enumerable.Range(from, shown).Select(i => (double)i).ToArray();
+        var plot = new Plot();
+        var band = plot.Add.FillY(xs, lower[^shown..].Select(v => (double)v).ToArray(), upper[^shown..].Select(v => (double)v).ToArray());
+        band.FillColor = Colors.SteelBlue.WithAlpha(0.25);
+        band.LegendText = $"{level:P0} band (one step ahead)";
+        var truth = plot.Add.ScatterLine(Enumerable.Range(from, n - from).Select(i => (double)i).ToArray(), observed[from..].Select(v => (double)v).ToArray());
+        truth.LegendText = $"true {target}";
+        truth.Color = Colors.Black;
+        var forecast = plot.Add.ScatterLine(xs, score[^shown..].Select(v => (double)v).ToArray());
+        forecast.LegendText = "forecast";
+        forecast.Color = Colors.SteelBlue;
+        var future = Enumerable.Range(n, next.Score.Length).Select(i => (double)i).Prepend(n - 1).ToArray();
+        double last = observed[^1];
+        var fan = plot.Add.FillY(future, next.LowerBound.Select(v => (double)v).Prepend(last).ToArray(), next.UpperBound.Select(v => (double)v).Prepend(last).ToArray());
+        fan.FillColor = Colors.OrangeRed.WithAlpha(0.3);
+        fan.LegendText = $"{level:P0} band past the end";
+        var ahead = plot.Add.ScatterLine(future, next.Score.Select(v => (double)v).Prepend(last).ToArray());
+        ahead.Color = Colors.OrangeRed;
+        ahead.MarkerSize = 6;
+        ahead.LegendText = "forecast past the end";
+        plot.Title($"{target}: forecast with its {level:P0} conformal band");
+        return Save(plot, "row", target, path);
+    }
+
+    /// <summary>The backtest: each fold's forecast and band against the actual values.</summary>
+    public static string Backtest(BacktestResult result, string target, string path)
+    {
+        var plot = new Plot();
+        var folds = result.Folds;
+        int h = folds[0].Forecast.Length, step = h - 1; // the last step of each fold (Darts' last_points_only)
+        var xs = folds.Select(f => (double)(f.Start + step)).ToArray();
+        if (folds[0].LowerBound is not null)
+        {
+            var band = plot.Add.FillY(xs, folds.Select(f => (double)f.LowerBound![step]).ToArray(), folds.Select(f => (double)f.UpperBound![step]).ToArray());
+            band.FillColor = Colors.SteelBlue.WithAlpha(0.25);
+            band.LegendText = "band";
+        }
+        var actual = plot.Add.ScatterLine(xs, folds.Select(f => (double)f.Actual[step]).ToArray());
+        actual.LegendText = $"true {target}";
+        actual.Color = Colors.Black;
+        var forecast = plot.Add.ScatterLine(xs, folds.Select(f => (double)f.Forecast[step]).ToArray());
+        forecast.LegendText = $"backtest forecast (step {h})";
+        forecast.Color = Colors.SteelBlue;
+        forecast.MarkerSize = 5;
+        plot.Title($"{target}: walk-forward backtest, {folds.Count} folds" + (result.Metrics.Coverage is double c ? $", coverage {c:P0}" : ""));
+        return Save(plot, "row", target, path);
     }
 
     private static void AddTruth(Plot plot, float[] observed, string target)

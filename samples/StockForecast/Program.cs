@@ -1,7 +1,10 @@
 // Forecasting the DAX on the bundled EuStockMarkets data, an 85/15 split in time order. By default the recommended
 // configuration, mlContext.Forecasting.ForecastByLstm (docs/accuracy.md); with --tutorial the Keras stock-forecasting
 // tutorial's: windows of 49 days of four index columns, per-window normalisation (p / p0 - 1), three LSTM layers of
-// 100 with dropout 0.2, 2 epochs, batch 32. Either is printed next to persistence and seasonal naive.
+// 100 with dropout 0.2, 2 epochs, batch 32. Either is printed next to persistence and seasonal naive. Where the sample
+// builds the trainer options itself (--tutorial, or the recommended options with --epochs/--hidden/--batch-size/
+// --device) it adds a 90% split-conformal band (LowerBound / UpperBound), drawn in a fan chart; the one-call
+// ForecastByLstm has no band. Every run ends with a walk-forward backtest.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -57,10 +60,17 @@ Console.WriteLine($"Trained on {lstm.Settings.Device}; best epoch {lstm.BestEpoc
 
 // 3. Evaluate on the test period, next to the persistence baseline ("tomorrow = today").
 var scored = model.Transform(test);
-var metrics = ml.Forecasting.Evaluate(scored, labelColumnName: "Label", scoreColumnName: "Score");
+var metrics = ml.Forecasting.Evaluate(scored, new ForecastingEvaluator.Options { IntervalLevel = lstm.IntervalLevel });
 Console.WriteLine();
 Console.WriteLine($"Test metrics ({options.Target}, price units):");
 Console.WriteLine(metrics);
+if (lstm.IntervalLevel is double bandLevel)
+    Console.WriteLine($"Coverage of the conformal band on the test period: {metrics.Coverage:P1} (nominal {bandLevel:P0}).");
+else
+    Console.WriteLine("No interval: the one-call ForecastByLstm has no ConformalLevel (the band, its coverage and the fan chart need the trainer options: see Configurations.cs).");
+double? level = lstm.IntervalLevel;
+bool hasBand = level is not null;
+var testBands = hasBand ? TestBands.Read(scored) : null; // read now: the prediction engine below releases the model's scoring session
 Console.WriteLine();
 Baselines.Print(scored, series.GetColumn<float>(options.Target).ToArray(), trainRows, options.Season,
     options.Tutorial ? "LSTM (tutorial)" : "ForecastByLstm (recommended)");
@@ -86,15 +96,31 @@ File.Move(tempPath, modelPath, overwrite: true);
 Console.WriteLine($"Model: {modelPath} ({new FileInfo(modelPath).Length / 1024.0:F0} KiB)");
 
 var lastWindow = SeriesCsv.LastWindow(ml, series, options.InputColumns, options.Window);
-float[] before = NextDay.Predict(ml, model, lastWindow, options.Window, options.InputColumns.Length);
+var before = NextDay.Predict(ml, model, lastWindow, options.Window, options.InputColumns.Length, hasBand);
 // LoadModel checks the zip and rebuilds our own transformers (batched scoring); stock Model.Load reads it too.
 var reloaded = new MLContext().Forecasting.LoadModel(modelPath);
-float[] after = NextDay.Predict(new MLContext(), reloaded, lastWindow, options.Window, options.InputColumns.Length);
+var after = NextDay.Predict(new MLContext(), reloaded, lastWindow, options.Window, options.InputColumns.Length, hasBand);
 (reloaded as IDisposable)?.Dispose();
-bool identical = before.SequenceEqual(after);
+bool identical = before.SameAs(after);
 Console.WriteLine();
-Console.WriteLine($"Next-day forecast of {options.Target} (after the last row, from the reloaded model's PredictionEngine): " +
-    string.Join(", ", after.Select(v => v.ToString("F2"))) +
-    $"  [before saving: {string.Join(", ", before.Select(v => v.ToString("F2")))}; identical: {identical}]");
+Console.WriteLine($"Next-day forecast of {options.Target}" + (level is double l ? $" with its {l:P0} band" : "") +
+    $" (after the last row, from the reloaded model's PredictionEngine): {after}  [before saving: {before}; identical: {identical}]");
+if (testBands is not null && level is double fanLevel)
+    Console.WriteLine($"Plot: {Plots.Fan(series, testBands, options.Target, after, fanLevel, Path.Combine(options.OutputDirectory, "fan_chart.png"))}");
+
+// 6. Walk-forward backtest of the test period: one fold every few days, each forecast from the rows before it only.
+// With RetrainEvery = 0 the backtest fits the pipeline once on rows [0, Start) = the training rows, which is the fit
+// made in step 2 (same rows, same seed); the sample hands over that model, reloaded from its zip, instead of training
+// it again (the backtest disposes the models it fits).
+int stride = Math.Max(1, (rows - trainRows) / 40);
+var backtest = ml.Forecasting.Backtest(new AlreadyFitted(() => new MLContext().Forecasting.LoadModel(modelPath)), series, new BacktestOptions
+{
+    Start = trainRows, Horizon = options.Horizon, Stride = stride, RetrainEvery = 0, IntervalLevel = level,
+});
+Console.WriteLine();
+Console.WriteLine($"Backtest: {backtest.Folds.Count} folds from row {trainRows}, every {stride} rows: MAE {backtest.Metrics.MeanAbsoluteError:F2} " +
+    $"(persistence {backtest.Metrics.Persistence!.MeanAbsoluteError:F2})" +
+    (level is double nominal ? $", coverage {backtest.Metrics.Coverage:P1} (nominal {nominal:P0})." : ", no interval."));
+Console.WriteLine($"Plot: {Plots.Backtest(backtest, options.Target, Path.Combine(options.OutputDirectory, "backtest.png"))}");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 return identical ? 0 : 1;

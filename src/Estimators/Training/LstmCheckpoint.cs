@@ -266,11 +266,15 @@ internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Ho
 {
     /// <summary>
     /// The architecture hash a checkpoint sidecar records (<see cref="LstmCheckpointInfo.HashOf"/>), with
-    /// <c>-Gru</c> for a GRU and <c>-Fut{h·C}</c> with future covariates (an LSTM without them keeps the hash it had
-    /// before these existed, so its checkpoints still resume).
+    /// <c>-Gru</c> for a GRU, <c>-Fut{h·C}</c> with future covariates and <c>-Q{levels}</c> for a quantile head (an LSTM
+    /// point model without them keeps the hash it had before these existed, so its checkpoints still resume).
     /// </summary>
     public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes)
-        + (Cell == RecurrentCell.Lstm ? "" : "-" + Cell) + (FutureSize > 0 ? $"-Fut{FutureSize}" : "");
+        + (Cell == RecurrentCell.Lstm ? "" : "-" + Cell) + (FutureSize > 0 ? $"-Fut{FutureSize}" : "")
+        + (QuantileLevels is null ? "" : $"-Q{new LstmIntervalHead(QuantileLevels, null, null).LevelsText}"); // a quantile head (issue 9)
 
-    public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, Cell, FutureSize);
+    public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, Cell, FutureSize, QuantileLevels);
+
+    /// <summary>The quantile levels of a quantile head (0.5 included), or null for a point model.</summary>
+    public float[]? QuantileLevels { get; init; }
 }

@@ -17,5 +17,9 @@ internal static class LstmEnsemble
     }
 }
 
-/// <summary>One member network's fit: its chosen weights, the epoch they are from, its epochs and its device.</summary>
-internal readonly record struct LstmMemberFit(LstmNetworkWeights Weights, int BestEpoch, List<LstmEpochResult> History, string Device);
+/// <summary>
+/// One member network's fit: its chosen weights, the epoch they are from, its epochs, its device and, with
+/// <c>ConformalLevel</c>, its predictions on the calibration windows.
+/// </summary>
+internal readonly record struct LstmMemberFit(LstmNetworkWeights Weights, int BestEpoch, List<LstmEpochResult> History, string Device,
+    ConformalCalibration.Predictions? Calibration = null);

@@ -157,9 +157,33 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// ONNX graph averages the members' outputs, so scoring, saving and loading are unchanged. Training takes k
         /// times as long, scoring about k times the network's share. The model's training history is member 0's. Not
         /// combinable with <see cref="CheckpointDirectory"/>, <see cref="ResumeFromCheckpoint"/> or
-        /// <see cref="InitialModel"/>.
+        /// <see cref="InitialModel"/>. With <see cref="Quantiles"/> each member has its own quantile head and the graph
+        /// averages the members' non-crossing quantiles; with <see cref="ConformalLevel"/> the widths are calibrated on
+        /// the members' average.
         /// </summary>
         public int EnsembleSize { get; set; } = 1;
+
+        /// <summary>
+        /// Quantile levels for a quantile head (issue 9; docs/intervals-and-backtesting.md): values in (0, 1), sorted
+        /// and distinct; 0.5 is added when missing. The head then predicts h × q non-crossing quantiles trained with
+        /// the pinball loss (summed over steps and quantiles; it replaces <see cref="Loss"/>, which must stay
+        /// <see cref="LstmLoss.Mse"/>), and the model outputs <c>Score</c> (the 0.5 quantile), <c>LowerBound</c>,
+        /// <c>UpperBound</c> (the lowest and highest quantile) and <c>Quantiles</c> (<c>[h, q]</c>, quantile-minor).
+        /// Null (the default): a point model.
+        /// </summary>
+        public float[]? Quantiles { get; set; }
+
+        /// <summary>
+        /// The level of a split-conformal interval (e.g. 0.9), in (0, 1): the last <see cref="CalibrationFraction"/>
+        /// of the labelled windows (those left after the validation split, in time order) are held out of training,
+        /// and the finite-sample conformal quantile of their absolute residuals per step (with <see cref="Quantiles"/>:
+        /// of <c>max(lo − y, y − hi)</c>, conformalised quantile regression) widens the forecast into
+        /// <c>LowerBound</c> / <c>UpperBound</c>. Null (the default): no calibration.
+        /// </summary>
+        public float? ConformalLevel { get; set; }
+
+        /// <summary>The fraction of the labelled windows (after the validation split) held out to calibrate <see cref="ConformalLevel"/>, in (0, 1); default 0.2.</summary>
+        public float CalibrationFraction { get; set; } = 0.2f;
 
         /// <summary>Internal knobs and observers for tests and benchmarks; null means the defaults.</summary>
         internal TrainerDiagnostics? Diagnostics { get; set; }
@@ -198,6 +222,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(WindowSize is null || WindowSize > 0, nameof(WindowSize), WindowSize, "null or positive");
             Check(Enum.IsDefined(Cell), nameof(Cell), Cell, $"{RecurrentCell.Lstm} or {RecurrentCell.Gru}");
             Check(FutureColumnName is null || !string.IsNullOrWhiteSpace(FutureColumnName), nameof(FutureColumnName), FutureColumnName, "null or a column name");
+            IntervalOptions.Validate(Quantiles, ConformalLevel, CalibrationFraction, Loss);
             Check(Device is not null, nameof(Device), Device, "set");
             Device!.Validate();
             if (Device.Seed is long deviceSeed && deviceSeed != Seed)
@@ -220,7 +245,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
     /// <summary>The options this trainer uses.</summary>
     public Options TrainerOptions => _options;
 
-    /// <summary>The output schema: the input plus <c>Score</c> (Vector&lt;Single&gt; of h values).</summary>
+    /// <summary>The output schema: the input plus <c>Score</c> (Vector&lt;Single&gt; of h values), and <c>LowerBound</c>, <c>UpperBound</c> (, <c>Quantiles</c>) with <see cref="Options.Quantiles"/> or <see cref="Options.ConformalLevel"/>.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
@@ -238,7 +263,16 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
                 $"The label column '{_options.LabelColumnName}' is not in the data (columns: {string.Join(", ", inputSchema.Select(c => c.Name))}). " +
                 "Set labelColumnName to the label made by SlidingWindow (default 'Label').");
         // Score is a known-size vector of Single, like a Concatenate of the window column: let ML.NET build the shape.
-        return new MLContext().Transforms.Concatenate("Score", _options.FeatureColumnName).GetOutputSchema(inputSchema);
+        var transforms = new MLContext().Transforms;
+        IEstimator<ITransformer> shape = transforms.Concatenate("Score", _options.FeatureColumnName);
+        if (_options.Quantiles is not null || _options.ConformalLevel is not null)
+        {
+            shape = shape.Append(transforms.Concatenate(LstmScoringLayout.LowerBoundColumnName, _options.FeatureColumnName))
+                .Append(transforms.Concatenate(LstmScoringLayout.UpperBoundColumnName, _options.FeatureColumnName));
+        }
+        if (_options.Quantiles is not null)
+            shape = shape.Append(transforms.Concatenate(LstmScoringLayout.QuantilesColumnName, _options.FeatureColumnName));
+        return shape.GetOutputSchema(inputSchema);
     }
 
     /// <summary>Trains the network and returns the fitted model.</summary>
@@ -263,7 +297,10 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         var cols = LstmColumns.Resolve(input.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize, o.FutureColumnName);
         if (o.CheckpointDirectory is not null)
             LstmCheckpoint.EnsureWritable(o.CheckpointDirectory);
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize);
+        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
+        {
+            QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
+        };
         var resume = LstmResumePoint.Open(o.ResumeFromCheckpoint, shape.ArchitectureHash, o.Epochs);
 
         long phase = Stopwatch.GetTimestamp();
@@ -272,16 +309,12 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         // Threads and the random generator are process-wide in torch: hold them for the whole training.
         using var seeded = TorchRandomLock.Enter();
-        var members = new List<LstmNetworkWeights>(o.EnsembleSize);
-        LstmMemberFit first = default;
+        var fits = new List<LstmMemberFit>(o.EnsembleSize);
         for (int member = 0; member < o.EnsembleSize; member++)
-        {
-            var fit = FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase);
-            if (member == 0)
-                first = fit;
-            members.Add(fit.Weights);
-        }
-        var finalWeights = LstmNetworkWeights.Ensemble(members);
+            fits.Add(FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase));
+        var first = fits[0];
+        var finalWeights = LstmNetworkWeights.Ensemble(fits.Select(f => f.Weights).ToArray());
+        finalWeights = ConformalCalibration.Calibrate(finalWeights, fits.Select(f => f.Calibration).ToArray(), o, host.Log);
         if (o.EnsembleSize > 1)
             host.Log?.Info(MessageSensitivity.None, $"Trained {o.EnsembleSize} member networks; the model averages their outputs.");
         phase = diagnostics.Lap("final weights, dispose tensors", phase);
@@ -301,6 +334,6 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         var history = new LstmEpochLoop(setup, o, host, best, checkpoints, cancellation).Run(startEpoch, seed);
         phase = Stopwatch.GetTimestamp();
         var (weights, bestEpoch) = LstmModelAssembler.ChooseWeights(setup, best, history, startEpoch, o.RestoreBestWeights, host.Log);
-        return new LstmMemberFit(weights, bestEpoch, history, device);
+        return new LstmMemberFit(weights, bestEpoch, history, device, ConformalCalibration.Predict(setup, weights, o));
     }
 }

@@ -7,7 +7,8 @@ namespace MLNet.Lstm.Training;
 /// <summary>
 /// Stacked recurrent layers (one <c>nn.LSTM</c> or <c>nn.GRU</c> per layer so that widths may differ, see
 /// <see cref="RecurrentLayers"/>), dropout between layers and before the head, and a linear head from the last step's
-/// hidden state to the horizon's outputs. Input <c>[N, T, F]</c>, output <c>[N, h]</c>.
+/// hidden state to the horizon's outputs. Input <c>[N, T, F]</c>, output <c>[N, h]</c>, or <c>[N, h·q]</c>
+/// non-crossing quantiles (quantile-minor) for a quantile head (<see cref="QuantileHead"/>).
 /// </summary>
 /// <remarks>
 /// Known-future covariates (<see cref="FutureSize"/> = h·C &gt; 0): the head reads the concatenation of the last hidden
@@ -21,9 +22,10 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     private readonly Linear head;
 
     public LstmNetwork(int featureCount, IReadOnlyList<int> hiddenSizes, float dropoutRate, int horizon,
-        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0)
+        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0, float[]? quantileLevels = null)
         : base(nameof(LstmNetwork))
     {
+        Interval = new LstmIntervalHead(quantileLevels, null, null);
         FeatureCount = featureCount;
         HiddenSizes = hiddenSizes.ToArray();
         Horizon = horizon;
@@ -37,7 +39,7 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
             input = h;
         }
         dropout = nn.Dropout(dropoutRate);
-        head = nn.Linear(input + futureSize, horizon);
+        head = nn.Linear(input + futureSize, horizon * Interval.QuantileCount);
         RegisterComponents();
     }
 
@@ -48,6 +50,9 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>h·C future covariate values per window read by the head, or 0.</summary>
     public int FutureSize { get; }
+
+    /// <summary>The quantile levels of a quantile head (no conformal widths: those are found after training).</summary>
+    public LstmIntervalHead Interval { get; }
 
     public override Tensor forward(Tensor x) => Forward(x, null);
 
@@ -64,7 +69,7 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
         }
         var last = y.select(1, -1);
         var headInput = dropout.call(last);
-        return head.call(future is null ? headInput : cat(new[] { headInput, future }, 1));
+        return QuantileHead.NonCrossing(head.call(future is null ? headInput : cat(new[] { headInput, future }, 1)), Interval, Horizon);
     }
 
     /// <summary>
@@ -118,12 +123,16 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
                 Read(p[$"layers.{i}.bias_ih_l0"]), Read(p[$"layers.{i}.bias_hh_l0"])));
             input = HiddenSizes[i];
         }
-        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]), Cell, FutureSize);
+        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]), Cell, FutureSize, Interval);
     }
 
     /// <summary>Overwrites the parameters with <paramref name="weights"/> (same architecture required).</summary>
     public void SetWeights(LstmNetworkWeights weights)
     {
+        if (weights.Interval.QuantileCount != Interval.QuantileCount)
+            throw new InvalidOperationException(
+                $"The initial model's head predicts {weights.Interval.QuantileCount} value(s) per step (quantiles [{weights.Interval.LevelsText}]), " +
+                $"this trainer's {Interval.QuantileCount} (quantiles [{Interval.LevelsText}]). Warm-start from a model with the same Quantiles.");
         if (weights.FeatureCount != FeatureCount || weights.Horizon != Horizon || !weights.HiddenSizes.SequenceEqual(HiddenSizes)
             || weights.Cell != Cell || weights.FutureSize != FutureSize)
             throw new InvalidOperationException(

@@ -7,8 +7,8 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single LSTM network without future covariates and 3 for
-/// a GRU, a future covariate input or a seed ensemble (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single point LSTM network without future covariates and 3
+/// for a GRU, a future covariate input, a seed ensemble or a model with bounds (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number); version 3 adds GRU layers (<c>mlnet_lstm.cell</c>) and the optional future covariate
 /// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>).</para>
@@ -29,6 +29,13 @@ namespace MLNet.Lstm.Training;
 /// before the de-normalisation; metadata <c>mlnet_lstm.ensemble_size</c> (absent for a single network, whose graph
 /// is unchanged).</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
+/// <item>Version 3, quantile and conformal models only (<see cref="IntervalHeadOnnx"/>): the head is
+/// <c>[N, h·q]</c>; inside each member the non-crossing transform (Reshape <c>[N, h, q]</c>, Softplus, MatMul with
+/// the constant <c>q_noncrossing</c>, plus the raw median; prefixed <c>m{i}_</c> in an ensemble), then after the
+/// members' Mean the conformal widths (initializer <c>conformal_width</c> <c>[h]</c>,
+/// normalised units), the de-normalisation and the check on median ‖ lower ‖ upper ‖ quantiles; outputs
+/// <c>LowerBound</c>, <c>UpperBound</c> shaped like <c>Score</c>, and <c>Quantiles</c> <c>[N, h, q]</c>; metadata
+/// <c>mlnet_lstm.quantile_levels</c> (comma-separated), <c>.conformal_level</c>, <c>.interval_level</c>.</item>
 /// <item>Metadata: <c>mlnet_lstm.window_size</c>, <c>.feature_count</c>, <c>.horizon</c>, <c>.hidden_sizes</c>
 /// (comma-separated), <c>.normalization</c> (mode or <c>None</c>), <c>.target_index</c>,
 /// <c>.feature_column</c>, <c>.label_column</c>, <c>.shift_column</c>, <c>.scale_column</c>,
@@ -66,6 +73,7 @@ internal static class LstmOnnxExporter
         x = b.AddNode("Transpose", new[] { x }, new[] { "window_tnf" }, OnnxAttribute.Of("perm", new long[] { 1, 0, 2 }));
 
         string? future = layout.HasFuture ? layout.FutureColumnName : null;
+        IntervalHeadOnnx.AddShared(b, net.Interval, h);
         string p;
         if (net.EnsembleSize == 1)
             p = AddMember(b, net, x, future, "");
@@ -74,6 +82,9 @@ internal static class LstmOnnxExporter
             var outputs = net.Members.Select((member, i) => AddMember(b, member, x, future, $"m{i}_")).ToArray();
             p = b.AddNode("Mean", outputs, new[] { "ensemble_mean" });
         }
+        if (net.Interval.HasBounds)
+            p = IntervalHeadOnnx.AddBands(b, p, net.Interval, h);
+
 
         if (layout.IsNormalized)
             p = WindowNormalizer.AddDenormalize(b, p, layout.ShiftColumnName!, layout.ScaleColumnName!, layout.TargetIndex);
@@ -95,7 +106,9 @@ internal static class LstmOnnxExporter
         p = b.AddNode("Add", new[] { p, check }, new[] { "score_checked" });
 
         string score = layout.ScoreColumnName;
-        if (h == 1)
+        if (net.Interval.HasBounds)
+            IntervalHeadOnnx.AddOutputs(b, p, net.Interval, h, score);
+        else if (h == 1)
         {
             b.AddInt64Vector("shape_n", -1);
             b.AddNode("Reshape", new[] { p, "shape_n" }, new[] { score });
@@ -108,9 +121,9 @@ internal static class LstmOnnxExporter
         }
 
         b.SetMetadata("mlnet_lstm.format", Format);
-        // A single LSTM without future covariates is the version-2 graph (readers from before GRU, future covariates and
-        // ensembles load it); any of those needs version 3.
-        bool needsVersion3 = net.EnsembleSize > 1 || net.Cell != RecurrentCell.Lstm || net.FutureSize > 0;
+        // A single point LSTM without future covariates is the version-2 graph (readers from before GRU, future
+        // covariates, ensembles and bounds load it); any of those needs version 3.
+        bool needsVersion3 = net.EnsembleSize > 1 || net.Cell != RecurrentCell.Lstm || net.FutureSize > 0 || net.Interval.HasBounds;
         b.SetMetadata("mlnet_lstm.version", (needsVersion3 ? Version : SingleNetworkVersion).ToString(inv));
         b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));
@@ -134,31 +147,34 @@ internal static class LstmOnnxExporter
             b.SetMetadata("mlnet_lstm.future_column", layout.FutureColumnName!);
             b.SetMetadata("mlnet_lstm.future_size", net.FutureSize.ToString(inv));
         }
+        IntervalHeadOnnx.AddMetadata(b, net.Interval);
         return b.Build($"{net.Cell.OnnxOperator()} forecaster: window [{t}, {f}], hidden [{string.Join(", ", net.HiddenSizes)}], horizon {h}" +
             (layout.HasFuture ? $", future covariates [{net.FutureSize}]." : "."));
     }
 
     /// <summary>
     /// One member network from the transposed window <paramref name="x"/> <c>[T, N, F]</c> to its head's output
-    /// <c>[N, h]</c>: the recurrent layers, the last hidden state (concatenated with <paramref name="future"/> when the
-    /// model has future covariates) and the head. Every node and initializer name starts with
+    /// <c>[N, h]</c> (a quantile model: its non-crossing quantiles <c>[N, h, q]</c>): the recurrent layers, the last
+    /// hidden state (concatenated with <paramref name="future"/> when the model has future covariates), the head
+    /// <c>[N, h·q]</c> and the non-crossing transform. Every node and initializer name starts with
     /// <paramref name="prefix"/> (empty for a single network, so its graph is the one written before ensembles existed).
     /// </summary>
     private static string AddMember(OnnxModelBuilder b, LstmNetworkWeights net, string x, string? future, string prefix)
     {
-        int h = net.Horizon;
+        int hq = net.Horizon * net.Interval.QuantileCount;
         string last = AddRecurrentLayers(b, net, x, prefix);
         if (future is not null)
             last = b.AddNode("Concat", new[] { last, future }, new[] { $"{prefix}head_input" }, OnnxAttribute.Of("axis", 1L));
         int hl = net.Layers[^1].HiddenSize + net.FutureSize;
-        var wt = new float[hl * h];
-        for (int o = 0; o < h; o++)
+        var wt = new float[hl * hq];
+        for (int o = 0; o < hq; o++)
             for (int j = 0; j < hl; j++)
-                wt[j * h + o] = net.HeadWeight[o * hl + j];
-        b.AddInitializer($"{prefix}head_W", wt, new long[] { hl, h });
-        b.AddInitializer($"{prefix}head_b", (float[])net.HeadBias.Clone(), new long[] { h });
+                wt[j * hq + o] = net.HeadWeight[o * hl + j];
+        b.AddInitializer($"{prefix}head_W", wt, new long[] { hl, hq });
+        b.AddInitializer($"{prefix}head_b", (float[])net.HeadBias.Clone(), new long[] { hq });
         string p = b.AddNode("MatMul", new[] { last, $"{prefix}head_W" }, new[] { $"{prefix}head_mm" });
-        return b.AddNode("Add", new[] { p, $"{prefix}head_b" }, new[] { $"{prefix}head_out" });
+        p = b.AddNode("Add", new[] { p, $"{prefix}head_b" }, new[] { $"{prefix}head_out" });
+        return IntervalHeadOnnx.AddNonCrossing(b, p, net.Interval, prefix);
     }
 
     /// <summary>The recurrent layers (LSTM or GRU nodes) of one network; returns its last hidden state <c>[N, H]</c>.</summary>

@@ -8,8 +8,9 @@ namespace MLNet.Lstm.Training;
 /// </summary>
 internal sealed class LstmTrainingInput
 {
-    private LstmTrainingInput(LstmColumns columns, LstmDataset data, LstmDataset? validationData, int splitValidationCount)
+    private LstmTrainingInput(LstmColumns columns, LstmDataset data, LstmDataset? validationData, int splitValidationCount, int calibrationCount)
     {
+        CalibrationCount = calibrationCount;
         Columns = columns;
         Data = data;
         ValidationData = validationData;
@@ -28,8 +29,15 @@ internal sealed class LstmTrainingInput
     /// <summary>The number of windows at the end of <see cref="Data"/> held out for validation (0 with a separate set).</summary>
     public int SplitValidationCount { get; }
 
+    /// <summary>
+    /// The number of windows held out to calibrate <c>ConformalLevel</c>: the last <c>CalibrationFraction</c> of
+    /// the windows left after the validation split, just before the split (layout of <see cref="Data"/>:
+    /// training | calibration | validation split).
+    /// </summary>
+    public int CalibrationCount { get; }
+
     /// <summary>The number of windows trained on.</summary>
-    public int TrainCount => Data.Count - SplitValidationCount;
+    public int TrainCount => Data.Count - SplitValidationCount - CalibrationCount;
 
     /// <summary>The number of validation windows, from either source.</summary>
     public int ValidationCount => ValidationData?.Count ?? SplitValidationCount;
@@ -45,7 +53,8 @@ internal sealed class LstmTrainingInput
         if (data.Count - split <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction),
                 $"ValidationFraction {o.ValidationFraction} leaves no training windows out of {data.Count}.");
-        return new LstmTrainingInput(cols, data, validationData, split);
+        int calibration = o.ConformalLevel is float level ? IntervalOptions.CalibrationCount(level, o.CalibrationFraction, data.Count - split) : 0;
+        return new LstmTrainingInput(cols, data, validationData, split, calibration);
     }
 
     /// <summary>Reads a separate validation set, which must have the training data's window shape and normalisation.</summary>

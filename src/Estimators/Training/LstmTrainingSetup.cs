@@ -35,6 +35,13 @@ internal sealed class LstmTrainingSetup : IDisposable
     /// <summary>Future covariates <c>[N, h·C]</c> of the training / validation windows, or null without them.</summary>
     public Tensor? FTrain { get; private set; }
     public Tensor? FValidation { get; private set; }
+
+    /// <summary>The conformal calibration windows (host memory), or null.</summary>
+    public Tensor? XCalibration { get; private set; }
+    public Tensor? YCalibration { get; private set; }
+
+    /// <summary>The future covariates of the calibration windows (host memory), or null without calibration or future covariates.</summary>
+    public Tensor? FCalibration { get; private set; }
     public LstmNetwork Network { get; private set; } = null!;
     public optim.Optimizer Optimizer { get; private set; } = null!;
 
@@ -56,7 +63,10 @@ internal sealed class LstmTrainingSetup : IDisposable
             $"{input.ValidationCount} validation windows, horizon {cols.Horizon}, {o.Epochs} epoch(s), batch {o.BatchSize}" +
             (resume is { } from ? $", resuming from '{from.StatePath}' after epoch {from.Info.Epoch}" : "") + ".");
 
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize);
+        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
+        {
+            QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
+        };
         var setup = new LstmTrainingSetup(torch.NewDisposeScope(), device, shape);
         try
         {
@@ -88,15 +98,17 @@ internal sealed class LstmTrainingSetup : IDisposable
         }
         else if (nSplit > 0)
         {
-            XValidation = xAll.narrow(0, nTrain, nSplit);
-            YValidation = yAll.narrow(0, nTrain, nSplit);
+            XValidation = xAll.narrow(0, data.Count - nSplit, nSplit);
+            YValidation = yAll.narrow(0, data.Count - nSplit, nSplit);
         }
+        if (input.CalibrationCount > 0)
+            (XCalibration, YCalibration) = (xAll.narrow(0, nTrain, input.CalibrationCount), yAll.narrow(0, nTrain, input.CalibrationCount));
         PlaceFuture(input);
         if (Dev.type != DeviceType.CPU)
             MoveDataToDevice((xAll.NumberOfElements + yAll.NumberOfElements) * 4L, log);
     }
 
-    /// <summary>The future covariates as tensors, split like the windows.</summary>
+    /// <summary>The future covariates as tensors, split like the windows (training ‖ calibration ‖ split validation).</summary>
     private void PlaceFuture(LstmTrainingInput input)
     {
         int fs = Shape.FutureSize;
@@ -108,7 +120,9 @@ internal sealed class LstmTrainingSetup : IDisposable
         if (input.ValidationData is { } validation)
             FValidation = torch.from_array(validation.Future!).view(-1, fs).narrow(0, 0, validation.Count);
         else if (input.SplitValidationCount > 0)
-            FValidation = all.narrow(0, input.TrainCount, input.SplitValidationCount);
+            FValidation = all.narrow(0, data.Count - input.SplitValidationCount, input.SplitValidationCount);
+        if (input.CalibrationCount > 0)
+            FCalibration = all.narrow(0, input.TrainCount, input.CalibrationCount);
     }
 
     /// <summary>The data goes to the GPU once, when it fits; otherwise it stays in host memory and each batch is copied.</summary>

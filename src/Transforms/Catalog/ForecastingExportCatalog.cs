@@ -17,7 +17,10 @@ public static class ForecastingExportCatalog
     /// <remarks>
     /// <para>Input: the window column's name in the chain (e.g. <c>Window</c>), float <c>[N, T·F]</c>: N windows of
     /// T time steps × F series columns, time-major (the F values of the oldest step first), in the series' own
-    /// units. Output <c>Score</c>: float <c>[N]</c> for horizon 1, <c>[N, h]</c> for horizon h.</para>
+    /// units. Output <c>Score</c>: float <c>[N]</c> for horizon 1, <c>[N, h]</c> for horizon h; quantile and conformal
+    /// models (issue 9) also output <c>LowerBound</c>, <c>UpperBound</c> (shaped like <c>Score</c>) and, for quantile
+    /// models, <c>Quantiles</c> <c>[N, h, q]</c>, with the metadata <c>mlnet_lstm.quantile_levels</c>,
+    /// <c>.conformal_level</c> and <c>.interval_level</c> copied from the LSTM graph.</para>
     /// <para>The graph is ONNX IR 8, opset 17, and carries <c>mlnet_lstm.*</c> metadata (format
     /// <c>ForecastingChain</c>, version 1: window column and size, feature columns, target, horizon, normalisation,
     /// steps) and the integrity stamp <c>mlnet_lstm.sha256</c>. Scores equal the chain's <c>Transform</c> to float

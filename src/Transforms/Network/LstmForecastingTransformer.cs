@@ -17,7 +17,9 @@ namespace MLNet.Lstm;
 /// Output column <c>Score</c>: <c>Vector&lt;Single&gt;</c> of h values (size 1 for horizon 1; ML.NET's
 /// OnnxTransformer cannot produce scalar columns), typed exactly as the stock OnnxTransformer types it (for
 /// example <c>Vector&lt;Single, 1&gt;</c> for horizon 1, <c>Vector&lt;Single, 1, 3&gt;</c> for horizon 3), in the
-/// label's units (de-normalised inside the graph when the window was normalised). The training history, best
+/// label's units (de-normalised inside the graph when the window was normalised). Quantile and conformal models
+/// (issue 9) also output <c>LowerBound</c> and <c>UpperBound</c> (typed like <c>Score</c>) and, for quantile models,
+/// <c>Quantiles</c> (<c>Vector&lt;Single, 1, h, q&gt;</c>, quantile-minor), all in label units. The training history, best
 /// epoch, architecture summary and settings are properties of this object only; they are not part of a saved zip.
 /// A model loaded with <c>mlContext.Forecasting.LoadModel</c> holds the saved graph and the weights read back from it
 /// (so <see cref="Summary"/> works, without dropout layers, and it can warm-start a fit), an empty
@@ -50,7 +52,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
         _scorer = new OnnxBatchScorer(onnxModel, new BatchScorerOptions
         {
             InputColumnNames = layout.InputColumnNames,
-            GraphOutputNames = new[] { layout.ScoreColumnName },
+            GraphOutputNames = OutputColumnNamesOf(layout, weights.Interval),
             StockOutputTypes = true, // the schema must not change across Model.Save / Model.Load
         });
         try
@@ -82,10 +84,31 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
     /// <summary>The name of the output column (<c>Score</c>).</summary>
     public string ScoreColumnName => Layout.ScoreColumnName;
 
+    /// <summary>
+    /// The nominal level of the <c>[LowerBound, UpperBound]</c> band (the conformal level, or the highest minus the
+    /// lowest quantile level), or null for a model without bounds. Pass it to
+    /// <c>ForecastingEvaluator.Options.IntervalLevel</c> / <c>BacktestOptions.IntervalLevel</c>.
+    /// </summary>
+    public double? IntervalLevel => Weights.Interval.IntervalLevel;
+
+    /// <summary>The quantile levels of a quantile model (0.5 included; the <c>Quantiles</c> column's order), or null.</summary>
+    public IReadOnlyList<float>? QuantileLevels => Weights.Interval.QuantileLevels?.ToArray();
+
+    /// <summary>The conformal widths per step in the network's (normalised) units, or null without <c>ConformalLevel</c>.</summary>
+    public IReadOnlyList<float>? ConformalWidths => Weights.Interval.ConformalWidths?.ToArray();
+
+    /// <summary>The output columns: <c>Score</c>, then <c>LowerBound</c>, <c>UpperBound</c> (and <c>Quantiles</c>) when the model has them.</summary>
+    public IReadOnlyList<string> OutputColumnNames => OutputColumnNamesOf(Layout, Weights.Interval);
+
     /// <summary>The names of the columns the ONNX graph reads (the window, the shift/scale columns when normalised, and the future covariate column when the model has one).</summary>
     public IReadOnlyList<string> InputColumnNames => Layout.InputColumnNames;
 
     internal LstmNetworkWeights Weights { get; }
+
+    private static string[] OutputColumnNamesOf(LstmScoringLayout layout, LstmIntervalHead interval) =>
+        !interval.HasBounds ? new[] { layout.ScoreColumnName }
+        : interval.QuantileLevels is null ? new[] { layout.ScoreColumnName, LstmScoringLayout.LowerBoundColumnName, LstmScoringLayout.UpperBoundColumnName }
+        : new[] { layout.ScoreColumnName, LstmScoringLayout.LowerBoundColumnName, LstmScoringLayout.UpperBoundColumnName, LstmScoringLayout.QuantilesColumnName };
 
     internal LstmScoringLayout Layout { get; }
 
@@ -135,7 +158,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
     {
         using var stream = new MemoryStream(_onnxModel, writable: false);
         using var onnx = new MLContext().Transforms
-            .ApplyOnnxModel(new[] { Layout.ScoreColumnName }, Layout.InputColumnNames, stream)
+            .ApplyOnnxModel(OutputColumnNamesOf(Layout, Weights.Interval), Layout.InputColumnNames, stream)
             .Fit(new EmptyDataView(_trainingSchema));
         ((ICanSaveModel)onnx).Save(ctx);
     }

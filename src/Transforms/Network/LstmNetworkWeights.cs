@@ -14,11 +14,13 @@ internal sealed record LstmLayerWeights(int InputSize, int HiddenSize, float[] W
 internal sealed class LstmNetworkWeights
 {
     public LstmNetworkWeights(int windowSize, int featureCount, int horizon, IReadOnlyList<LstmLayerWeights> layers, float[] headWeight, float[] headBias,
-        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0)
+        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0, LstmIntervalHead? interval = null)
     {
         int g = cell.GateCount();
         if (futureSize < 0)
             throw new ArgumentOutOfRangeException(nameof(futureSize), futureSize, "The future covariate size must be 0 or positive.");
+        Interval = interval ?? LstmIntervalHead.None;
+        int outputs = horizon * Interval.QuantileCount;
         if (layers.Count == 0)
             throw new ArgumentException("An LSTM network needs at least one layer.", nameof(layers));
         int input = featureCount;
@@ -30,8 +32,8 @@ internal sealed class LstmNetworkWeights
                 throw new ArgumentException($"{cell} layer weights do not match input size {input} and hidden size {l.HiddenSize}.", nameof(layers));
             input = l.HiddenSize;
         }
-        if (headWeight.Length != horizon * (input + futureSize) || headBias.Length != horizon)
-            throw new ArgumentException($"Head weights must be [{horizon}, {input + futureSize}] and bias [{horizon}].", nameof(headWeight));
+        if (headWeight.Length != outputs * (input + futureSize) || headBias.Length != outputs)
+            throw new ArgumentException($"Head weights must be [{outputs}, {input + futureSize}] and bias [{outputs}].", nameof(headWeight));
         Cell = cell;
         FutureSize = futureSize;
         WindowSize = windowSize;
@@ -83,15 +85,28 @@ internal sealed class LstmNetworkWeights
         {
             if (m.WindowSize != first.WindowSize || m.FeatureCount != first.FeatureCount || m.Horizon != first.Horizon
                 || !m.HiddenSizes.SequenceEqual(first.HiddenSizes) || m.Cell != first.Cell || m.FutureSize != first.FutureSize
-                || m.Members.Count > 0)
+                || m.Interval.LevelsText != first.Interval.LevelsText || m.Members.Count > 0)
                 throw new ArgumentException("The members of an ensemble must be single networks of one architecture.", nameof(members));
         }
         return new LstmNetworkWeights(first.WindowSize, first.FeatureCount, first.Horizon, first.Layers, first.HeadWeight, first.HeadBias,
-            first.Cell, first.FutureSize)
+            first.Cell, first.FutureSize, first.Interval)
         {
             Members = members.ToArray(),
         };
     }
+
+    /// <summary>The quantile levels and conformal widths (<see cref="LstmIntervalHead.None"/> for a point model).</summary>
+    public LstmIntervalHead Interval { get; }
+
+    /// <summary>
+    /// A copy with <paramref name="interval"/> (e.g. the conformal widths found after training), keeping the cell,
+    /// the future size and the members (each member gets the same interval).
+    /// </summary>
+    public LstmNetworkWeights With(LstmIntervalHead interval) =>
+        new(WindowSize, FeatureCount, Horizon, Layers, HeadWeight, HeadBias, Cell, FutureSize, interval)
+        {
+            Members = Members.Select(m => m.With(interval)).ToArray(),
+        };
 }
 
 /// <summary>
@@ -117,9 +132,21 @@ internal sealed record LstmScoringLayout(
     /// (version 1 could score such a window as a number); 3 adds <c>mlnet_lstm.cell</c> (GRU layers), the optional
     /// future covariate input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>) and seed ensembles
     /// (<c>mlnet_lstm.ensemble_size</c>, member networks prefixed <c>m{i}_</c>, averaged); a version-2 graph reads as a
-    /// single LSTM without future covariates. Readers of saved graphs check against this constant.
+    /// single LSTM without future covariates. Version 3 also adds quantile and conformal models: the outputs
+    /// <c>LowerBound</c>, <c>UpperBound</c> (and <c>Quantiles</c>) with the metadata <c>mlnet_lstm.quantile_levels</c>,
+    /// <c>.conformal_level</c>, <c>.interval_level</c> and the initializer <c>conformal_width</c>; a plain point LSTM
+    /// without future covariates or ensemble still writes version 2 (its graph is unchanged). Readers of saved graphs check against this constant.
     /// </summary>
     public const int OnnxFormatVersion = 3;
+
+    /// <summary>The lower bound output column of quantile and conformal models.</summary>
+    public const string LowerBoundColumnName = "LowerBound";
+
+    /// <summary>The upper bound output column of quantile and conformal models.</summary>
+    public const string UpperBoundColumnName = "UpperBound";
+
+    /// <summary>The quantiles output column of quantile models (<c>[h, q]</c>, quantile-minor).</summary>
+    public const string QuantilesColumnName = "Quantiles";
 
     public bool IsNormalized => ShiftColumnName is not null && ScaleColumnName is not null;
 

@@ -66,6 +66,11 @@ internal static class ForecastingChainOnnx
             $"MLNet.Lstm forecasting chain: raw window [N, {info.WindowSize}x{info.FeatureCount}] -> {ScoreOutputName} [N, {info.Horizon}] in label units.");
         foreach (var (key, value) in info.Metadata(formats))
             result.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        foreach (var key in new[] { "mlnet_lstm.quantile_levels", "mlnet_lstm.conformal_level", "mlnet_lstm.interval_level" })
+        {
+            if (lstmMeta.TryGetValue(key, out var value)) // the interval head's levels (issue 9), for readers of the bounds
+                result.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
         return OnnxIntegrity.Stamp(result);
     }
 
@@ -92,10 +97,15 @@ internal static class ForecastingChainOnnx
         };
     }
 
-    /// <summary>The forecast columns exposed as graph outputs (issue 9 adds the bound columns here).</summary>
+    /// <summary>
+    /// The forecast columns exposed as graph outputs: <c>Score</c>, and the bound columns <c>LowerBound</c>,
+    /// <c>UpperBound</c> (and <c>Quantiles</c>) of quantile and conformal models, under their own names.
+    /// </summary>
     private static IEnumerable<(string Column, string Output)> ForecastOutputs(LstmForecastingTransformer lstm)
     {
         yield return (lstm.ScoreColumnName, ScoreOutputName);
+        foreach (var column in lstm.OutputColumnNames.Skip(1))
+            yield return (column, column);
     }
 
     private static OnnxComposedStep? ToComposedStep(ITransformer step, int index, ModelProto lstmModel)

@@ -8,14 +8,14 @@ namespace MLNet.Lstm.Onnx;
 /// (PyTorch's layout), the inverse of the trainer's exporter: per layer <c>lstm{l}_W</c> <c>[1, 4H, in]</c>,
 /// <c>lstm{l}_R</c> <c>[1, 4H, H]</c>, <c>lstm{l}_B</c> <c>[1, 8H]</c> (input bias ‖ recurrent bias) with ONNX's gate
 /// blocks (i, o, f, c) — for a GRU <c>gru{l}_W</c> <c>[1, 3H, in]</c>, <c>gru{l}_R</c>, <c>gru{l}_B</c> <c>[1, 6H]</c>
-/// with ONNX's blocks (z, r, h) — and the head <c>head_W</c> <c>[H + h·C, h]</c>, <c>head_b</c> <c>[h]</c>; for a seed
-/// ensemble the same per member network, prefixed <c>m{i}_</c>.
+/// with ONNX's blocks (z, r, h) — and the head <c>head_W</c> <c>[H + h·C, h·q]</c>, <c>head_b</c> <c>[h·q]</c> (q = 1 for
+/// a point model); for a seed ensemble the same per member network, prefixed <c>m{i}_</c>.
 /// </summary>
 internal static class SavedLstmWeights
 {
     /// <summary>The architecture the metadata describes, which the initializers must match.</summary>
     public sealed record Shape(int WindowSize, int FeatureCount, int Horizon, int[] HiddenSizes,
-        RecurrentCell Cell = RecurrentCell.Lstm, int FutureSize = 0, int EnsembleSize = 1);
+        RecurrentCell Cell = RecurrentCell.Lstm, int FutureSize = 0, int EnsembleSize = 1, LstmIntervalHead? Interval = null);
 
     public static LstmNetworkWeights Read(SavedGraph graph, Shape shape)
     {
@@ -30,6 +30,7 @@ internal static class SavedLstmWeights
     private static LstmNetworkWeights ReadMember(SavedGraph graph, Dictionary<string, TensorProto> initializers, string prefix, Shape shape)
     {
         var cell = shape.Cell;
+        var interval = shape.Interval ?? LstmIntervalHead.None;
         float[] Tensor(string name, params long[] dims)
         {
             name = prefix + name;
@@ -62,13 +63,13 @@ internal static class SavedLstmWeights
             layers.Add(new LstmLayerWeights(input, hs, w, r, ToPyTorch(b[..(g * hs)], hs, 1, order), ToPyTorch(b[(g * hs)..], hs, 1, order)));
             input = hs;
         }
-        int horizon = shape.Horizon, headInput = input + shape.FutureSize;
-        var headT = Tensor("head_W", headInput, horizon);
-        var head = new float[horizon * headInput];
-        for (int o = 0; o < horizon; o++)
+        int horizon = shape.Horizon, headInput = input + shape.FutureSize, outputs = horizon * interval.QuantileCount;
+        var headT = Tensor("head_W", headInput, outputs);
+        var head = new float[outputs * headInput];
+        for (int o = 0; o < outputs; o++)
             for (int j = 0; j < headInput; j++)
-                head[o * headInput + j] = headT[j * horizon + o];
-        return new LstmNetworkWeights(shape.WindowSize, shape.FeatureCount, horizon, layers, head, Tensor("head_b", horizon), cell, shape.FutureSize);
+                head[o * headInput + j] = headT[j * outputs + o];
+        return new LstmNetworkWeights(shape.WindowSize, shape.FeatureCount, horizon, layers, head, Tensor("head_b", outputs), cell, shape.FutureSize, interval);
     }
 
     // ONNX gate block k holds PyTorch's block order[k] (RecurrentCells.OnnxFromPyTorch).

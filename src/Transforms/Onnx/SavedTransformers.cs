@@ -90,10 +90,11 @@ internal static class SavedTransformers
         var hidden = m.IntList("mlnet_lstm.hidden_sizes");
         var cell = Cell(m);
         var layout = LstmLayout(graph, t, f, h);
+        var interval = SavedIntervalHead.Read(graph, h);
         LstmNetworkWeights weights;
         try
         {
-            weights = SavedLstmWeights.Read(graph, new SavedLstmWeights.Shape(t, f, h, hidden, cell, layout.FutureSize, EnsembleSize(m)));
+            weights = SavedLstmWeights.Read(graph, new SavedLstmWeights.Shape(t, f, h, hidden, cell, layout.FutureSize, EnsembleSize(m), interval));
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
         {

@@ -40,6 +40,10 @@ public class NotebookTests
             Assert.Contains("MASE", run.Output);
             Assert.Contains("Total params", run.Output);
             Assert.Contains("Same forecast from the in-memory model: True", run.Output);
+            // Issue 9: coverage beside the nominal level, the fan chart and the backtest plot (three inline plots in all).
+            Assert.Matches(@"Coverage of the band on the test period: \d+(\.\d)? ?% \(nominal 90 ?%\)", run.Output);
+            Assert.Matches(@"\d+ folds: MAE .* coverage \d+(\.\d)? ?% \(nominal 90 ?%\)", run.Output);
+            Assert.True(int.Parse(summary.Groups[2].Value) >= 3, "The prediction, fan and backtest plots were not all displayed.\n" + run.Output);
             Assert.True(new FileInfo(Path.Combine(notebookDir, "out", "predictions.png")).Length > 1000);
         }
         finally

@@ -28,7 +28,9 @@ public class StockForecastSampleTests
             Assert.Contains("identical: True", result.Output);
             Assert.Contains("Total params", result.Output);
 
-            foreach (var png in new[] { "point_by_point.png", "multiple_sequences.png", "loss.png" })
+            Assert.Matches(@"Coverage of the conformal band on the test period: \d+(\.\d)? ?% \(nominal 90 ?%\)", result.Output);
+            Assert.Matches(@"Backtest: \d+ folds from row \d+, every \d+ rows: .*coverage \d+(\.\d)? ?% \(nominal 90 ?%\)", result.Output);
+            foreach (var png in new[] { "point_by_point.png", "multiple_sequences.png", "loss.png", "fan_chart.png", "backtest.png" })
             {
                 var bytes = File.ReadAllBytes(Path.Combine(output, png));
                 Assert.True(bytes.Length > 1000, $"{png} has only {bytes.Length} bytes");
