@@ -150,7 +150,8 @@ public class ForecastServiceTests(ServiceModels models)
     {
         string path = Path.Combine(Samples.ProcessRunner.RepositoryRoot(), "samples", "ForecastService", "request.json");
         var request = JsonSerializer.Deserialize<ForecastRequest>(File.ReadAllText(path), JsonSerializerOptions.Web)!;
-        var sampleModel = new SeriesWindowing("Window", new[] { "DAX", "SMI", "CAC", "FTSE" }, WindowSize: 49, TargetIndex: 0, Horizon: 1);
+        // The main sample's default model: ForecastByLstm("DAX", windowSize: 12) (samples/StockForecast/SampleOptions.cs).
+        var sampleModel = new SeriesWindowing("Window", new[] { "DAX" }, WindowSize: 12, TargetIndex: 0, Horizon: 1);
         Assert.Empty(ForecastRequestValidator.Validate(request, sampleModel, maxSteps: 1000));
         Assert.Equal(5, request.Steps);
         Assert.Equal(5473.72, request.Series!["DAX"]![^1]); // the last row of data/eustockmarkets.csv
