@@ -1,3 +1,4 @@
+using MLNet.Lstm;
 using MLNet.Lstm.Internal;
 using MLNet.Lstm.Onnx;
 
@@ -42,10 +43,25 @@ public static class ForecastingModelCatalog
     /// <param name="path">The model zip.</param>
     /// <param name="inputSchema">The schema the model was saved with (as <c>mlContext.Model.Load</c> returns it).</param>
     public static ITransformer LoadModel(this ForecastingCatalog catalog, string path, out DataViewSchema inputSchema)
+        => catalog.LoadModel(path, new OnnxScoringOptions(), out inputSchema);
+
+    /// <summary>
+    /// Loads a model zip as <see cref="LoadModel(ForecastingCatalog, string)"/> does, scoring its LSTM where
+    /// <paramref name="scoring"/> says: e.g. <c>new OnnxScoringOptions { GpuDeviceId = 0 }</c> for ONNX Runtime's CUDA
+    /// execution provider (needs the <c>Microsoft.ML.OnnxRuntime.Gpu</c> package, CUDA 13 and cuDNN 9; without them
+    /// this fails with an error saying so, unless <see cref="OnnxScoringOptions.FallbackToCpu"/> is set).
+    /// </summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="path">The model zip.</param>
+    /// <param name="scoring">Where the LSTM graph is scored.</param>
+    /// <param name="inputSchema">The schema the model was saved with.</param>
+    public static ITransformer LoadModel(this ForecastingCatalog catalog, string path, OnnxScoringOptions scoring, out DataViewSchema inputSchema)
     {
         Guard.NotNull(catalog, nameof(catalog));
         Guard.NotNullOrEmpty(path, nameof(path));
-        return SavedModelLoader.LoadFile(path, out inputSchema);
+        Guard.NotNull(scoring, nameof(scoring));
+        scoring.Validate();
+        return SavedModelLoader.LoadFile(path, scoring, out inputSchema);
     }
 
     /// <summary>
@@ -64,6 +80,6 @@ public static class ForecastingModelCatalog
     {
         Guard.NotNull(catalog, nameof(catalog));
         Guard.NotNull(stream, nameof(stream));
-        return SavedModelLoader.LoadStream(stream, out inputSchema);
+        return SavedModelLoader.LoadStream(stream, new OnnxScoringOptions(), out inputSchema);
     }
 }

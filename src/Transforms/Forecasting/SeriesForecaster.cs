@@ -139,7 +139,7 @@ public sealed partial class SeriesForecaster : IDisposable
     {
         Guard.NotNullOrEmpty(modelPath);
         Guard.NotNullOrEmpty(scoreColumnName);
-        var model = Onnx.SavedModelLoader.LoadFile(modelPath, out _);
+        var model = Onnx.SavedModelLoader.LoadFile(modelPath, new OnnxScoringOptions(), out _);
         try
         {
             var window = Flatten(model).OfType<SlidingWindowTransformer>().FirstOrDefault()

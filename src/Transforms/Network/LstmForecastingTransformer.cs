@@ -38,7 +38,8 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
         IReadOnlyList<LstmEpochResult> history,
         int bestEpoch,
         LstmTrainingSettings settings,
-        IDataView schemaSource)
+        IDataView schemaSource,
+        OnnxScoringOptions? scoring = null)
     {
         _onnxModel = onnxModel;
         Weights = weights;
@@ -54,6 +55,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
             InputColumnNames = layout.InputColumnNames,
             GraphOutputNames = OutputColumnNamesOf(layout, weights.Interval),
             StockOutputTypes = true, // the schema must not change across Model.Save / Model.Load
+            Device = scoring ?? new OnnxScoringOptions(),
         });
         try
         {

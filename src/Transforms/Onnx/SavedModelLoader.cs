@@ -21,22 +21,22 @@ namespace MLNet.Lstm.Onnx;
 internal static class SavedModelLoader
 {
     /// <summary>Reads the file once into memory (so the checks and the load see the same bytes) and loads it.</summary>
-    public static ITransformer LoadFile(string path, out DataViewSchema inputSchema)
+    public static ITransformer LoadFile(string path, OnnxScoringOptions scoring, out DataViewSchema inputSchema)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"The model file '{path}' does not exist. Save a model with mlContext.Model.Save first.", path);
-        return Load(File.ReadAllBytes(path), $"model '{path}'", out inputSchema);
+        return Load(File.ReadAllBytes(path), $"model '{path}'", scoring, out inputSchema);
     }
 
     /// <summary>Copies the stream from its current position to its end, then loads it.</summary>
-    public static ITransformer LoadStream(Stream stream, out DataViewSchema inputSchema)
+    public static ITransformer LoadStream(Stream stream, OnnxScoringOptions scoring, out DataViewSchema inputSchema)
     {
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
-        return Load(copy.ToArray(), "model stream", out inputSchema);
+        return Load(copy.ToArray(), "model stream", scoring, out inputSchema);
     }
 
-    public static ITransformer Load(byte[] zip, string description, out DataViewSchema inputSchema)
+    public static ITransformer Load(byte[] zip, string description, OnnxScoringOptions scoring, out DataViewSchema inputSchema)
     {
         var archive = SavedModelArchive.Read(zip, description);
         ITransformer stock;
@@ -48,7 +48,7 @@ internal static class SavedModelLoader
         {
             throw new InvalidDataException($"ML.NET could not load the {description}: {e.Message}. Restore the file from a good copy, or save the model again.", e);
         }
-        var state = new RebuildState(archive);
+        var state = new RebuildState(archive, scoring);
         try
         {
             var model = Rebuild(stock, RootFolder(stock, archive), state);
@@ -71,9 +71,16 @@ internal static class SavedModelLoader
 
     private sealed class RebuildState
     {
-        public RebuildState(SavedModelArchive archive) => Archive = archive;
+        public RebuildState(SavedModelArchive archive, OnnxScoringOptions scoring)
+        {
+            Archive = archive;
+            Scoring = scoring;
+        }
 
         public SavedModelArchive Archive { get; }
+
+        /// <summary>Where the rebuilt LSTM scores (CPU, or ONNX Runtime's CUDA provider).</summary>
+        public OnnxScoringOptions Scoring { get; }
 
         public List<Step> Steps { get; } = new();
 
@@ -101,7 +108,7 @@ internal static class SavedModelLoader
         // A step whose saved folder does not have the loaded structure is left as ML.NET loaded it (never guessed).
         if (!Matches(loaded, folder, state.Archive))
             return loaded;
-        var ours = Recognise(loaded, folder, state.Archive);
+        var ours = Recognise(loaded, folder, state.Archive, state.Scoring);
         if (ours is not null)
         {
             state.Steps.Add(ours);
@@ -118,10 +125,10 @@ internal static class SavedModelLoader
         return new TransformerChain<ITransformer>(rebuilt, scopes);
     }
 
-    private static Step? Recognise(ITransformer loaded, string folder, SavedModelArchive archive)
+    private static Step? Recognise(ITransformer loaded, string folder, SavedModelArchive archive, OnnxScoringOptions scoring)
     {
         if (loaded is OnnxTransformer && archive.Graphs.TryGetValue(folder, out var lstm) && lstm.Metadata.Format == LstmScoringLayout.OnnxFormat)
-            return new Step(SavedTransformers.Lstm(lstm), lstm);
+            return new Step(SavedTransformers.Lstm(lstm, scoring), lstm);
         if (loaded is TransformerChain<ITransformer> chain
             && chain.Count() == 3
             && chain.ElementAt(0) is OnnxTransformer

@@ -82,7 +82,7 @@ internal static class SavedTransformers
     /// The fitted LSTM, scoring the saved graph itself with the batched scorer. Its weights are read back from the
     /// graph's initializers; it has no training history (see <see cref="LstmForecastingTransformer"/>'s remarks).
     /// </summary>
-    public static LstmForecastingTransformer Lstm(SavedGraph graph)
+    public static LstmForecastingTransformer Lstm(SavedGraph graph, OnnxScoringOptions scoring)
     {
         var m = graph.Metadata;
         m.RequireVersion(LstmScoringLayout.OnnxFormatVersion);
@@ -124,7 +124,7 @@ internal static class SavedTransformers
         if (layout.HasFuture)
             schema.AddColumn(layout.FutureColumnName!, new VectorDataViewType(NumberDataViewType.Single, layout.FutureSize));
         return new LstmForecastingTransformer(graph.Model, weights, layout, Array.Empty<LstmEpochResult>(), 0, settings,
-            new EmptyDataView(schema.ToSchema()));
+            new EmptyDataView(schema.ToSchema()), scoring);
     }
 
     /// <summary>The number of member networks of an LSTM graph: <c>mlnet_lstm.ensemble_size</c>, 1 when absent.</summary>
