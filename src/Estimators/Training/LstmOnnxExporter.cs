@@ -52,9 +52,22 @@ internal static class LstmOnnxExporter
 
     public static byte[] Export(LstmNetworkWeights net, LstmScoringLayout layout)
     {
-        var inv = CultureInfo.InvariantCulture;
-        int t = net.WindowSize, f = net.FeatureCount, h = net.Horizon;
         var b = new OnnxModelBuilder("lstm_forecaster");
+        string window = AddInputs(b, net, layout);
+        string p = AddNetworks(b, net, layout, window);
+        if (layout.IsNormalized)
+            p = WindowNormalizer.AddDenormalize(b, p, layout.ShiftColumnName!, layout.ScaleColumnName!, layout.TargetIndex);
+        p = b.AddNode("Add", new[] { p, AddInputCheck(b, layout, window) }, new[] { "score_checked" });
+        AddOutputs(b, net, layout, p);
+        AddMetadata(b, net, layout);
+        return b.Build($"{net.Cell.OnnxOperator()} forecaster: window [{net.WindowSize}, {net.FeatureCount}], hidden [{string.Join(", ", net.HiddenSizes)}], horizon {net.Horizon}" +
+            (layout.HasFuture ? $", future covariates [{net.FutureSize}]." : "."));
+    }
+
+    /// <summary>The window input (and shift, scale and future inputs when the model has them); returns the window's name.</summary>
+    private static string AddInputs(OnnxModelBuilder b, LstmNetworkWeights net, LstmScoringLayout layout)
+    {
+        int t = net.WindowSize, f = net.FeatureCount;
         string window = b.AddInput(layout.FeatureColumnName, OnnxElementType.Float, OnnxDim.Batch, (long)t * f);
         if (layout.IsNormalized)
         {
@@ -65,15 +78,23 @@ internal static class LstmOnnxExporter
             throw new ArgumentException($"The scoring layout's future input ({layout.FutureColumnName ?? "none"}, {layout.FutureSize} values) does not match the network's {net.FutureSize} future values.", nameof(layout));
         if (layout.HasFuture)
             b.AddInput(layout.FutureColumnName!, OnnxElementType.Float, OnnxDim.Batch, net.FutureSize);
+        return window;
+    }
 
-        b.AddInt64Vector("shape_ntf", -1, t, f);
+    /// <summary>
+    /// The window reshaped to <c>[T, N, F]</c>, the member network(s) (averaged by a <c>Mean</c> for an ensemble) and the
+    /// interval bands; returns the prediction in normalised units, <c>[N, h]</c> or the bands' tensor.
+    /// </summary>
+    private static string AddNetworks(OnnxModelBuilder b, LstmNetworkWeights net, LstmScoringLayout layout, string window)
+    {
+        b.AddInt64Vector("shape_ntf", -1, net.WindowSize, net.FeatureCount);
         b.AddInt64Vector("axes_0", 0);
         b.AddInt64Vector("axes_1", 1);
         string x = b.AddNode("Reshape", new[] { window, "shape_ntf" }, new[] { "window_ntf" });
         x = b.AddNode("Transpose", new[] { x }, new[] { "window_tnf" }, OnnxAttribute.Of("perm", new long[] { 1, 0, 2 }));
 
         string? future = layout.HasFuture ? layout.FutureColumnName : null;
-        IntervalHeadOnnx.AddShared(b, net.Interval, h);
+        IntervalHeadOnnx.AddShared(b, net.Interval, net.Horizon);
         string p;
         if (net.EnsembleSize == 1)
             p = AddMember(b, net, x, future, "");
@@ -82,14 +103,15 @@ internal static class LstmOnnxExporter
             var outputs = net.Members.Select((member, i) => AddMember(b, member, x, future, $"m{i}_")).ToArray();
             p = b.AddNode("Mean", outputs, new[] { "ensemble_mean" });
         }
-        if (net.Interval.HasBounds)
-            p = IntervalHeadOnnx.AddBands(b, p, net.Interval, h);
+        return net.Interval.HasBounds ? IntervalHeadOnnx.AddBands(b, p, net.Interval, net.Horizon) : p;
+    }
 
-
-        if (layout.IsNormalized)
-            p = WindowNormalizer.AddDenormalize(b, p, layout.ShiftColumnName!, layout.ScaleColumnName!, layout.TargetIndex);
-
-        // ONNX Runtime's LSTM turns NaN inputs into finite outputs: add 0 for a finite input row, NaN otherwise.
+    /// <summary>
+    /// ONNX Runtime's LSTM turns NaN inputs into finite outputs: a term that is 0 for a row whose inputs (window, shift,
+    /// scale, future) are all finite and NaN otherwise, added to the prediction.
+    /// </summary>
+    private static string AddInputCheck(OnnxModelBuilder b, LstmScoringLayout layout, string window)
+    {
         string check = OnnxNonFinite.AddZeroOrNaN(b, window, axis: 1, "window_check");
         if (layout.IsNormalized)
         {
@@ -103,9 +125,14 @@ internal static class LstmOnnxExporter
             string futureCheck = OnnxNonFinite.AddZeroOrNaN(b, layout.FutureColumnName!, axis: 1, "future_check");
             check = b.AddNode("Add", new[] { check, futureCheck }, new[] { "input_check_future" });
         }
-        p = b.AddNode("Add", new[] { p, check }, new[] { "score_checked" });
+        return check;
+    }
 
+    /// <summary><c>Score</c> (<c>[N]</c> for h = 1, else <c>[N, h]</c>), or the interval model's outputs.</summary>
+    private static void AddOutputs(OnnxModelBuilder b, LstmNetworkWeights net, LstmScoringLayout layout, string p)
+    {
         string score = layout.ScoreColumnName;
+        int h = net.Horizon;
         if (net.Interval.HasBounds)
             IntervalHeadOnnx.AddOutputs(b, p, net.Interval, h, score);
         else if (h == 1)
@@ -119,21 +146,26 @@ internal static class LstmOnnxExporter
             b.AddNode("Identity", new[] { p }, new[] { score });
             b.AddOutput(score, OnnxElementType.Float, OnnxDim.Batch, h);
         }
+    }
 
+    /// <summary>The graph's <c>mlnet_lstm.*</c> metadata (see the class remarks).</summary>
+    private static void AddMetadata(OnnxModelBuilder b, LstmNetworkWeights net, LstmScoringLayout layout)
+    {
+        var inv = CultureInfo.InvariantCulture;
         b.SetMetadata("mlnet_lstm.format", Format);
         // A single point LSTM without future covariates is the version-2 graph (readers from before GRU, future
         // covariates, ensembles and bounds load it); any of those needs version 3.
         bool needsVersion3 = net.EnsembleSize > 1 || net.Cell != RecurrentCell.Lstm || net.FutureSize > 0 || net.Interval.HasBounds;
         b.SetMetadata("mlnet_lstm.version", (needsVersion3 ? Version : SingleNetworkVersion).ToString(inv));
-        b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
-        b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));
-        b.SetMetadata("mlnet_lstm.horizon", h.ToString(inv));
+        b.SetMetadata("mlnet_lstm.window_size", net.WindowSize.ToString(inv));
+        b.SetMetadata("mlnet_lstm.feature_count", net.FeatureCount.ToString(inv));
+        b.SetMetadata("mlnet_lstm.horizon", net.Horizon.ToString(inv));
         b.SetMetadata("mlnet_lstm.hidden_sizes", string.Join(",", net.HiddenSizes.Select(v => v.ToString(inv))));
         b.SetMetadata("mlnet_lstm.normalization", layout.NormalizationMode ?? "None");
         b.SetMetadata("mlnet_lstm.target_index", layout.TargetIndex.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_column", layout.FeatureColumnName);
         b.SetMetadata("mlnet_lstm.label_column", layout.LabelColumnName);
-        b.SetMetadata("mlnet_lstm.score_column", score);
+        b.SetMetadata("mlnet_lstm.score_column", layout.ScoreColumnName);
         if (net.EnsembleSize > 1)
             b.SetMetadata("mlnet_lstm.ensemble_size", net.EnsembleSize.ToString(inv));
         if (layout.IsNormalized)
@@ -148,8 +180,6 @@ internal static class LstmOnnxExporter
             b.SetMetadata("mlnet_lstm.future_size", net.FutureSize.ToString(inv));
         }
         IntervalHeadOnnx.AddMetadata(b, net.Interval);
-        return b.Build($"{net.Cell.OnnxOperator()} forecaster: window [{t}, {f}], hidden [{string.Join(", ", net.HiddenSizes)}], horizon {h}" +
-            (layout.HasFuture ? $", future covariates [{net.FutureSize}]." : "."));
     }
 
     /// <summary>
