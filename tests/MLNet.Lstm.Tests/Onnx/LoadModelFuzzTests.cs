@@ -12,6 +12,7 @@ namespace MLNet.Lstm.Tests.Onnx;
 /// number. Stock <c>mlContext.Model.Load</c> is run on the same cases and its outcomes are only counted (logged):
 /// it has no checks of its own.
 /// </summary>
+[Collection(SerialLoadingCollection.Name)]
 public class LoadModelFuzzTests
 {
     private const int Cases = 16;

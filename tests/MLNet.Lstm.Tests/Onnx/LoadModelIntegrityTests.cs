@@ -9,6 +9,7 @@ namespace MLNet.Lstm.Tests.Onnx;
 /// Damaged or inconsistent zips are refused by <c>LoadModel</c> and <c>LoadSeriesForecaster</c> with a message that
 /// names the file, the entry and what is wrong (issue 13, items 5 and 6).
 /// </summary>
+[Collection(SerialLoadingCollection.Name)]
 public class LoadModelIntegrityTests
 {
     private static readonly string SlidingEntry = GraphEntry(0, windowStep: true);
