@@ -31,24 +31,31 @@ internal static class PipelineFit
         {
             var ml = new MLContext(seed: config.Seed);
             var data = ml.Data.LoadFromEnumerable(Rows(series));
-            var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "C0", "C1" }, config.WindowSize)
-                .Append(ml.Transforms.NormalizeWindows("Window"))
-                .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
-                {
-                    HiddenSizes = Enumerable.Repeat(config.Hidden, config.Layers).ToArray(),
-                    Dropout = 0f,
-                    Epochs = config.Epochs,
-                    BatchSize = config.BatchSize,
-                    LearningRate = (float)config.LearningRate,
-                    Seed = config.Seed,
-                    Device = new TorchDeviceOptions { Device = TrainingConfig.Device, Threads = config.Threads },
-                    Diagnostics = diagnostics,
-                }));
-            var model = pipeline.Fit(data);
+            var options = TrainerOptions(config);
+            options.Diagnostics = diagnostics;
+            var model = Pipeline(ml, config, options).Fit(data);
             GC.KeepAlive(model);
             return (long)config.Windows * config.Epochs;
         };
     }
+
+    /// <summary>The trainer options of suite 1's configuration (one LSTM layer, no dropout, Adam, MSE, same seed and threads).</summary>
+    public static LstmForecastingTrainer.Options TrainerOptions(TrainingConfig config) => new()
+    {
+        HiddenSizes = Enumerable.Repeat(config.Hidden, config.Layers).ToArray(),
+        Dropout = 0f,
+        Epochs = config.Epochs,
+        BatchSize = config.BatchSize,
+        LearningRate = (float)config.LearningRate,
+        Seed = config.Seed,
+        Device = new TorchDeviceOptions { Device = TrainingConfig.Device, Threads = config.Threads },
+    };
+
+    /// <summary>SlidingWindow over C0, C1 → NormalizeWindows (RelativeToFirst) → Lstm with <paramref name="options"/>.</summary>
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, TrainingConfig config, LstmForecastingTrainer.Options options) =>
+        ml.Transforms.SlidingWindow("Window", new[] { "C0", "C1" }, config.WindowSize)
+            .Append(ml.Transforms.NormalizeWindows("Window"))
+            .Append(ml.Forecasting.Lstm(options));
 
     private static IEnumerable<SeriesRow> Rows(float[] series)
     {

@@ -22,22 +22,13 @@ internal static class QuantileSuite
     {
         var ml = new MLContext(seed: config.Seed);
         var data = ml.Data.LoadFromEnumerable(rows);
-        var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "C0", "C1" }, config.WindowSize)
-            .Append(ml.Transforms.NormalizeWindows("Window"))
-            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
-            {
-                HiddenSizes = Enumerable.Repeat(config.Hidden, config.Layers).ToArray(),
-                Dropout = 0f,
-                Epochs = config.Epochs,
-                BatchSize = config.BatchSize,
-                LearningRate = (float)config.LearningRate,
-                Seed = config.Seed,
-                Quantiles = quantiles,
-                ConformalLevel = conformal,
-                Device = new TorchDeviceOptions { Device = TrainingConfig.Device, Threads = config.Threads },
-            }));
+        var options = PipelineFit.TrainerOptions(config);
+        options.Quantiles = quantiles;
+        options.ConformalLevel = conformal;
+        var pipeline = PipelineFit.Pipeline(ml, config, options);
         var watch = Stopwatch.StartNew();
-        using var model = pipeline.Fit(data);
+        var model = pipeline.Fit(data);
+        using var release = (IDisposable)model; // the fitted chain owns ONNX Runtime sessions
         double fit = watch.Elapsed.TotalSeconds;
         var windows = ml.Transforms.SlidingWindow("Window", new[] { "C0", "C1" }, config.WindowSize).Fit(data).Transform(data);
         var times = new double[reps];
