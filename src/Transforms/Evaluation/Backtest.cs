@@ -21,7 +21,7 @@ namespace MLNet.Lstm;
 /// <para>The chain after <c>SlidingWindow</c> must score from the window column alone (as for
 /// <see cref="SeriesForecaster"/>).</para>
 /// </remarks>
-internal sealed class Backtest
+internal sealed partial class Backtest
 {
     private readonly MLContext _ml = new();
     private readonly IEstimator<ITransformer> _pipeline;
@@ -45,7 +45,11 @@ internal sealed class Backtest
         Guard.NotNull(series);
         Guard.NotNull(options);
         options.Validate();
-        return new Backtest(pipeline, series, options).Run();
+        var backtest = new Backtest(pipeline, series, options);
+        var window = FirstSlidingWindow(pipeline);
+        if (window is not null && (window.SeriesColumnName is not null || window.FutureCount > 0))
+            return backtest.RunBySeries(window);
+        return backtest.Run();
     }
 
     private int H => _options.Horizon;
@@ -59,7 +63,7 @@ internal sealed class Backtest
         for (int first = 0; first < starts.Length;)
         {
             int end = _options.RetrainEvery == 0 ? starts.Length : Math.Min(starts.Length, first + _options.RetrainEvery);
-            var model = Fit(starts[first], isFirst: first == 0);
+            var model = Fit(_ml.Data.TakeRows(_cached, starts[first]), starts[first], isFirst: first == 0);
             try
             {
                 if (first == 0)
@@ -67,7 +71,7 @@ internal sealed class Backtest
                 forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
                 if (first == 0)
                 {
-                    CheckWindowing(forecaster.Windowing);
+                    CheckWindowing(forecaster.Windowing, bySeries: false);
                     values = ReadValues(forecaster.Windowing.FeatureColumnNames);
                 }
                 foreach (var fold in ForecastFolds(forecaster, values, starts[first..end], starts[first]))
@@ -102,9 +106,8 @@ internal sealed class Backtest
         return Enumerable.Range(0, count).Select(i => start + i * _options.Stride).ToArray();
     }
 
-    private ITransformer Fit(int end, bool isFirst)
+    private ITransformer Fit(IDataView rows, int end, bool isFirst, string ofSeries = "")
     {
-        var rows = _ml.Data.TakeRows(_cached, end);
         try
         {
             var model = _pipeline.Fit(rows);
@@ -114,7 +117,7 @@ internal sealed class Backtest
         catch (Exception e) when (isFirst && e is InvalidOperationException or ArgumentException)
         {
             throw new ArgumentException(
-                $"BacktestOptions.Start is {end}: the first fit sees rows [0, {end}) only, and fitting the pipeline on them failed: " +
+                $"BacktestOptions.Start is {end}: the first fit sees rows [0, {end}){ofSeries} only, and fitting the pipeline on them failed: " +
                 $"{e.Message} Set Start to leave the pipeline enough rows to fit (window size + horizon for one training window, more " +
                 "for the trainer's batches and validation split), and check that the pipeline starts with mlContext.Transforms.SlidingWindow(...).",
                 nameof(BacktestOptions.Start), e);
@@ -133,15 +136,17 @@ internal sealed class Backtest
         }
     }
 
-    private void CheckWindowing(SeriesWindowing windowing)
+    private void CheckWindowing(SeriesWindowing windowing, bool bySeries)
     {
-        if (windowing.SeriesColumnName is not null || windowing.FutureColumnName is not null)
+        if (!bySeries && (windowing.SeriesColumnName is not null || windowing.FutureColumnName is not null))
         {
+            // The pipeline's first step was not visible before fitting (e.g. a custom estimator wrapping the chain), so
+            // the first fit read rows [0, Start) of the whole table instead of [0, Start) of every series.
             throw new NotSupportedException(
-                $"Backtest walks forward over the rows of one series, but the pipeline's SlidingWindow has " +
+                $"The pipeline ({_pipeline.GetType().Name}) fits a SlidingWindow with " +
                 (windowing.SeriesColumnName is not null ? $"a series key column '{windowing.SeriesColumnName}'" : $"known-future covariates (column '{windowing.FutureColumnName}')") +
-                ", which this backtest does not handle yet. Backtest one series at a time (filter the data to one key, and a pipeline " +
-                "without SeriesColumnName/FutureCovariateColumnNames), or evaluate held-out windows with ForecastingEvaluator (it reports ForecastingMetrics.PerSeries).");
+                ", but the backtest could not see that step before fitting, so it cannot choose the rows of each series to fit on. Pass the " +
+                "estimator chain that starts with mlContext.Transforms.SlidingWindow(...) itself, not wrapped in another estimator.");
         }
         int needed = windowing.WindowSize + windowing.Horizon;
         if (_options.Start < needed)
@@ -151,6 +156,14 @@ internal sealed class Backtest
                 $"{windowing.WindowSize} + horizon {windowing.Horizon} needs Start ≥ {needed}. Set Start to at least {needed}.");
         }
         bool explicitBounds = _options.LowerBoundColumnName is not null || _options.UpperBoundColumnName is not null;
+        if (bySeries && (_options.IntervalLevel is not null || explicitBounds))
+        {
+            throw new ArgumentException(
+                "The pipeline's SlidingWindow has a series key or known-future covariates, so the folds are forecast through " +
+                "SeriesForecaster.ForecastBySeries, which gives no prediction bounds; IntervalLevel and the bound column names cannot be used. " +
+                "Leave IntervalLevel and the bound column names unset (ForecastingEvaluator reports interval metrics per series on held-out windows).",
+                nameof(BacktestOptions.IntervalLevel));
+        }
         if (IsRecursive(windowing) && (_options.IntervalLevel is not null || explicitBounds))
         {
             throw new ArgumentException(
@@ -184,7 +197,7 @@ internal sealed class Backtest
     private BacktestFold NewFold(float[][] values, SeriesWindowing w, int s, int trainingEnd, float[] forecast, float[]? lower, float[]? upper)
     {
         var actual = Enumerable.Range(s, H).Select(r => values[r][w.TargetIndex]).ToArray();
-        return new BacktestFold(s, trainingEnd, values[s - 1][w.TargetIndex], forecast[..H], actual, lower?[..H], upper?[..H]);
+        return new BacktestFold(s, trainingEnd, values[s - 1][w.TargetIndex], forecast[..H], actual, lower?[..H], upper?[..H], seriesKey: null);
     }
 
     private void CheckWindow(float[][] values, int s, SeriesWindowing w)
@@ -350,17 +363,23 @@ internal sealed class Backtest
     /// The metrics of the folds' last <paramref name="steps"/> steps: all h of them, or step h alone (with steps = 1;
     /// its metrics are NaN, with Count 0, when every fold's last actual is NaN).
     /// </summary>
-    private ForecastingMetrics Summarise(IReadOnlyList<BacktestFold> folds, int steps)
+    /// <remarks>With <paramref name="perSeries"/>, <see cref="ForecastingMetrics.PerSeries"/> holds the metrics of each
+    /// series key's folds (keys whose actuals are all NaN left out), as <see cref="ForecastingEvaluator"/> reports them.</remarks>
+    private ForecastingMetrics Summarise(IReadOnlyList<BacktestFold> folds, int steps, bool perSeries = false)
     {
-        bool bounds = folds[0].LowerBound is not null;
-        var names = new ForecastingMetricsAccumulator.Names("actual", _options.ScoreColumnName, "last observed value",
-            _options.LowerBoundColumnName ?? "LowerBound", _options.UpperBoundColumnName ?? "UpperBound", "");
-        var accumulator = new ForecastingMetricsAccumulator(steps, names, withPersistence: true, bounds, _options.IntervalLevel, null);
+        var accumulator = NewAccumulator(folds, steps);
+        var byKey = new Dictionary<string, ForecastingMetricsAccumulator>(StringComparer.Ordinal);
         int from = H - steps;
         foreach (var fold in folds)
         {
+            string location = fold.SeriesKey is null ? $"the fold starting at row {fold.Start}" : $"the fold starting at row {fold.Start} of series '{fold.SeriesKey}'";
             accumulator.Add(fold.Actual[from..], fold.Forecast[from..], fold.LastObserved, fold.LowerBound?[from..],
-                fold.UpperBound?[from..], null, $"the fold starting at row {fold.Start}");
+                fold.UpperBound?[from..], null, location);
+            if (!perSeries)
+                continue;
+            if (!byKey.TryGetValue(fold.SeriesKey!, out var series))
+                byKey.Add(fold.SeriesKey!, series = NewAccumulator(folds, steps));
+            series.Add(fold.Actual[from..], fold.Forecast[from..], fold.LastObserved, null, null, null, location);
         }
         if (accumulator.Count == 0 && steps == H)
         {
@@ -368,7 +387,17 @@ internal sealed class Backtest
                 $"Every actual value of the {folds.Count} fold(s) is NaN, so there is nothing to " +
                 "evaluate. Fill missing values of the target, or choose Start and Horizon over rows with known values.");
         }
-        return accumulator.ToMetrics();
+        var metrics = accumulator.ToMetrics();
+        if (perSeries)
+            metrics.PerSeries = byKey.Where(p => p.Value.Count > 0).ToDictionary(p => p.Key, p => p.Value.ToMetrics(), StringComparer.Ordinal);
+        return metrics;
+    }
+
+    private ForecastingMetricsAccumulator NewAccumulator(IReadOnlyList<BacktestFold> folds, int steps)
+    {
+        var names = new ForecastingMetricsAccumulator.Names("actual", _options.ScoreColumnName, "last observed value",
+            _options.LowerBoundColumnName ?? "LowerBound", _options.UpperBoundColumnName ?? "UpperBound", "");
+        return new ForecastingMetricsAccumulator(steps, names, withPersistence: true, folds[0].LowerBound is not null, _options.IntervalLevel, null);
     }
 
     private sealed class WindowRow

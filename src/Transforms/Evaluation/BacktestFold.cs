@@ -1,10 +1,15 @@
 namespace MLNet.Lstm;
 
-/// <summary>One fold of a backtest: the forecast of rows <c>Start .. Start + h - 1</c> from the rows before them.</summary>
+/// <summary>
+/// One fold of a backtest: the forecast of rows <c>Start .. Start + h - 1</c> from the rows before them. With several
+/// series (<see cref="SeriesKey"/> not null) the row indices count within that series.
+/// </summary>
 public sealed class BacktestFold
 {
-    internal BacktestFold(int start, int trainingEnd, float lastObserved, float[] forecast, float[] actual, float[]? lowerBound, float[]? upperBound)
+    internal BacktestFold(int start, int trainingEnd, float lastObserved, float[] forecast, float[] actual, float[]? lowerBound, float[]? upperBound,
+        string? seriesKey)
     {
+        SeriesKey = seriesKey;
         Start = start;
         TrainingEnd = trainingEnd;
         LastObserved = lastObserved;
@@ -14,13 +19,19 @@ public sealed class BacktestFold
         UpperBound = upperBound;
     }
 
-    /// <summary>Row index (0-based) of the fold's first forecast step.</summary>
+    /// <summary>
+    /// The fold's series key (the value of the pipeline's <c>SlidingWindow</c> <c>SeriesColumnName</c> column, as text;
+    /// an integer key by its invariant decimal form), or null for a pipeline of one series.
+    /// </summary>
+    public string? SeriesKey { get; }
+
+    /// <summary>Row index (0-based) of the fold's first forecast step, within its series.</summary>
     public int Start { get; }
 
     /// <summary>The fold's model was fitted on rows <c>[0, TrainingEnd)</c> (<c>TrainingEnd ≤ Start</c>).</summary>
     public int TrainingEnd { get; }
 
-    /// <summary>The target's value at row <c>Start - 1</c>: the persistence forecast of every step of the fold.</summary>
+    /// <summary>The target's value at row <c>Start - 1</c> (of the fold's series): the persistence forecast of every step of the fold.</summary>
     public float LastObserved { get; }
 
     /// <summary>The h forecast values, in label units.</summary>

@@ -4,5 +4,9 @@ namespace MLNet.Lstm;
 /// <param name="CompletedFolds">Folds forecast so far.</param>
 /// <param name="TotalFolds">Folds in the backtest.</param>
 /// <param name="Fits">Fits of the pipeline so far.</param>
-/// <param name="FoldStart">Start row of the fold just completed.</param>
-public sealed record BacktestProgress(int CompletedFolds, int TotalFolds, int Fits, int FoldStart);
+/// <param name="FoldStart">Start row of the fold just completed (within its series).</param>
+public sealed record BacktestProgress(int CompletedFolds, int TotalFolds, int Fits, int FoldStart)
+{
+    /// <summary>The series key of the fold just completed, or null for a pipeline of one series.</summary>
+    public string? SeriesKey { get; init; }
+}

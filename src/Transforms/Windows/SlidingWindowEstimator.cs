@@ -168,6 +168,9 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
         _options.Validate();
     }
 
+    /// <summary>The estimator's parameters (read-only use: the backtest reads the series key and horizon before fitting).</summary>
+    internal Options Settings => _options;
+
     /// <summary>Validates the input and returns the (stateless) transformer.</summary>
     /// <param name="input">A time-ordered series, one row per step.</param>
     /// <returns>The fitted transformer.</returns>

@@ -49,15 +49,18 @@ public class PerSeriesEvaluationTests
     }
 
     [Fact]
-    public void BacktestRefusesSeveralSeriesInsteadOfMixingThem()
+    public void BacktestReportsPerSeriesMetricsInsteadOfMixingTheSeries()
     {
         var ml = new MLContext(1);
-        var rows = Enumerable.Range(0, 20).Select(i => new Step { Key = i < 10 ? "x" : "y", A = i });
+        // x: 0 .. 9, y: 10, 12, .., 28; persistence model, folds at 5 .. 9 of each: errors 1 for x, 2 for y.
+        var rows = Enumerable.Range(0, 20).Select(i => new Step { Key = i < 10 ? "x" : "y", A = i < 10 ? i : 2 * i - 10 });
         var data = ml.Data.LoadFromEnumerable(rows);
         var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "A" }, windowSize: 2, seriesColumnName: "Key")
             .Append(ml.Transforms.CustomMapping<WindowIn, ScoreOut>((i, o) => o.Score = i.Window[1], null));
-        var error = Assert.Throws<NotSupportedException>(() => ml.Forecasting.Backtest(pipeline, data, new BacktestOptions { Start = 5, Horizon = 1 }));
-        Assert.Contains("series key column 'Key'", error.Message);
-        Assert.Contains("one series at a time", error.Message);
+        var r = ml.Forecasting.Backtest(pipeline, data, new BacktestOptions { Start = 5, Horizon = 1 });
+        Assert.Equal(10, r.Folds.Count);
+        Assert.Equal(1.5, r.Metrics.MeanAbsoluteError, 6);
+        Assert.Equal(1.0, r.Metrics.PerSeries!["x"].MeanAbsoluteError, 6);
+        Assert.Equal(2.0, r.Metrics.PerSeries["y"].MeanAbsoluteError, 6);
     }
 }

@@ -1,0 +1,224 @@
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Lstm.Internal;
+
+namespace MLNet.Lstm;
+
+// The backtest of a pipeline whose SlidingWindow has a series key (several series, one global model) or known-future
+// covariates: row indices count within each series, every fit reads rows [0, s) of every series, and the folds of one
+// start are forecast together through SeriesForecaster.ForecastBySeries.
+internal sealed partial class Backtest
+{
+    /// <summary>One series of the data: its key (null for a pipeline of one series), its first row in the data, its rows.</summary>
+    private sealed record SeriesSpan(string? Key, int FirstRow, int Length)
+    {
+        public string ForecastKey => Key ?? "";
+
+        public string Describe(int row) => Key is null ? $"row {row}" : $"row {row} of series '{Key}' (row {FirstRow + row} of the data)";
+    }
+
+    /// <summary>The in-memory values of the backtest: F features, then C known-future covariates, per row of the data.</summary>
+    private sealed record BySeriesValues(float[][] Rows, int FeatureCount);
+
+    /// <summary>
+    /// The options of the pipeline's first step when it is a <see cref="SlidingWindowEstimator"/>, directly or as the
+    /// first estimator of an <see cref="EstimatorChain{TLastTransformer}"/> (nested chains included); null when it cannot
+    /// be seen before fitting. <c>EstimatorChain</c> has no public list of its estimators, so its private array is read;
+    /// when that fails, the backtest falls back to its single-series path, which refuses a keyed model after its first fit.
+    /// </summary>
+    private static SlidingWindowEstimator.Options? FirstSlidingWindow(IEstimator<ITransformer> pipeline)
+    {
+        object? step = pipeline;
+        for (int depth = 0; depth < 32 && step is not null; depth++)
+        {
+            if (step is SlidingWindowEstimator window)
+                return window.Settings;
+            var type = step.GetType();
+            if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(EstimatorChain<>))
+                return null;
+            var steps = type.GetField("_estimators", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(step) as IEstimator<ITransformer>[];
+            step = steps is { Length: > 0 } ? steps[0] : null;
+        }
+        return null;
+    }
+
+    /// <summary>The rows of its series a fold needs from its start: Horizon, or with known-future covariates h·ceil(Horizon / h).</summary>
+    private int RowsNeeded(SlidingWindowEstimator.Options window)
+        => window.FutureCount > 0 ? window.Horizon * ((H + window.Horizon - 1) / window.Horizon) : H;
+
+    private BacktestResult RunBySeries(SlidingWindowEstimator.Options window)
+    {
+        var spans = ReadSpans(window.SeriesColumnName);
+        int need = RowsNeeded(window);
+        var positions = Positions(spans, need, window);
+        int total = positions.Sum(s => spans.Count(x => s + need <= x.Length));
+        var folds = new List<BacktestFold>(total);
+        SeriesForecaster? forecaster = null;
+        BySeriesValues? values = null;
+        string ofSeries = window.SeriesColumnName is null ? "" : " of every series";
+        for (int first = 0; first < positions.Length;)
+        {
+            int end = _options.RetrainEvery == 0 ? positions.Length : Math.Min(positions.Length, first + _options.RetrainEvery);
+            int trainingEnd = positions[first];
+            var model = Fit(new RowSubsetDataView(_cached, Mask(spans, x => (0, Math.Min(trainingEnd, x.Length)))), trainingEnd, first == 0, ofSeries);
+            try
+            {
+                if (first == 0)
+                {
+                    CheckFirstStep(model);
+                    forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
+                    CheckWindowing(forecaster.Windowing, bySeries: true);
+                    values = ReadBySeriesValues(forecaster.Windowing);
+                }
+                else
+                {
+                    forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
+                }
+                foreach (int s in positions[first..end])
+                {
+                    foreach (var fold in ForecastPosition(forecaster, values!, spans.Where(x => s + need <= x.Length).ToArray(), s, need, trainingEnd))
+                    {
+                        folds.Add(fold);
+                        _options.Progress?.Report(new BacktestProgress(folds.Count, total, _fits, s) { SeriesKey = fold.SeriesKey });
+                    }
+                }
+            }
+            finally
+            {
+                (model as IDisposable)?.Dispose();
+            }
+            first = end;
+        }
+        var windowing = forecaster!.Windowing;
+        bool keyed = windowing.SeriesColumnName is not null;
+        return new BacktestResult(folds, Summarise(folds, H, keyed), Summarise(folds, 1, keyed), _fits, IsRecursive(windowing), windowing)
+        {
+            SkippedSeries = spans.Where(x => _options.Start + need > x.Length).Select(x => x.ForecastKey).ToArray(),
+        };
+    }
+
+    /// <summary>The fold starts (within each series): Start, Start + Stride, ... while some series has a complete fold there.</summary>
+    private int[] Positions(IReadOnlyList<SeriesSpan> spans, int need, SlidingWindowEstimator.Options window)
+    {
+        var longest = spans.MaxBy(x => x.Length)!;
+        int start = _options.Start;
+        if (start + need > longest.Length)
+        {
+            string what = longest.Key is null ? $"the series has {longest.Length} row(s)" : $"the longest series, '{longest.Key}', has {longest.Length} row(s)";
+            string why = need > H
+                ? $" (the model reads its known-future covariates {string.Join(", ", window.FutureCovariateColumnNames!)} for {need} step(s) from the fold's start: its horizon {window.Horizon} × ceil(Horizon / {window.Horizon}))"
+                : "";
+            throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Start), start,
+                $"BacktestOptions.Start is {start} with Horizon {H}, but {what}: a fold needs Start + {need} = {start + need} rows of its series{why}. " +
+                $"Use Start ≤ {Math.Max(0, longest.Length - need)}, or a smaller Horizon.");
+        }
+        int count = (longest.Length - need - start) / _options.Stride + 1;
+        return Enumerable.Range(0, count).Select(i => start + i * _options.Stride).ToArray();
+    }
+
+    /// <summary>The series of the data: one span of all rows without a key column, else one per key (contiguous, checked).</summary>
+    private List<SeriesSpan> ReadSpans(string? keyName)
+    {
+        if (keyName is null)
+            return new List<SeriesSpan> { new(null, 0, _rows) };
+        var column = _cached.Schema.GetColumnOrNull(keyName)
+            ?? throw new ArgumentException(
+                $"The data has no series key column '{keyName}', which the pipeline's SlidingWindow reads (SeriesColumnName). Columns: " +
+                $"{string.Join(", ", _cached.Schema.Select(c => c.Name))}.", "series");
+        if (!SeriesKeyReader.IsSupported(column.Type))
+            throw new ArgumentException(SeriesKeyReader.NotSupported(keyName, column.Type).Message, "series");
+        var spans = new List<SeriesSpan>();
+        using var cursor = _cached.GetRowCursor(new[] { column });
+        var reader = SeriesKeyReader.Create(cursor, column);
+        int row = 0, first = 0;
+        string? key = null;
+        for (; cursor.MoveNext(); row++)
+        {
+            if (reader.Next(row))
+            {
+                spans.Add(new SeriesSpan(key, first, row - first));
+                first = row;
+            }
+            key = reader.Current;
+        }
+        if (row == 0)
+            throw new ArgumentException("The data has no rows; a backtest needs at least Start + Horizon rows per series.", "series");
+        spans.Add(new SeriesSpan(key, first, row - first));
+        return spans;
+    }
+
+    /// <summary>A row mask of the data: for each span, its rows <c>[from, to)</c> (within the span) as <paramref name="range"/> gives them.</summary>
+    private bool[] Mask(IEnumerable<SeriesSpan> spans, Func<SeriesSpan, (int From, int To)> range)
+    {
+        var keep = new bool[_rows];
+        foreach (var span in spans)
+        {
+            var (from, to) = range(span);
+            Array.Fill(keep, true, span.FirstRow + from, Math.Max(0, to - from));
+        }
+        return keep;
+    }
+
+    private BySeriesValues ReadBySeriesValues(SeriesWindowing w)
+        => new(ReadValues(w.FeatureColumnNames.Concat(w.FutureCovariateColumnNames ?? Array.Empty<string>()).ToArray()), w.FeatureCount);
+
+    /// <summary>
+    /// The folds of every series in <paramref name="spans"/> at start <paramref name="s"/>: one batched
+    /// <see cref="SeriesForecaster.ForecastBySeries"/> call over their windows (rows <c>[s - T, s)</c> of each series), with
+    /// the known-future covariates of rows <c>s .. s + need - 1</c> and, under <see cref="CovariatePolicy.FromCaller"/>,
+    /// the other input columns of rows <c>s .. s + Horizon - 2</c>, from the data.
+    /// </summary>
+    private IEnumerable<BacktestFold> ForecastPosition(SeriesForecaster forecaster, BySeriesValues values, SeriesSpan[] spans, int s,
+        int need, int trainingEnd)
+    {
+        var w = forecaster.Windowing;
+        foreach (var span in spans)
+            CheckFoldRows(values, w, span, s, need);
+        var input = new RowSubsetDataView(_cached, Mask(spans, _ => (s - w.WindowSize, s)));
+        Dictionary<string, IReadOnlyList<float[]>>? known = null, callers = null;
+        if (w.FutureCount > 0)
+            known = spans.ToDictionary(x => x.ForecastKey, x => Rows(values, x, s, need, r => r[values.FeatureCount..]), StringComparer.Ordinal);
+        if (_options.CovariatePolicy == CovariatePolicy.FromCaller && w.FeatureCount > 1)
+        {
+            callers = spans.ToDictionary(x => x.ForecastKey, x => Rows(values, x, s, H - 1, r =>
+            {
+                var row = r[..values.FeatureCount];
+                row[w.TargetIndex] = float.NaN; // the target of a forecast row is never read
+                return row;
+            }), StringComparer.Ordinal);
+        }
+        var forecasts = forecaster.ForecastBySeries(input, H, _options.CovariatePolicy, callers, known);
+        return spans.Select(x =>
+        {
+            var forecast = forecasts[x.ForecastKey].Segments[0].Values;
+            var actual = Enumerable.Range(s, H).Select(r => values.Rows[x.FirstRow + r][w.TargetIndex]).ToArray();
+            return new BacktestFold(s, trainingEnd, values.Rows[x.FirstRow + s - 1][w.TargetIndex], forecast[..H], actual, null, null, x.Key);
+        }).ToArray();
+    }
+
+    private static IReadOnlyList<float[]> Rows(BySeriesValues values, SeriesSpan span, int from, int count, Func<float[], float[]> select)
+        => Enumerable.Range(from, count).Select(r => select(values.Rows[span.FirstRow + r])).ToArray();
+
+    /// <summary>
+    /// Every value a fold reads must be finite: its window (rows <c>[s - T, s)</c>, all F + C columns) and the
+    /// known-future covariates of rows <c>s .. s + need - 1</c>.
+    /// </summary>
+    private void CheckFoldRows(BySeriesValues values, SeriesWindowing w, SeriesSpan span, int s, int need)
+    {
+        var names = w.FeatureColumnNames.Concat(w.FutureCovariateColumnNames ?? Array.Empty<string>()).ToArray();
+        for (int r = s - w.WindowSize; r < s + (w.FutureCount > 0 ? need : 0); r++)
+        {
+            var row = values.Rows[span.FirstRow + r];
+            for (int f = r < s ? 0 : values.FeatureCount; f < names.Length; f++)
+            {
+                if (float.IsFinite(row[f]))
+                    continue;
+                string role = f < values.FeatureCount ? "in the window" : "a known-future covariate the model reads for the forecast steps";
+                throw new InvalidOperationException(
+                    $"Column '{names[f]}' is {row[f]} at {span.Describe(r)}, {role} of the fold starting at row {s}. " +
+                    "Fill or drop missing values before backtesting: every window, and every known-future value a fold reads, must be complete.");
+            }
+        }
+    }
+}
