@@ -49,4 +49,43 @@ public class LstmBacktestTests
         var poisoned = ml.Forecasting.Backtest(Pipeline(ml), Series(ml, poisonFrom: 60), new BacktestOptions { Start = 60, Horizon = horizon, Stride = N });
         Assert.Equal(clean.Folds[0].Forecast, Assert.Single(poisoned.Folds).Forecast);
     }
+
+    private sealed class KeyedRow
+    {
+        public string Key { get; set; } = "";
+        public float X { get; set; }
+    }
+
+    [Theory]
+    [InlineData(2)]   // direct
+    [InlineData(4)]   // recursive through SeriesForecaster.ForecastBySeries
+    public void KeyedLstmBacktestHasTheFoldsOfEverySeries(int horizon)
+    {
+        var ml = new MLContext(seed: 5);
+        var lengths = new[] { ("a", 40, 100.0), ("b", 35, 10.0), ("c", 20, 50.0) };
+        var data = ml.Data.LoadFromEnumerable(lengths.SelectMany(s => Enumerable.Range(0, s.Item2)
+            .Select(i => new KeyedRow { Key = s.Item1, X = (float)(s.Item3 * (1 + 0.1 * Math.Sin(i / 4.0)) + 0.1 * i) })).ToArray());
+        var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "X" }, windowSize: 4, horizon: 2, seriesColumnName: "Key")
+            .Append(ml.Transforms.NormalizeWindows("Window"))
+            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
+            {
+                HiddenSizes = new[] { 4 },
+                Epochs = 2,
+                BatchSize = 8,
+                Seed = 5,
+                Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
+            }));
+        var r = ml.Forecasting.Backtest(pipeline, data, new BacktestOptions { Start = 25, Horizon = horizon, Stride = 3 });
+        // Per series floor((n - h - 25) / 3) + 1 folds when n - h ≥ 25: a (40), b (35); c (20) has none.
+        int Folds(int n) => (n - horizon - 25) / 3 + 1;
+        Assert.Equal(Folds(40) + Folds(35), r.Folds.Count);
+        Assert.Equal(Folds(40), r.Folds.Count(f => f.SeriesKey == "a"));
+        Assert.Equal(new[] { "c" }, r.SkippedSeries);
+        Assert.Equal(horizon > 2, r.Recursive);
+        Assert.Equal(1, r.Fits);
+        Assert.All(r.Folds, f => Assert.All(f.Forecast, v => Assert.True(float.IsFinite(v), $"forecast {v}")));
+        Assert.Equal(new[] { "a", "b" }, r.Metrics.PerSeries!.Keys);
+        Assert.True(double.IsFinite(r.Metrics.MeanAbsoluteScaledError!.Value));
+        Assert.Equal(Folds(35) * horizon, r.Metrics.PerSeries["b"].Count);
+    }
 }
