@@ -83,7 +83,7 @@ public static class ForecastingWorkflowCatalog
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="pipeline">An estimator chain that starts with <c>mlContext.Transforms.SlidingWindow(...)</c>.</param>
-    /// <param name="series">The series, one row per step in time order (the pipeline's input).</param>
+    /// <param name="series">The series, one row per step in time order (the pipeline's input); with a series key, each key's rows contiguous.</param>
     /// <param name="start">Row index of the first forecast step of the first fold.</param>
     /// <param name="horizon">Steps forecast per fold.</param>
     /// <param name="stride">Rows between fold starts.</param>
@@ -102,7 +102,7 @@ public static class ForecastingWorkflowCatalog
     /// <summary>Walk-forward backtest with explicit <see cref="BacktestOptions"/>.</summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="pipeline">An estimator chain that starts with <c>mlContext.Transforms.SlidingWindow(...)</c>.</param>
-    /// <param name="series">The series, one row per step in time order (the pipeline's input).</param>
+    /// <param name="series">The series, one row per step in time order (the pipeline's input); with a series key, each key's rows contiguous.</param>
     /// <param name="options">Where the folds start, their horizon, stride and refit cadence, and more.</param>
     /// <returns>The folds, the metrics over them and the metrics of their last step.</returns>
     /// <remarks>
@@ -110,6 +110,10 @@ public static class ForecastingWorkflowCatalog
     /// scalars). Output: <see cref="BacktestResult.Folds"/> (forecast, actual and, for models with <c>LowerBound</c> /
     /// <c>UpperBound</c> columns, bounds per fold), <see cref="BacktestResult.Metrics"/> and
     /// <see cref="BacktestResult.LastPoints"/>.</para>
+    /// <para>With several series (<c>SlidingWindow</c>'s <c>SeriesColumnName</c>) the folds are made per series (row
+    /// indices within each series, one global fit on the rows before s of every series), and the metrics are pooled,
+    /// with each series' metrics in <see cref="ForecastingMetrics.PerSeries"/>; with known-future covariates each fold
+    /// reads them from its own rows. See <see cref="BacktestOptions"/>.</para>
     /// <para>No fold reads a row at or after its start, except the other input columns of the forecast rows under
     /// <see cref="CovariatePolicy.FromCaller"/>. Incomplete folds at the end of the series are dropped.</para>
     /// </remarks>

@@ -20,6 +20,10 @@ namespace MLNet.Lstm;
 /// its last T rows, with <see cref="BacktestOptions.CovariatePolicy"/>; it has no bounds.</para>
 /// <para>The chain after <c>SlidingWindow</c> must score from the window column alone (as for
 /// <see cref="SeriesForecaster"/>).</para>
+/// <para>Several series or known-future covariates (BacktestBySeries.cs): the pipeline's first step is read before
+/// fitting; each fit reads rows <c>[0, s)</c> of every series (a row mask of the cache), and the folds of all series at
+/// one start are forecast by <see cref="SeriesForecaster.ForecastBySeries"/> on their windows, with the known-future
+/// values (and <see cref="CovariatePolicy.FromCaller"/> values) of the fold's own rows.</para>
 /// </remarks>
 internal sealed partial class Backtest
 {

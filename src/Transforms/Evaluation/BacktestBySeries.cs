@@ -201,23 +201,34 @@ internal sealed partial class Backtest
         => Enumerable.Range(from, count).Select(r => select(values.Rows[span.FirstRow + r])).ToArray();
 
     /// <summary>
-    /// Every value a fold reads must be finite: its window (rows <c>[s - T, s)</c>, all F + C columns) and the
-    /// known-future covariates of rows <c>s .. s + need - 1</c>.
+    /// Every value a fold reads must be finite: its window (rows <c>[s - T, s)</c>, all F + C columns), the
+    /// known-future covariates of rows <c>s .. s + need - 1</c>, and under <see cref="CovariatePolicy.FromCaller"/> on the
+    /// recursive path the other input columns of rows <c>s .. s + Horizon - 2</c>.
     /// </summary>
     private void CheckFoldRows(BySeriesValues values, SeriesWindowing w, SeriesSpan span, int s, int need)
     {
         var names = w.FeatureColumnNames.Concat(w.FutureCovariateColumnNames ?? Array.Empty<string>()).ToArray();
-        for (int r = s - w.WindowSize; r < s + (w.FutureCount > 0 ? need : 0); r++)
+        var all = Enumerable.Range(0, names.Length).ToArray();
+        CheckRows(values, names, span, s, s - w.WindowSize, s, all, "in the window");
+        if (w.FutureCount > 0)
+            CheckRows(values, names, span, s, s, s + need, all[values.FeatureCount..], "a known-future covariate the model reads for the forecast steps");
+        if (IsRecursive(w) && _options.CovariatePolicy == CovariatePolicy.FromCaller)
+            CheckRows(values, names, span, s, s, s + H - 1, all[..values.FeatureCount].Where(f => f != w.TargetIndex).ToArray(), "an input read as known in advance (CovariatePolicy.FromCaller)");
+    }
+
+    private static void CheckRows(BySeriesValues values, string[] names, SeriesSpan span, int s, int from, int to, int[] columns, string role)
+    {
+        for (int r = from; r < to; r++)
         {
-            var row = values.Rows[span.FirstRow + r];
-            for (int f = r < s ? 0 : values.FeatureCount; f < names.Length; f++)
+            foreach (int f in columns)
             {
-                if (float.IsFinite(row[f]))
-                    continue;
-                string role = f < values.FeatureCount ? "in the window" : "a known-future covariate the model reads for the forecast steps";
-                throw new InvalidOperationException(
-                    $"Column '{names[f]}' is {row[f]} at {span.Describe(r)}, {role} of the fold starting at row {s}. " +
-                    "Fill or drop missing values before backtesting: every window, and every known-future value a fold reads, must be complete.");
+                float value = values.Rows[span.FirstRow + r][f];
+                if (!float.IsFinite(value))
+                {
+                    throw new InvalidOperationException(
+                        $"Column '{names[f]}' is {value} at {span.Describe(r)}, {role} of the fold starting at row {s}. " +
+                        "Fill or drop missing values before backtesting: every window, and every value a fold reads after it, must be complete.");
+                }
             }
         }
     }

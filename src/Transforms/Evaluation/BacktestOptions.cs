@@ -9,11 +9,24 @@ namespace MLNet.Lstm;
 /// forecasts rows <c>s .. s + Horizon - 1</c> from the window of rows <c>[s - T, s)</c>, and it is compared with
 /// them. Only complete folds are made (<c>s + Horizon ≤ N</c> for a series of N rows), as Darts'
 /// <c>historical_forecasts</c> does, so there are <c>floor((N - Horizon - Start) / Stride) + 1</c> folds.
+/// <para>Several series (the pipeline's <c>SlidingWindow</c> has a <c>SeriesColumnName</c>): <see cref="Start"/>,
+/// <see cref="Stride"/>, <see cref="Horizon"/> and <see cref="RetrainEvery"/> apply to each series, with row indices
+/// counted within that series' rows (row 0 is its first row). A fit at fold start s is one fit of the global model on
+/// rows <c>[0, s)</c> of every series (all the rows of a series shorter than s); a series of N rows gets the folds with
+/// <c>s + Horizon ≤ N</c>, and one too short for any fold is skipped and listed in
+/// <see cref="BacktestResult.SkippedSeries"/>. The folds of every series at one start are forecast together, in one
+/// batched call per step (<see cref="SeriesForecaster.ForecastBySeries"/>).</para>
+/// <para>Known-future covariates (<c>SlidingWindow</c>'s <c>FutureCovariateColumnNames</c>): a fold reads them from its
+/// own rows of the data, for the model's h steps after the window (recursively, for h·ceil(Horizon / h) steps), so a fold
+/// is made only when its series has those rows: <c>s + h·ceil(Horizon / h) ≤ N</c>.</para>
+/// <para>Keyed and known-future backtests are forecast through <see cref="SeriesForecaster"/> and have no prediction
+/// bounds (as a recursive backtest).</para>
 /// </remarks>
 public sealed class BacktestOptions
 {
     /// <summary>
-    /// Row index (0-based) of the first forecast step of the first fold. The first fit sees rows <c>[0, Start)</c>, so
+    /// Row index (0-based; within each series when the pipeline has a series key) of the first forecast step of the
+    /// first fold. The first fit sees rows <c>[0, Start)</c> (of every series), so
     /// Start must leave the pipeline enough rows to fit: at least window size T + the model's horizon for one
     /// training window (more for the trainer's batches and validation split). Required.
     /// </summary>
@@ -25,12 +38,13 @@ public sealed class BacktestOptions
     /// </summary>
     public int Horizon { get; set; } = 1;
 
-    /// <summary>Rows between the starts of consecutive folds (at least 1). Default 1.</summary>
+    /// <summary>Rows between the starts of consecutive folds (at least 1), within each series. Default 1.</summary>
     public int Stride { get; set; } = 1;
 
     /// <summary>
     /// 0 (default): fit once on rows <c>[0, Start)</c> and forecast every fold with that model. k ≥ 1: refit on all the
-    /// rows before the fold (<c>[0, s)</c>) at folds 0, k, 2k, ...; the folds in between use the latest model.
+    /// rows before the fold (<c>[0, s)</c>, of every series) at fold starts 0, k, 2k, ... (counted over the starts
+    /// <c>Start + i·Stride</c>, not over the folds of every series); the folds in between use the latest model.
     /// </summary>
     public int RetrainEvery { get; set; }
 

@@ -236,6 +236,45 @@ public class KeyedBacktestTests
         Assert.Contains("Use Start ≤ 9", tooLate.Message);
     }
 
+    [Theory]
+    [InlineData(CovariatePolicy.HoldLastValue)]
+    [InlineData(CovariatePolicy.FromCaller)]
+    public void RecursiveKeyedFoldsFillTheOtherInputByThePolicy(CovariatePolicy policy)
+    {
+        // Window (X, M), horizon 1: y = last X + last M. Step 2 feeds y back with M held (M[s - 1]) or read from row s.
+        var pipeline = Ml.Transforms.SlidingWindow("Window", new[] { "X", "M" }, windowSize: 2, horizon: 1, seriesColumnName: "Key")
+            .Append(new DriftEstimator(2, 2, 0, 1) { FixedDrift = 0, CovariateWeight = 1 });
+        var r = Ml.Forecasting.Backtest(pipeline, Abc(), new BacktestOptions { Start = 4, Horizon = 2, Stride = 3, CovariatePolicy = policy });
+        Assert.True(r.Recursive);
+        foreach (var fold in r.Folds)
+        {
+            var (x, m) = fold.SeriesKey == "a" ? (A, (Func<int, float>)(i => 100 + i)) : (B, i => 200 + 2 * i);
+            int s = fold.Start;
+            float first = x[s - 1] + m(s - 1);
+            Assert.Equal(first, fold.Forecast[0]);
+            Assert.Equal(first + (policy == CovariatePolicy.FromCaller ? m(s) : m(s - 1)), fold.Forecast[1]);
+        }
+        if (policy == CovariatePolicy.FromCaller)
+        {
+            var rows = Ml.Data.CreateEnumerable<Row>(Abc(), reuseRowObject: false).ToArray();
+            rows[7].M = float.NaN; // a's row 7: the known-in-advance input of step 2 of a's fold at 7
+            var error = Assert.Throws<InvalidOperationException>(() => Ml.Forecasting.Backtest(pipeline, Ml.Data.LoadFromEnumerable(rows),
+                new BacktestOptions { Start = 4, Horizon = 2, Stride = 3, CovariatePolicy = policy }));
+            Assert.Contains("Column 'M' is NaN at row 7 of series 'a' (row 7 of the data), an input read as known in advance", error.Message);
+        }
+    }
+
+    [Fact]
+    public void AMissingKnownFutureValueIsAClearError()
+    {
+        var rows = Ml.Data.CreateEnumerable<Row>(Data(("a", A), ("b", B)), reuseRowObject: false).ToArray();
+        rows[12 + 7].M = float.NaN; // b's row 7: the Future of b's fold at 6 (rows 6 .. 8)
+        var error = Assert.Throws<InvalidOperationException>(() => Ml.Forecasting.Backtest(FutureEcho(3, "Key"), Ml.Data.LoadFromEnumerable(rows),
+            new BacktestOptions { Start = 6, Horizon = 2 }));
+        Assert.Contains("Column 'M' is NaN at row 7 of series 'b' (row 19 of the data), a known-future covariate", error.Message);
+        Assert.Contains("fold starting at row 6", error.Message);
+    }
+
     private sealed class Wrapper(IEstimator<ITransformer> inner) : IEstimator<ITransformer>
     {
         public ITransformer Fit(IDataView input) => inner.Fit(input);
