@@ -65,15 +65,12 @@ internal sealed partial class Backtest
             try
             {
                 if (first == 0)
-                {
                     CheckFirstStep(model);
-                    forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
+                forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
+                if (first == 0)
+                {
                     CheckWindowing(forecaster.Windowing, bySeries: true);
                     values = ReadBySeriesValues(forecaster.Windowing);
-                }
-                else
-                {
-                    forecaster = SeriesForecaster.Create(model, _options.ScoreColumnName);
                 }
                 foreach (int s in positions[first..end])
                 {
