@@ -46,5 +46,5 @@ public sealed class BacktestResult
     /// for a model with known-future covariates, fewer than <c>Start</c> + the steps whose covariates the forecast
     /// reads), in the order of the data; they take no part in the metrics. Empty otherwise.
     /// </summary>
-    public IReadOnlyList<string> SkippedSeries { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> SkippedSeries { get; internal init; } = Array.Empty<string>();
 }
