@@ -83,6 +83,7 @@ public static class ForecastByLstmCatalog
         EarlyStoppingPatience = 20,
         RestoreBestWeights = true,
         EnsembleSize = 5,
+        SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod,
         Seed = seed,
         // One torch thread: a network this small trains faster on one CPU thread than on several (the StockForecast
         // sample: 9 s against 241 s with torch's default threads on a loaded 2-core machine), and fits are reproducible.
