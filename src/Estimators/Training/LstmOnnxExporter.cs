@@ -7,8 +7,9 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single point LSTM network without future covariates and 3
-/// for a GRU, a future covariate input, a seed ensemble or a model with bounds (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single point LSTM network without future covariates, 3
+/// for a GRU, a future covariate input, a seed ensemble or a model with bounds, and 4 for a seasonal network (a
+/// <c>SeasonalPeriod</c>, with or without those) (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number); version 3 adds GRU layers (<c>mlnet_lstm.cell</c>) and the optional future covariate
 /// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>).</para>
@@ -28,7 +29,7 @@ namespace MLNet.Lstm.Training;
 /// network, its node and initializer names prefixed <c>m{i}_</c>, then an ONNX <c>Mean</c> of the members' head outputs
 /// before the de-normalisation; metadata <c>mlnet_lstm.ensemble_size</c> (absent for a single network, whose graph
 /// is unchanged).</item>
-/// <item>Seasonal networks (version 3, a <c>SeasonalPeriod</c>; <see cref="SeasonalSkipOnnx"/>): the layers read the
+/// <item>Seasonal networks (version 4, a <c>SeasonalPeriod</c>; <see cref="SeasonalSkipOnnx"/>): the layers read the
 /// seasonal differences of <c>window_tnf</c> (Slice, Sub, and Concat with the levels for
 /// <c>LevelsAndDifferences</c>), and each member adds the seasonal-naive values (Slice of the window's target column)
 /// to its head output; metadata <c>mlnet_lstm.seasonal_period</c>, <c>mlnet_lstm.seasonal_input</c>.</item>
@@ -164,8 +165,10 @@ internal static class LstmOnnxExporter
         b.SetMetadata("mlnet_lstm.format", Format);
         // A single point LSTM without future covariates is the version-2 graph (readers from before GRU, future
         // covariates, ensembles and bounds load it); any of those needs version 3.
-        bool needsVersion3 = net.EnsembleSize > 1 || net.Cell != RecurrentCell.Lstm || net.FutureSize > 0 || net.Interval.HasBounds || net.Seasonality.IsOn;
-        b.SetMetadata("mlnet_lstm.version", (needsVersion3 ? Version : SingleNetworkVersion).ToString(inv));
+        // A seasonal network needs version 4 (a version-3 reader would misread its weights).
+        bool needsVersion3 = net.EnsembleSize > 1 || net.Cell != RecurrentCell.Lstm || net.FutureSize > 0 || net.Interval.HasBounds;
+        int version = net.Seasonality.IsOn ? Version : needsVersion3 ? LstmScoringLayout.ExtendedFormatVersion : SingleNetworkVersion;
+        b.SetMetadata("mlnet_lstm.version", version.ToString(inv));
         b.SetMetadata("mlnet_lstm.window_size", net.WindowSize.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", net.FeatureCount.ToString(inv));
         b.SetMetadata("mlnet_lstm.horizon", net.Horizon.ToString(inv));

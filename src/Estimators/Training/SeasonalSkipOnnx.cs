@@ -9,7 +9,7 @@ namespace MLNet.Lstm.Training;
 /// each member's head output before the members' mean, the interval bands and the inverse normalisation.
 /// </summary>
 /// <remarks>
-/// Graph (version 3), for period m, window T, horizon h and target index c, all in normalised units:
+/// Graph (version 4, <see cref="LstmScoringLayout.OnnxFormatVersion"/>), for period m, window T, horizon h and target index c, all in normalised units:
 /// <list type="bullet">
 /// <item><c>seasonal_cur</c> = Slice(window <c>[T, N, F]</c>, axis 0, m .. T), <c>seasonal_prev</c> = Slice(.., 0 .. T − m),
 /// <c>seasonal_diff</c> = Sub(cur, prev) <c>[T − m, N, F]</c>; with <see cref="SeasonalNetworkInput.LevelsAndDifferences"/>

@@ -145,9 +145,16 @@ internal sealed record LstmScoringLayout(
     /// single LSTM without future covariates. Version 3 also adds quantile and conformal models: the outputs
     /// <c>LowerBound</c>, <c>UpperBound</c> (and <c>Quantiles</c>) with the metadata <c>mlnet_lstm.quantile_levels</c>,
     /// <c>.conformal_level</c>, <c>.interval_level</c> and the initializer <c>conformal_width</c>; a plain point LSTM
-    /// without future covariates or ensemble still writes version 2 (its graph is unchanged). Readers of saved graphs check against this constant.
+    /// without future covariates or ensemble still writes version 2 (its graph is unchanged). Version 4 adds seasonal
+    /// networks (<c>SeasonalPeriod</c>): the layers read the window's seasonal differences and the head's output gets
+    /// the seasonal-naive value added, metadata <c>mlnet_lstm.seasonal_period</c> and <c>mlnet_lstm.seasonal_input</c>
+    /// (a version-3 reader would read such weights as a plain network's); only seasonal graphs write it, every other
+    /// graph keeps the version it had. Readers of saved graphs check against this constant.
     /// </summary>
-    public const int OnnxFormatVersion = 3;
+    public const int OnnxFormatVersion = 4;
+
+    /// <summary>The version of graphs with GRU cells, future covariates, ensembles or bounds, and no seasonal period.</summary>
+    public const int ExtendedFormatVersion = 3;
 
     /// <summary>The lower bound output column of quantile and conformal models.</summary>
     public const string LowerBoundColumnName = "LowerBound";

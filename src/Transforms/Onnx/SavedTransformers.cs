@@ -174,6 +174,8 @@ internal static class SavedTransformers
     {
         if (m.OptionalString("mlnet_lstm.seasonal_period") is null && m.OptionalString("mlnet_lstm.seasonal_input") is null)
             return LstmSeasonality.None;
+        if (m.Int(SavedGraphMetadata.VersionKey, 1) < 4)
+            throw m.Error($"has seasonal metadata (mlnet_lstm.seasonal_period) in a graph of version {m.String(SavedGraphMetadata.VersionKey)}; seasonal networks are version 4");
         int period = m.Int("mlnet_lstm.seasonal_period", 1);
         string text = m.String("mlnet_lstm.seasonal_input");
         if (!Enum.TryParse<SeasonalNetworkInput>(text, ignoreCase: false, out var input) || !Enum.IsDefined(input) || text != input.ToString())

@@ -49,7 +49,7 @@ public class SeasonalSkipNetworkTests
         var layout = new LstmScoringLayout("Window", "Label", null, null, null, Target);
         using var session = new InferenceSession(LstmOnnxExporter.Export(weights, layout));
         var metadata = session.ModelMetadata.CustomMetadataMap;
-        Assert.Equal("3", metadata["mlnet_lstm.version"]);
+        Assert.Equal("4", metadata["mlnet_lstm.version"]);
         Assert.Equal("4", metadata["mlnet_lstm.seasonal_period"]);
         Assert.Equal(input.ToString(), metadata["mlnet_lstm.seasonal_input"]);
         using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(x, new[] { N, T * F })) });
