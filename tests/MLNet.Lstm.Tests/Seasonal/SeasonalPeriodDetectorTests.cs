@@ -11,7 +11,7 @@ namespace MLNet.Lstm.Tests.Seasonal;
 /// of seasonal series and nothing in random walks and AR(1) series, and on the accuracy suite's series it finds the
 /// periods the R series declare.
 /// </summary>
-public class SeasonalPeriodDetectorTests
+public class SeasonalPeriodDetectorTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>Flattened univariate windows [n, T, 1] of <paramref name="series"/>, stride 1.</summary>
     private static float[] Windows(float[] series, int t, out int count)
@@ -116,6 +116,7 @@ public class SeasonalPeriodDetectorTests
         var all = WindowTestUtil.Vectors(windows, "Window");
         int count = all.Count - (int)Math.Round(all.Count * 0.2);
         var found = SeasonalPeriodDetector.Detect(all.Take(count).SelectMany(w => w).ToArray(), count, window, 1, 0, 1);
+        output.WriteLine($"{file}: period {found.Period}, acf {found.Autocorrelation:0.00} at lag {found.BestLag}");
         Assert.True(expected == found.Period, $"{file}: period {found.Period} (acf {found.Autocorrelation:0.00} at lag {found.BestLag}), expected {expected}");
     }
 

@@ -17,7 +17,7 @@ public class SeasonalSkipNetworkTests
 {
     private const int T = 10, F = 2, H = 3, M = 4, Target = 1, N = 25;
 
-    public enum Head { Point, Quantiles, Ensemble, QuantileEnsemble }
+    public enum Head { Point, Quantiles, Ensemble, QuantileEnsemble, FutureGru }
 
     [Theory]
     [InlineData(SeasonalNetworkInput.Differences, 1, Head.Point)]
@@ -26,15 +26,20 @@ public class SeasonalSkipNetworkTests
     [InlineData(SeasonalNetworkInput.LevelsAndDifferences, 1, Head.Quantiles)]
     [InlineData(SeasonalNetworkInput.LevelsAndDifferences, 2, Head.Point)]
     [InlineData(SeasonalNetworkInput.LevelsAndDifferences, 1, Head.QuantileEnsemble)]
+    [InlineData(SeasonalNetworkInput.LevelsAndDifferences, 2, Head.FutureGru)]
+    [InlineData(SeasonalNetworkInput.Differences, 1, Head.FutureGru)]
     public void OnnxGraphEqualsTheTorchForward(SeasonalNetworkInput input, int layers, Head head)
     {
+        const int C = 2;
+        var cell = head == Head.FutureGru ? RecurrentCell.Gru : RecurrentCell.Lstm;
+        int futureSize = head == Head.FutureGru ? H * C : 0;
         var seasonality = new LstmSeasonality(M, input);
         var levels = head is Head.Quantiles or Head.QuantileEnsemble ? LstmIntervalHead.LevelsOf(new[] { 0.2f, 0.8f }) : null;
         int members = head is Head.Ensemble or Head.QuantileEnsemble ? 2 : 1;
         var hidden = layers == 1 ? new[] { 5 } : new[] { 6, 4 };
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(31);
-        var nets = Enumerable.Range(0, members).Select(_ => new LstmNetwork(F, hidden, 0f, H, quantileLevels: levels, seasonality: seasonality, targetIndex: Target)).ToArray();
+        var nets = Enumerable.Range(0, members).Select(_ => new LstmNetwork(F, hidden, 0f, H, cell, futureSize, levels, seasonality, Target)).ToArray();
         var weights = LstmNetworkWeights.Ensemble(nets.Select(n => n.GetWeights(T)).ToArray());
         Assert.Equal(seasonality, weights.Seasonality);
         Assert.Equal(input == SeasonalNetworkInput.LevelsAndDifferences ? 2 * F : F, weights.Layers[0].InputSize);
@@ -42,17 +47,24 @@ public class SeasonalSkipNetworkTests
         var rng = new Random(8);
         var x = Enumerable.Range(0, N * T * F).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
         var xt = torch.tensor(x).view(N, T, F);
-        var torchOut = nets.Select(n => n.ForwardForEvaluation(xt).data<float>().ToArray()).ToArray();
+        var fut = Enumerable.Range(0, N * futureSize).Select(_ => (float)rng.Next(2)).ToArray();
+        var ft = futureSize > 0 ? torch.tensor(fut).view(N, futureSize) : null;
+        var torchOut = nets.Select(n => n.ForwardForEvaluation(xt, ft).data<float>().ToArray()).ToArray();
         int q = levels?.Length ?? 1;
         var expected = Enumerable.Range(0, N * H * q).Select(i => torchOut.Average(o => o[i])).ToArray();
 
-        var layout = new LstmScoringLayout("Window", "Label", null, null, null, Target);
+        var layout = futureSize > 0
+            ? new LstmScoringLayout("Window", "Label", null, null, null, Target, FutureColumnName: "Future", FutureSize: futureSize)
+            : new LstmScoringLayout("Window", "Label", null, null, null, Target);
         using var session = new InferenceSession(LstmOnnxExporter.Export(weights, layout));
         var metadata = session.ModelMetadata.CustomMetadataMap;
         Assert.Equal("4", metadata["mlnet_lstm.version"]);
         Assert.Equal("4", metadata["mlnet_lstm.seasonal_period"]);
         Assert.Equal(input.ToString(), metadata["mlnet_lstm.seasonal_input"]);
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(x, new[] { N, T * F })) });
+        var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(x, new[] { N, T * F })) };
+        if (futureSize > 0)
+            inputs.Add(NamedOnnxValue.CreateFromTensor("Future", new DenseTensor<float>(fut, new[] { N, futureSize })));
+        using var results = session.Run(inputs);
         var onnx = results.Single(r => r.Name == (levels is null ? "Score" : "Quantiles")).AsTensor<float>().ToArray();
         Assert.Equal(expected.Length, onnx.Length);
         for (int i = 0; i < expected.Length; i++)
