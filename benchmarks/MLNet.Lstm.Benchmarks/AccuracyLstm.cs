@@ -23,8 +23,16 @@ public sealed record AccuracyLstmConfig(
     bool DirectBacktest = false,
     bool OneCall = false,
     bool SeasonalDifference = false,
-    LstmLearningRateSchedule Schedule = LstmLearningRateSchedule.Constant)
+    LstmLearningRateSchedule Schedule = LstmLearningRateSchedule.Constant,
+    int? SeasonalPeriod = null,
+    SeasonalNetworkInput? SeasonalInput = null)
 {
+    /// <summary>The trainer's SeasonalPeriod: this record's, else ForecastByLstm's own (one call) or 0.</summary>
+    private int EffectiveSeasonalPeriod => SeasonalPeriod ?? (OneCall ? ForecastByLstmCatalog.RecommendedTrainerOptions().SeasonalPeriod : 0);
+
+    /// <summary>The trainer's SeasonalInput: this record's, else ForecastByLstm's own (one call) or null.</summary>
+    private SeasonalNetworkInput? EffectiveSeasonalInput => SeasonalInput ?? (OneCall ? ForecastByLstmCatalog.RecommendedTrainerOptions().SeasonalInput : null);
+
     /// <summary>max(2·period, 12): two seasons of a seasonal series, 12 steps otherwise.</summary>
     public static int SmallWindow(AccuracySeries s) => Math.Max(2 * s.Period, 12);
 
@@ -94,6 +102,12 @@ public sealed record AccuracyLstmConfig(
         Small with { Name = "sdiff minmax", SeasonalDifference = true, Normalization = WindowNormalization.MinMax },
         Small with { Name = "sdiff none", SeasonalDifference = true, Normalization = WindowNormalization.None },
         Small with { Name = "long log", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f, LogTarget = true },
+        // The network's own seasonal differences and seasonal-naive skip (Options.SeasonalPeriod, period detected at Fit).
+        Small with { Name = "small seasonal", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.Differences },
+        Small with { Name = "small seasonal levels", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.LevelsAndDifferences },
+        ForecastByLstm with { Name = "ForecastByLstm differences", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.Differences },
+        ForecastByLstm with { Name = "ForecastByLstm levels", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.LevelsAndDifferences },
+        ForecastByLstm with { Name = "ForecastByLstm plain", SeasonalPeriod = 0 },
     };
 
     /// <summary>Every configuration by name (documented run and ablations).</summary>
@@ -118,7 +132,9 @@ public sealed record AccuracyLstmConfig(
         (DirectBacktest ? ", backtest by a direct horizon-H model" : ", backtest recursive from the horizon-1 model") +
         (OneCall ? " (mlContext.Forecasting.ForecastByLstm)" : "") +
         (Schedule != LstmLearningRateSchedule.Constant ? $", learning rate {Schedule}" : "") +
-        (SeasonalDifference ? ", models y[t] - y[t-m] (m = the period, 1 for annual/DAX; undone after)" : "");
+        (SeasonalDifference ? ", models y[t] - y[t-m] (m = the period, 1 for annual/DAX; undone after)" : "") +
+        (EffectiveSeasonalPeriod == 0 ? "" :
+            $", SeasonalPeriod {(EffectiveSeasonalPeriod == LstmForecastingTrainer.Options.AutoSeasonalPeriod ? "auto (detected at Fit)" : EffectiveSeasonalPeriod.ToString())}, layers read {EffectiveSeasonalInput ?? SeasonalNetworkInput.Differences}");
 
     /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded, forecasting <paramref name="horizon"/> steps at once.</summary>
     public IEstimator<ITransformer> Pipeline(MLContext ml, AccuracySeries series, int seed, int threads, int horizon = 1)
@@ -126,7 +142,10 @@ public sealed record AccuracyLstmConfig(
         if (OneCall)
         {
             var chain = (EstimatorChain<LstmForecastingTransformer>)ml.Forecasting.ForecastByLstm("y", WindowSize(series), horizon, seed: seed);
-            ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions.Device = new TorchDeviceOptions { Device = "cpu", Threads = threads };
+            var options = ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions;
+            options.Device = new TorchDeviceOptions { Device = "cpu", Threads = threads };
+            options.SeasonalPeriod = EffectiveSeasonalPeriod;
+            options.SeasonalInput = EffectiveSeasonalPeriod == 0 ? null : EffectiveSeasonalInput;
             return chain;
         }
         return ml.Transforms.SlidingWindow("Window", new[] { "y" }, WindowSize(series), horizon, labelColumnName: "Label")
@@ -145,6 +164,8 @@ public sealed record AccuracyLstmConfig(
                 RestoreBestWeights = true,
                 EnsembleSize = EnsembleSize,
                 LearningRateSchedule = Schedule,
+                SeasonalPeriod = EffectiveSeasonalPeriod,
+                SeasonalInput = EffectiveSeasonalInput,
                 Seed = seed,
                 Device = new TorchDeviceOptions { Device = "cpu", Threads = threads },
             }));

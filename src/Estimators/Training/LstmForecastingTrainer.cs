@@ -185,6 +185,41 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>The fraction of the labelled windows (after the validation split) held out to calibrate <see cref="ConformalLevel"/>, in (0, 1); default 0.2.</summary>
         public float CalibrationFraction { get; set; } = 0.2f;
 
+        /// <summary>
+        /// The value of <see cref="SeasonalPeriod"/> that detects the period at <c>Fit</c> from the training windows'
+        /// target column (<see cref="SeasonalPeriod"/> documents the rule).
+        /// </summary>
+        public const int AutoSeasonalPeriod = -1;
+
+        /// <summary>
+        /// A seasonal period m ≥ 1 builds seasonal differencing into the network (docs/trainer.md, "Seasonal period"):
+        /// in the normalised window space, the recurrent layers read the seasonal differences
+        /// <c>d[t] = x[t] − x[t−m]</c> for t = m .. T−1 (or the levels and differences, <see cref="SeasonalInput"/>),
+        /// and the head's output gets the seasonal-naive value added, <c>out[k] = head[k] + x[T − m + k, target]</c> for
+        /// step k (for every quantile of the step, which keeps quantiles non-crossing). With a network output of 0 the
+        /// model is the seasonal-naive forecast; with m = 1 it is persistence plus a learned change. Needs horizon ≤ m
+        /// and a window of at least m + 2 steps (checked at <c>Fit</c>). The ONNX graph holds the same steps, so
+        /// scoring, saving and loading are unchanged; the model reports the period in
+        /// <see cref="LstmTrainingSettings.SeasonalPeriod"/> and <see cref="LstmModelSummary.SeasonalPeriod"/>.
+        /// <para>0 (the default): off, the plain network. <see cref="AutoSeasonalPeriod"/> (−1): detected at
+        /// <c>Fit</c> from the training windows (after the validation and calibration splits): the autocorrelation of the
+        /// target column's first differences, pooled over the windows, at lags 2 .. T−3; the lag with the largest
+        /// autocorrelation among the local maxima above 0.3 and at least the horizon is the period, and with none the
+        /// network is the plain one. On the training rows of the accuracy suite's series (docs/accuracy.md) it finds 12
+        /// for ukdriverdeaths and usaccdeaths, 4 for ukgas and johnsonjohnson, and nothing for bjsales, nile and the DAX.
+        /// With <see cref="InitialModel"/>, auto takes the initial model's period.</para>
+        /// </summary>
+        public int SeasonalPeriod { get; set; }
+
+        /// <summary>
+        /// What the recurrent layers read with a <see cref="SeasonalPeriod"/>: <see cref="SeasonalNetworkInput.Differences"/>
+        /// (the seasonal differences alone; null, the default, means this) or
+        /// <see cref="SeasonalNetworkInput.LevelsAndDifferences"/> (the levels x[t] and the differences d[t], 2F features
+        /// per step). Setting it with <see cref="SeasonalPeriod"/> = 0 is an error; with <see cref="AutoSeasonalPeriod"/>
+        /// it applies when a period is found.
+        /// </summary>
+        public SeasonalNetworkInput? SeasonalInput { get; set; }
+
         /// <summary>Internal knobs and observers for tests and benchmarks; null means the defaults.</summary>
         internal TrainerDiagnostics? Diagnostics { get; set; }
 
@@ -213,6 +248,14 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "0 or positive");
             Check(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "Constant, Cosine or ReduceOnPlateau");
             Check(EnsembleSize >= 1, nameof(EnsembleSize), EnsembleSize, "1 (one network) or more");
+            Check(SeasonalPeriod >= 0 || SeasonalPeriod == AutoSeasonalPeriod, nameof(SeasonalPeriod), SeasonalPeriod,
+                $"0 (off), a period of 1 or more, or AutoSeasonalPeriod ({AutoSeasonalPeriod}, detected at Fit)");
+            Check(SeasonalInput is null || Enum.IsDefined(SeasonalInput.Value), nameof(SeasonalInput), SeasonalInput,
+                $"null, {SeasonalNetworkInput.Differences} or {SeasonalNetworkInput.LevelsAndDifferences}");
+            if (SeasonalInput is not null && SeasonalPeriod == 0)
+                throw new ArgumentOutOfRangeException(nameof(SeasonalInput), SeasonalInput,
+                    $"SeasonalInput is {SeasonalInput} but SeasonalPeriod is 0 (off), so the network reads the plain windows and SeasonalInput would be ignored. " +
+                    $"Set SeasonalPeriod (a period, or AutoSeasonalPeriod = {AutoSeasonalPeriod}) or leave SeasonalInput null.");
             if (EnsembleSize > 1 && (CheckpointDirectory is not null || ResumeFromCheckpoint is not null || InitialModel is not null))
                 throw new ArgumentOutOfRangeException(nameof(EnsembleSize), EnsembleSize,
                     "EnsembleSize > 1 trains several networks, which CheckpointDirectory, ResumeFromCheckpoint and InitialModel (one network each) do not support; set EnsembleSize = 1 or leave those options null.");
@@ -297,15 +340,19 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         var cols = LstmColumns.Resolve(input.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize, o.FutureColumnName);
         if (o.CheckpointDirectory is not null)
             LstmCheckpoint.EnsureWritable(o.CheckpointDirectory);
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
-        {
-            QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
-        };
-        var resume = LstmResumePoint.Open(o.ResumeFromCheckpoint, shape.ArchitectureHash, o.Epochs);
+        if (o.SeasonalPeriod > 0)
+            new LstmSeasonality(o.SeasonalPeriod, o.SeasonalInput ?? SeasonalNetworkInput.Differences).Validate(cols.WindowSize, cols.Horizon);
 
         long phase = Stopwatch.GetTimestamp();
         var data = LstmTrainingInput.Read(input, cols, o, diagnostics, ref phase);
         cancellation.ThrowIfCancellationRequested();
+        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
+        {
+            QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
+            Seasonality = ResolveSeasonality(data, o, host),
+            TargetIndex = cols.TargetIndex,
+        };
+        var resume = LstmResumePoint.Open(o.ResumeFromCheckpoint, shape.ArchitectureHash, o.Epochs);
 
         // Threads and the random generator are process-wide in torch: hold them for the whole training.
         using var seeded = TorchRandomLock.Enter();
@@ -321,6 +368,27 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         return LstmModelAssembler.Assemble(data, o, host.Seed, first.Device, finalWeights, first.BestEpoch, first.History, input, diagnostics, phase);
     }
 
+    /// <summary>
+    /// The network's seasonal structure: none, the given period, or with <see cref="Options.AutoSeasonalPeriod"/> the
+    /// initial model's or the one <see cref="SeasonalPeriodDetector"/> finds in the training windows (logged).
+    /// </summary>
+    private static LstmSeasonality ResolveSeasonality(LstmTrainingInput data, Options o, TrainerHost host)
+    {
+        var input = o.SeasonalInput ?? SeasonalNetworkInput.Differences;
+        if (o.SeasonalPeriod == 0)
+            return LstmSeasonality.None;
+        if (o.SeasonalPeriod > 0)
+            return new LstmSeasonality(o.SeasonalPeriod, input);
+        if (o.InitialModel is not null)
+            return o.InitialModel.Weights.Seasonality;
+        var cols = data.Columns;
+        var found = SeasonalPeriodDetector.Detect(data.Data.X, data.TrainCount, cols.WindowSize, cols.FeatureCount, cols.TargetIndex, cols.Horizon);
+        host.Log?.Info(MessageSensitivity.None, found.Period > 0
+            ? $"SeasonalPeriod auto: period {found.Period} (autocorrelation of the first differences {found.Autocorrelation:0.00}); the layers read {input}."
+            : $"SeasonalPeriod auto: no seasonality (largest autocorrelation of the first differences {found.Autocorrelation:0.00} at lag {found.BestLag}, needs a local maximum above {SeasonalPeriodDetector.Threshold} at a lag of at least the horizon {cols.Horizon}); the plain network.");
+        return found.Period > 0 ? new LstmSeasonality(found.Period, input) : LstmSeasonality.None;
+    }
+
     /// <summary>Trains one network with <paramref name="seed"/> (setup, epochs, choice of weights).</summary>
     private static LstmMemberFit FitMember(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
         LstmResumePoint? resume, int seed, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase)
@@ -328,7 +396,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         var best = new EarlyStopping(o.EarlyStoppingPatience, o.EarlyStoppingMinDelta, o.RestoreBestWeights);
         var checkpoints = new CheckpointWriter(o.CheckpointDirectory, shape, o.Optimizer, host.Log);
         int startEpoch = resume?.StartEpoch ?? 1;
-        using var setup = LstmTrainingSetup.Prepare(data, o, seed, resume, best, checkpoints, host.Log);
+        using var setup = LstmTrainingSetup.Prepare(data, o, shape, seed, resume, best, checkpoints, host.Log);
         string device = setup.Device.Device.ToString();
         phase = diagnostics.Lap("tensors, network, optimizer", phase);
         var history = new LstmEpochLoop(setup, o, host, best, checkpoints, cancellation).Run(startEpoch, seed);

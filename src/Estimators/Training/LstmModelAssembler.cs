@@ -36,13 +36,13 @@ internal static class LstmModelAssembler
         var layout = input.Columns.ToLayout();
         var onnx = LstmOnnxExporter.Export(weights, layout);
         phase = diagnostics.Lap("ONNX export", phase);
-        var model = new LstmForecastingTransformer(onnx, weights, layout, history, bestEpoch, Settings(input, o, seed, device), schemaSource);
+        var model = new LstmForecastingTransformer(onnx, weights, layout, history, bestEpoch, Settings(input, o, seed, device, weights.Seasonality), schemaSource);
         diagnostics.Lap("OnnxTransformer creation", phase);
         return model;
     }
 
     /// <summary>The options as they were used: resolved columns, shapes, seed and device.</summary>
-    public static LstmTrainingSettings Settings(LstmTrainingInput input, LstmForecastingTrainer.Options o, int seed, string device)
+    public static LstmTrainingSettings Settings(LstmTrainingInput input, LstmForecastingTrainer.Options o, int seed, string device, LstmSeasonality seasonality)
     {
         var cols = input.Columns;
         return new LstmTrainingSettings
@@ -57,6 +57,8 @@ internal static class LstmModelAssembler
             HiddenSizes = o.HiddenSizes.ToArray(),
             Cell = o.Cell,
             FutureColumnName = cols.FutureColumnName,
+            SeasonalPeriod = seasonality.Period,
+            SeasonalInput = seasonality.Input,
             Dropout = o.Dropout,
             Epochs = o.Epochs,
             BatchSize = o.BatchSize,

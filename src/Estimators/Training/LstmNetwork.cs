@@ -14,6 +14,11 @@ namespace MLNet.Lstm.Training;
 /// Known-future covariates (<see cref="FutureSize"/> = h·C &gt; 0): the head reads the concatenation of the last hidden
 /// state (after dropout) and the flattened future values <c>[N, h·C]</c>. This is the simplest design, exact in ONNX
 /// (one Concat), and lets every horizon step's output see every future step; a decoder over the h steps is future work.
+/// <para>Seasonal structure (<see cref="Seasonality"/>, period m): the layers read the seasonal differences
+/// <c>d[t] = x[t] − x[t−m]</c>, t = m .. T−1 (with <see cref="SeasonalNetworkInput.LevelsAndDifferences"/> the
+/// concatenation <c>x[t] ‖ d[t]</c>), and the seasonal-naive value <c>x[T − m + k, target]</c> is added to every
+/// output (every quantile) of step k, after the non-crossing transform: with a zero head the network is the seasonal
+/// naive forecast. The ONNX exporter writes the same Slice/Sub(/Concat) and Slice + Add.</para>
 /// </remarks>
 internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
 {
@@ -22,9 +27,14 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     private readonly Linear head;
 
     public LstmNetwork(int featureCount, IReadOnlyList<int> hiddenSizes, float dropoutRate, int horizon,
-        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0, float[]? quantileLevels = null)
+        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0, float[]? quantileLevels = null,
+        LstmSeasonality? seasonality = null, int targetIndex = 0)
         : base(nameof(LstmNetwork))
     {
+        Seasonality = seasonality ?? LstmSeasonality.None;
+        if (targetIndex < 0 || targetIndex >= featureCount)
+            throw new ArgumentOutOfRangeException(nameof(targetIndex), targetIndex, $"The target index must be one of the {featureCount} features.");
+        TargetIndex = targetIndex;
         Interval = new LstmIntervalHead(quantileLevels, null, null);
         FeatureCount = featureCount;
         HiddenSizes = hiddenSizes.ToArray();
@@ -32,7 +42,7 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
         Cell = cell;
         FutureSize = futureSize;
         layers = new ModuleList<nn.Module>();
-        long input = featureCount;
+        long input = Seasonality.LayerInputSize(featureCount);
         foreach (var h in hiddenSizes)
         {
             layers.Add(RecurrentLayers.Create(cell, input, h));
@@ -51,6 +61,12 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     /// <summary>h·C future covariate values per window read by the head, or 0.</summary>
     public int FutureSize { get; }
 
+    /// <summary>The seasonal differences and skip, or <see cref="LstmSeasonality.None"/>.</summary>
+    public LstmSeasonality Seasonality { get; }
+
+    /// <summary>The index of the target among the window's features (the column the seasonal skip reads).</summary>
+    public int TargetIndex { get; }
+
     /// <summary>The quantile levels of a quantile head (no conformal widths: those are found after training).</summary>
     public LstmIntervalHead Interval { get; }
 
@@ -61,7 +77,7 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     {
         if ((future is null) != (FutureSize == 0))
             throw new InvalidOperationException($"The network reads {FutureSize} future covariate values per window, but was given {(future is null ? "none" : future.shape[^1].ToString())}.");
-        Tensor y = x;
+        Tensor y = SeasonalLayerInput(x);
         for (int i = 0; i < layers.Count; i++)
         {
             var output = RecurrentLayers.Run(layers[i], y);
@@ -69,7 +85,29 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
         }
         var last = y.select(1, -1);
         var headInput = dropout.call(last);
-        return QuantileHead.NonCrossing(head.call(future is null ? headInput : cat(new[] { headInput, future }, 1)), Interval, Horizon);
+        var result = QuantileHead.NonCrossing(head.call(future is null ? headInput : cat(new[] { headInput, future }, 1)), Interval, Horizon);
+        return Seasonality.IsOn ? result + SeasonalSkip(x) : result;
+    }
+
+    /// <summary>What the layers read: the window itself, or its seasonal differences (‖ the levels they belong to).</summary>
+    private Tensor SeasonalLayerInput(Tensor x)
+    {
+        if (!Seasonality.IsOn)
+            return x;
+        int m = Seasonality.Period;
+        long steps = x.shape[1] - m;
+        var current = x.narrow(1, m, steps);
+        var differences = current - x.narrow(1, 0, steps);
+        return Seasonality.Input == SeasonalNetworkInput.LevelsAndDifferences ? cat(new[] { current, differences }, 2) : differences;
+    }
+
+    /// <summary>The seasonal-naive values <c>x[T − m + k, target]</c>, k = 0 .. h−1, repeated for each quantile: <c>[N, h·q]</c>.</summary>
+    private Tensor SeasonalSkip(Tensor x)
+    {
+        long t = x.shape[1];
+        var naive = x.narrow(1, t - Seasonality.Period, Horizon).select(2, TargetIndex); // [N, h]
+        int q = Interval.QuantileCount;
+        return q == 1 ? naive : naive.unsqueeze(2).expand(-1, Horizon, q).reshape(-1, Horizon * q);
     }
 
     /// <summary>
@@ -115,7 +153,7 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
         using var copies = NewDisposeScope();
         static float[] Read(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
         var list = new List<LstmLayerWeights>();
-        int input = FeatureCount;
+        int input = Seasonality.LayerInputSize(FeatureCount);
         for (int i = 0; i < HiddenSizes.Length; i++)
         {
             list.Add(new LstmLayerWeights(input, HiddenSizes[i],
@@ -123,7 +161,7 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
                 Read(p[$"layers.{i}.bias_ih_l0"]), Read(p[$"layers.{i}.bias_hh_l0"])));
             input = HiddenSizes[i];
         }
-        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]), Cell, FutureSize, Interval);
+        return new LstmNetworkWeights(windowSize, FeatureCount, Horizon, list, Read(p["head.weight"]), Read(p["head.bias"]), Cell, FutureSize, Interval, Seasonality);
     }
 
     /// <summary>Overwrites the parameters with <paramref name="weights"/> (same architecture required).</summary>
@@ -134,10 +172,11 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
                 $"The initial model's head predicts {weights.Interval.QuantileCount} value(s) per step (quantiles [{weights.Interval.LevelsText}]), " +
                 $"this trainer's {Interval.QuantileCount} (quantiles [{Interval.LevelsText}]). Warm-start from a model with the same Quantiles.");
         if (weights.FeatureCount != FeatureCount || weights.Horizon != Horizon || !weights.HiddenSizes.SequenceEqual(HiddenSizes)
-            || weights.Cell != Cell || weights.FutureSize != FutureSize)
+            || weights.Cell != Cell || weights.FutureSize != FutureSize || weights.Seasonality != Seasonality)
             throw new InvalidOperationException(
-                $"The initial model's network ({weights.Cell}, features {weights.FeatureCount}, hidden sizes [{string.Join(", ", weights.HiddenSizes)}], horizon {weights.Horizon}, future values {weights.FutureSize}) " +
-                $"does not match this trainer's ({Cell}, features {FeatureCount}, hidden sizes [{string.Join(", ", HiddenSizes)}], horizon {Horizon}, future values {FutureSize}).");
+                $"The initial model's network ({weights.Cell}, features {weights.FeatureCount}, hidden sizes [{string.Join(", ", weights.HiddenSizes)}], horizon {weights.Horizon}, future values {weights.FutureSize}, seasonal {weights.Seasonality}) " +
+                $"does not match this trainer's ({Cell}, features {FeatureCount}, hidden sizes [{string.Join(", ", HiddenSizes)}], horizon {Horizon}, future values {FutureSize}, seasonal {Seasonality}). " +
+                "Warm-start from a model with the same architecture (with an automatic SeasonalPeriod, set the initial model's period explicitly: InitialModel.Settings.SeasonalPeriod).");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var p = named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);

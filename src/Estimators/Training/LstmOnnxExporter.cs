@@ -7,8 +7,9 @@ namespace MLNet.Lstm.Training;
 /// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single point LSTM network without future covariates and 3
-/// for a GRU, a future covariate input, a seed ensemble or a model with bounds (model metadata <c>mlnet_lstm.format</c> /
+/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single point LSTM network without future covariates, 3
+/// for a GRU, a future covariate input, a seed ensemble or a model with bounds, and 4 for a seasonal network (a
+/// <c>SeasonalPeriod</c>, with or without those) (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number); version 3 adds GRU layers (<c>mlnet_lstm.cell</c>) and the optional future covariate
 /// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>).</para>
@@ -28,6 +29,10 @@ namespace MLNet.Lstm.Training;
 /// network, its node and initializer names prefixed <c>m{i}_</c>, then an ONNX <c>Mean</c> of the members' head outputs
 /// before the de-normalisation; metadata <c>mlnet_lstm.ensemble_size</c> (absent for a single network, whose graph
 /// is unchanged).</item>
+/// <item>Seasonal networks (version 4, a <c>SeasonalPeriod</c>; <see cref="SeasonalSkipOnnx"/>): the layers read the
+/// seasonal differences of <c>window_tnf</c> (Slice, Sub, and Concat with the levels for
+/// <c>LevelsAndDifferences</c>), and each member adds the seasonal-naive values (Slice of the window's target column)
+/// to its head output; metadata <c>mlnet_lstm.seasonal_period</c>, <c>mlnet_lstm.seasonal_input</c>.</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
 /// <item>Version 3, quantile and conformal models only (<see cref="IntervalHeadOnnx"/>): the head is
 /// <c>[N, h·q]</c>; inside each member the non-crossing transform (Reshape <c>[N, h, q]</c>, Softplus, MatMul with
@@ -61,7 +66,8 @@ internal static class LstmOnnxExporter
         AddOutputs(b, net, layout, p);
         AddMetadata(b, net, layout);
         return b.Build($"{net.Cell.OnnxOperator()} forecaster: window [{net.WindowSize}, {net.FeatureCount}], hidden [{string.Join(", ", net.HiddenSizes)}], horizon {net.Horizon}" +
-            (layout.HasFuture ? $", future covariates [{net.FutureSize}]." : "."));
+            (layout.HasFuture ? $", future covariates [{net.FutureSize}]" : "") +
+            (net.Seasonality.IsOn ? $", seasonal period {net.Seasonality.Period} ({net.Seasonality.Input})." : "."));
     }
 
     /// <summary>The window input (and shift, scale and future inputs when the model has them); returns the window's name.</summary>
@@ -91,16 +97,20 @@ internal static class LstmOnnxExporter
         b.AddInt64Vector("axes_0", 0);
         b.AddInt64Vector("axes_1", 1);
         string x = b.AddNode("Reshape", new[] { window, "shape_ntf" }, new[] { "window_ntf" });
+        string windowNtf = x;
         x = b.AddNode("Transpose", new[] { x }, new[] { "window_tnf" }, OnnxAttribute.Of("perm", new long[] { 1, 0, 2 }));
+        x = SeasonalSkipOnnx.AddLayerInput(b, net.Seasonality, x, net.WindowSize);
+        string? naive = SeasonalSkipOnnx.AddNaive(b, net.Seasonality, windowNtf, net.WindowSize, net.Horizon, layout.TargetIndex,
+            quantileHead: net.Interval.QuantileLevels is not null);
 
         string? future = layout.HasFuture ? layout.FutureColumnName : null;
         IntervalHeadOnnx.AddShared(b, net.Interval, net.Horizon);
         string p;
         if (net.EnsembleSize == 1)
-            p = AddMember(b, net, x, future, "");
+            p = AddMember(b, net, x, future, naive, "");
         else
         {
-            var outputs = net.Members.Select((member, i) => AddMember(b, member, x, future, $"m{i}_")).ToArray();
+            var outputs = net.Members.Select((member, i) => AddMember(b, member, x, future, naive, $"m{i}_")).ToArray();
             p = b.AddNode("Mean", outputs, new[] { "ensemble_mean" });
         }
         return net.Interval.HasBounds ? IntervalHeadOnnx.AddBands(b, p, net.Interval, net.Horizon) : p;
@@ -155,8 +165,10 @@ internal static class LstmOnnxExporter
         b.SetMetadata("mlnet_lstm.format", Format);
         // A single point LSTM without future covariates is the version-2 graph (readers from before GRU, future
         // covariates, ensembles and bounds load it); any of those needs version 3.
+        // A seasonal network needs version 4 (a version-3 reader would misread its weights).
         bool needsVersion3 = net.EnsembleSize > 1 || net.Cell != RecurrentCell.Lstm || net.FutureSize > 0 || net.Interval.HasBounds;
-        b.SetMetadata("mlnet_lstm.version", (needsVersion3 ? Version : SingleNetworkVersion).ToString(inv));
+        int version = net.Seasonality.IsOn ? Version : needsVersion3 ? LstmScoringLayout.ExtendedFormatVersion : SingleNetworkVersion;
+        b.SetMetadata("mlnet_lstm.version", version.ToString(inv));
         b.SetMetadata("mlnet_lstm.window_size", net.WindowSize.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", net.FeatureCount.ToString(inv));
         b.SetMetadata("mlnet_lstm.horizon", net.Horizon.ToString(inv));
@@ -180,6 +192,7 @@ internal static class LstmOnnxExporter
             b.SetMetadata("mlnet_lstm.future_size", net.FutureSize.ToString(inv));
         }
         IntervalHeadOnnx.AddMetadata(b, net.Interval);
+        SeasonalSkipOnnx.AddMetadata(b, net.Seasonality);
     }
 
     /// <summary>
@@ -189,7 +202,7 @@ internal static class LstmOnnxExporter
     /// <c>[N, h·q]</c> and the non-crossing transform. Every node and initializer name starts with
     /// <paramref name="prefix"/> (empty for a single network, so its graph is the one written before ensembles existed).
     /// </summary>
-    private static string AddMember(OnnxModelBuilder b, LstmNetworkWeights net, string x, string? future, string prefix)
+    private static string AddMember(OnnxModelBuilder b, LstmNetworkWeights net, string x, string? future, string? naive, string prefix)
     {
         int hq = net.Horizon * net.Interval.QuantileCount;
         string last = AddRecurrentLayers(b, net, x, prefix);
@@ -204,7 +217,7 @@ internal static class LstmOnnxExporter
         b.AddInitializer($"{prefix}head_b", (float[])net.HeadBias.Clone(), new long[] { hq });
         string p = b.AddNode("MatMul", new[] { last, $"{prefix}head_W" }, new[] { $"{prefix}head_mm" });
         p = b.AddNode("Add", new[] { p, $"{prefix}head_b" }, new[] { $"{prefix}head_out" });
-        return IntervalHeadOnnx.AddNonCrossing(b, p, net.Interval, prefix);
+        return SeasonalSkipOnnx.AddSkip(b, IntervalHeadOnnx.AddNonCrossing(b, p, net.Interval, prefix), naive, prefix);
     }
 
     /// <summary>The recurrent layers (LSTM or GRU nodes) of one network; returns its last hidden state <c>[N, H]</c>.</summary>

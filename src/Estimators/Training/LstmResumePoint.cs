@@ -17,8 +17,8 @@ internal sealed record LstmResumePoint(string StatePath, LstmCheckpointInfo Info
         var (statePath, info) = LstmCheckpoint.Read(path);
         if (info.ArchitectureHash != architectureHash)
             throw new InvalidOperationException(
-                $"The checkpoint '{statePath}' was trained for {info.ArchitectureHash} (window T, features F, horizon h, hidden sizes H) " +
-                $"but this trainer and data make {architectureHash}. Use the same window, columns, horizon and HiddenSizes as the checkpointed run, " +
+                $"The checkpoint '{statePath}' was trained for {info.ArchitectureHash} (window T, features F, horizon h, hidden sizes H; -S{{m}} a seasonal period) " +
+                $"but this trainer and data make {architectureHash}. Use the same window, columns, horizon, HiddenSizes and SeasonalPeriod / SeasonalInput as the checkpointed run, " +
                 "or leave ResumeFromCheckpoint null to train from scratch.");
         if (epochs <= info.Epoch)
             throw new ArgumentOutOfRangeException(nameof(LstmForecastingTrainer.Options.Epochs), epochs,

@@ -49,7 +49,7 @@ internal sealed class LstmTrainingSetup : IDisposable
     /// Selects and seeds the device, then builds tensors, network and optimizer; call it holding
     /// <see cref="TorchRandomLock"/>. <paramref name="best"/> is given the resumed checkpoint's best epoch.
     /// </summary>
-    public static LstmTrainingSetup Prepare(LstmTrainingInput input, LstmForecastingTrainer.Options o, int seed,
+    public static LstmTrainingSetup Prepare(LstmTrainingInput input, LstmForecastingTrainer.Options o, LstmNetworkShape shape, int seed,
         LstmResumePoint? resume, EarlyStopping best, CheckpointWriter checkpoints, IChannel? log)
     {
         var device = new TorchDeviceOptions { Device = o.Device.Device, FallbackToCpu = o.Device.FallbackToCpu, Threads = o.Device.Threads, TuneNativeAllocator = o.Device.TuneNativeAllocator, Seed = seed }.Resolve();
@@ -61,12 +61,9 @@ internal sealed class LstmTrainingSetup : IDisposable
             $"Training {o.Cell.OnnxOperator()} [{string.Join(", ", o.HiddenSizes)}] on {device}: {input.TrainCount} training windows of [{cols.WindowSize}, {cols.FeatureCount}], " +
             (cols.FutureColumnName is null ? "" : $"future covariates '{cols.FutureColumnName}' [{cols.Horizon}, {cols.FutureSize / cols.Horizon}], ") +
             $"{input.ValidationCount} validation windows, horizon {cols.Horizon}, {o.Epochs} epoch(s), batch {o.BatchSize}" +
+            (shape.Seasonality.IsOn ? $", seasonal period {shape.Seasonality.Period} ({shape.Seasonality.Input})" : "") +
             (resume is { } from ? $", resuming from '{from.StatePath}' after epoch {from.Info.Epoch}" : "") + ".");
 
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
-        {
-            QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
-        };
         var setup = new LstmTrainingSetup(torch.NewDisposeScope(), device, shape);
         try
         {

@@ -48,7 +48,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
         BestEpoch = bestEpoch;
         Settings = settings;
         Summary = new LstmModelSummary(weights.WindowSize, weights.FeatureCount, weights.Horizon, weights.HiddenSizes, settings.Dropout,
-            weights.Cell, weights.FutureSize);
+            weights.Cell, weights.FutureSize, weights.Seasonality);
         _trainingSchema = schemaSource.Schema;
         _scorer = new OnnxBatchScorer(onnxModel, new BatchScorerOptions
         {

@@ -5,7 +5,7 @@ namespace MLNet.Lstm;
 
 /// <summary>One layer of a fitted LSTM network, as listed by <see cref="LstmModelSummary"/>.</summary>
 /// <param name="Name">The layer's name, e.g. <c>lstm_1</c>.</param>
-/// <param name="Kind">The layer type: <c>LSTM</c>, <c>GRU</c>, <c>Dropout</c>, <c>Concat</c> (future covariates) or <c>Linear</c>.</param>
+/// <param name="Kind">The layer type: <c>LSTM</c>, <c>GRU</c>, <c>Dropout</c>, <c>Concat</c> (future covariates), <c>Linear</c>, and with a seasonal period <c>SeasonalDifference</c> (first) and <c>SeasonalNaiveAdd</c> (last).</param>
 /// <param name="OutputShape">The output shape with <c>N</c> for the batch, e.g. <c>[N, 49, 100]</c>.</param>
 /// <param name="ParameterCount">The number of trainable parameters of the layer.</param>
 public sealed record LstmLayerSummary(string Name, string Kind, string OutputShape, long ParameterCount);
@@ -17,8 +17,11 @@ public sealed record LstmLayerSummary(string Name, string Kind, string OutputSha
 public sealed class LstmModelSummary
 {
     internal LstmModelSummary(int windowSize, int featureCount, int horizon, IReadOnlyList<int> hiddenSizes, float dropout,
-        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0)
+        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0, LstmSeasonality? seasonality = null)
     {
+        var seasonal = seasonality ?? LstmSeasonality.None;
+        SeasonalPeriod = seasonal.Period;
+        SeasonalInput = seasonal.Input;
         Cell = cell;
         FutureSize = futureSize;
         WindowSize = windowSize;
@@ -26,20 +29,24 @@ public sealed class LstmModelSummary
         Horizon = horizon;
         HiddenSizes = hiddenSizes.ToArray();
         var layers = new List<LstmLayerSummary>();
-        int input = featureCount;
+        int input = seasonal.LayerInputSize(featureCount), steps = seasonal.LayerSteps(windowSize);
+        if (seasonal.IsOn)
+            layers.Add(new LstmLayerSummary($"seasonal_diff_{seasonal.Period}", "SeasonalDifference", $"[N, {steps}, {input}]", 0));
         for (int l = 0; l < hiddenSizes.Count; l++)
         {
             int h = hiddenSizes[l];
             long count = cell.LayerParameterCount(input, h);
             bool last = l == hiddenSizes.Count - 1;
-            layers.Add(new LstmLayerSummary($"{cell.ToString().ToLowerInvariant()}_{l + 1}", cell.OnnxOperator(), last ? $"[N, {h}]" : $"[N, {windowSize}, {h}]", count));
+            layers.Add(new LstmLayerSummary($"{cell.ToString().ToLowerInvariant()}_{l + 1}", cell.OnnxOperator(), last ? $"[N, {h}]" : $"[N, {steps}, {h}]", count));
             if (dropout > 0)
-                layers.Add(new LstmLayerSummary($"dropout_{l + 1}", "Dropout", last ? $"[N, {h}]" : $"[N, {windowSize}, {h}]", 0));
+                layers.Add(new LstmLayerSummary($"dropout_{l + 1}", "Dropout", last ? $"[N, {h}]" : $"[N, {steps}, {h}]", 0));
             input = h;
         }
         if (futureSize > 0)
             layers.Add(new LstmLayerSummary("concat_future", "Concat", $"[N, {input + futureSize}]", 0));
         layers.Add(new LstmLayerSummary("dense", "Linear", $"[N, {horizon}]", (long)horizon * (input + futureSize) + horizon));
+        if (seasonal.IsOn)
+            layers.Add(new LstmLayerSummary("seasonal_skip", "SeasonalNaiveAdd", $"[N, {horizon}]", 0));
         Layers = layers;
         ParameterCount = layers.Sum(l => l.ParameterCount);
     }
@@ -59,6 +66,15 @@ public sealed class LstmModelSummary
     /// <summary>The number of known-future covariate values (h·C) the head reads after the last hidden state; 0 for none.</summary>
     public int FutureSize { get; }
 
+    /// <summary>
+    /// The seasonal period m of the network (its layers read the seasonal differences x[t] − x[t−m] and its output adds
+    /// the seasonal-naive value), or 0 for none; with <c>AutoSeasonalPeriod</c> the period the trainer detected.
+    /// </summary>
+    public int SeasonalPeriod { get; }
+
+    /// <summary>What the layers read with a <see cref="SeasonalPeriod"/> (<see cref="SeasonalNetworkInput.Differences"/> without one).</summary>
+    public SeasonalNetworkInput SeasonalInput { get; }
+
     /// <summary>The hidden size of each stacked LSTM layer.</summary>
     public IReadOnlyList<int> HiddenSizes { get; }
 
@@ -74,7 +90,8 @@ public sealed class LstmModelSummary
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         string line = new('-', 64);
-        sb.AppendLine($"Input: [N, {WindowSize}, {FeatureCount}]" + (FutureSize > 0 ? $", future covariates [N, {FutureSize}]" : ""));
+        sb.AppendLine($"Input: [N, {WindowSize}, {FeatureCount}]" + (FutureSize > 0 ? $", future covariates [N, {FutureSize}]" : "")
+            + (SeasonalPeriod > 0 ? $", seasonal period {SeasonalPeriod} ({SeasonalInput})" : ""));
         sb.AppendLine(line);
         sb.AppendLine($"{"Layer (type)",-28}{"Output shape",-22}{"Param #",14}");
         sb.AppendLine(new string('=', 64));

@@ -8,22 +8,25 @@ internal sealed record LstmLayerWeights(int InputSize, int HiddenSize, float[] W
 
 /// <summary>
 /// A fitted network as plain arrays (no TorchSharp): stacked recurrent layers (<see cref="Cell"/>) and the linear head
-/// <c>[Horizon, H + FutureSize]</c> over the last hidden state followed by the flattened future covariates.
+/// <c>[Horizon, H + FutureSize]</c> over the last hidden state followed by the flattened future covariates, and the
+/// optional seasonal structure (<see cref="Seasonality"/>: seasonal differences in, seasonal-naive skip out).
 /// Used to write the ONNX graph, to warm-start a new fit and by tests that check the equations.
 /// </summary>
 internal sealed class LstmNetworkWeights
 {
     public LstmNetworkWeights(int windowSize, int featureCount, int horizon, IReadOnlyList<LstmLayerWeights> layers, float[] headWeight, float[] headBias,
-        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0, LstmIntervalHead? interval = null)
+        RecurrentCell cell = RecurrentCell.Lstm, int futureSize = 0, LstmIntervalHead? interval = null, LstmSeasonality? seasonality = null)
     {
         int g = cell.GateCount();
+        Seasonality = seasonality ?? LstmSeasonality.None;
+        Seasonality.Validate(windowSize, horizon);
         if (futureSize < 0)
             throw new ArgumentOutOfRangeException(nameof(futureSize), futureSize, "The future covariate size must be 0 or positive.");
         Interval = interval ?? LstmIntervalHead.None;
         int outputs = horizon * Interval.QuantileCount;
         if (layers.Count == 0)
             throw new ArgumentException("An LSTM network needs at least one layer.", nameof(layers));
-        int input = featureCount;
+        int input = Seasonality.LayerInputSize(featureCount);
         foreach (var l in layers)
         {
             if (l.InputSize != input || l.WeightIh.Length != g * l.HiddenSize * l.InputSize
@@ -59,6 +62,13 @@ internal sealed class LstmNetworkWeights
     public int FutureSize { get; }
 
     /// <summary>
+    /// The seasonal differences the layers read and the seasonal-naive skip added to the head
+    /// (<see cref="LstmSeasonality.None"/> for the plain network); the first layer's input size is
+    /// <see cref="LstmSeasonality.LayerInputSize"/> of <see cref="FeatureCount"/>.
+    /// </summary>
+    public LstmSeasonality Seasonality { get; }
+
+    /// <summary>
     /// The member networks of a seed ensemble (<c>EnsembleSize</c> &gt; 1), whose outputs the graph averages; this
     /// object's own layers and head are the first member's. Empty for a single network.
     /// </summary>
@@ -85,11 +95,11 @@ internal sealed class LstmNetworkWeights
         {
             if (m.WindowSize != first.WindowSize || m.FeatureCount != first.FeatureCount || m.Horizon != first.Horizon
                 || !m.HiddenSizes.SequenceEqual(first.HiddenSizes) || m.Cell != first.Cell || m.FutureSize != first.FutureSize
-                || m.Interval.LevelsText != first.Interval.LevelsText || m.Members.Count > 0)
+                || m.Interval.LevelsText != first.Interval.LevelsText || m.Seasonality != first.Seasonality || m.Members.Count > 0)
                 throw new ArgumentException("The members of an ensemble must be single networks of one architecture.", nameof(members));
         }
         return new LstmNetworkWeights(first.WindowSize, first.FeatureCount, first.Horizon, first.Layers, first.HeadWeight, first.HeadBias,
-            first.Cell, first.FutureSize, first.Interval)
+            first.Cell, first.FutureSize, first.Interval, first.Seasonality)
         {
             Members = members.ToArray(),
         };
@@ -103,7 +113,7 @@ internal sealed class LstmNetworkWeights
     /// the future size and the members (each member gets the same interval).
     /// </summary>
     public LstmNetworkWeights With(LstmIntervalHead interval) =>
-        new(WindowSize, FeatureCount, Horizon, Layers, HeadWeight, HeadBias, Cell, FutureSize, interval)
+        new(WindowSize, FeatureCount, Horizon, Layers, HeadWeight, HeadBias, Cell, FutureSize, interval, Seasonality)
         {
             Members = Members.Select(m => m.With(interval)).ToArray(),
         };
@@ -135,9 +145,16 @@ internal sealed record LstmScoringLayout(
     /// single LSTM without future covariates. Version 3 also adds quantile and conformal models: the outputs
     /// <c>LowerBound</c>, <c>UpperBound</c> (and <c>Quantiles</c>) with the metadata <c>mlnet_lstm.quantile_levels</c>,
     /// <c>.conformal_level</c>, <c>.interval_level</c> and the initializer <c>conformal_width</c>; a plain point LSTM
-    /// without future covariates or ensemble still writes version 2 (its graph is unchanged). Readers of saved graphs check against this constant.
+    /// without future covariates or ensemble still writes version 2 (its graph is unchanged). Version 4 adds seasonal
+    /// networks (<c>SeasonalPeriod</c>): the layers read the window's seasonal differences and the head's output gets
+    /// the seasonal-naive value added, metadata <c>mlnet_lstm.seasonal_period</c> and <c>mlnet_lstm.seasonal_input</c>
+    /// (a version-3 reader would read such weights as a plain network's); only seasonal graphs write it, every other
+    /// graph keeps the version it had. Readers of saved graphs check against this constant.
     /// </summary>
-    public const int OnnxFormatVersion = 3;
+    public const int OnnxFormatVersion = 4;
+
+    /// <summary>The version of graphs with GRU cells, future covariates, ensembles or bounds, and no seasonal period.</summary>
+    public const int ExtendedFormatVersion = 3;
 
     /// <summary>The lower bound output column of quantile and conformal models.</summary>
     public const string LowerBoundColumnName = "LowerBound";

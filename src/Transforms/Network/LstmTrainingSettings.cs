@@ -36,6 +36,16 @@ public sealed record LstmTrainingSettings
     /// <summary>The known-future covariate column the model reads (h·C values), or null for none.</summary>
     public string? FutureColumnName { get; init; }
 
+    /// <summary>
+    /// The seasonal period m the network uses (its layers read seasonal differences and its output adds the
+    /// seasonal-naive value), 0 for none: the trainer's <c>SeasonalPeriod</c>, or the period it detected with
+    /// <c>AutoSeasonalPeriod</c>. A loaded model reports the period of its graph (<c>mlnet_lstm.seasonal_period</c>).
+    /// </summary>
+    public int SeasonalPeriod { get; init; }
+
+    /// <summary>What the layers read with a <see cref="SeasonalPeriod"/> (<see cref="SeasonalNetworkInput.Differences"/> without one).</summary>
+    public SeasonalNetworkInput SeasonalInput { get; init; } = SeasonalNetworkInput.Differences;
+
     /// <summary>Dropout rate between layers and before the head.</summary>
     public float Dropout { get; init; }
 

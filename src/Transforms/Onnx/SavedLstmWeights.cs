@@ -9,13 +9,15 @@ namespace MLNet.Lstm.Onnx;
 /// <c>lstm{l}_R</c> <c>[1, 4H, H]</c>, <c>lstm{l}_B</c> <c>[1, 8H]</c> (input bias ‖ recurrent bias) with ONNX's gate
 /// blocks (i, o, f, c) — for a GRU <c>gru{l}_W</c> <c>[1, 3H, in]</c>, <c>gru{l}_R</c>, <c>gru{l}_B</c> <c>[1, 6H]</c>
 /// with ONNX's blocks (z, r, h) — and the head <c>head_W</c> <c>[H + h·C, h·q]</c>, <c>head_b</c> <c>[h·q]</c> (q = 1 for
-/// a point model); for a seed ensemble the same per member network, prefixed <c>m{i}_</c>.
+/// a point model); for a seed ensemble the same per member network, prefixed <c>m{i}_</c>. With a seasonal period
+/// (<c>mlnet_lstm.seasonal_input</c> <c>LevelsAndDifferences</c>) the first layer's input is 2F wide.
 /// </summary>
 internal static class SavedLstmWeights
 {
     /// <summary>The architecture the metadata describes, which the initializers must match.</summary>
     public sealed record Shape(int WindowSize, int FeatureCount, int Horizon, int[] HiddenSizes,
-        RecurrentCell Cell = RecurrentCell.Lstm, int FutureSize = 0, int EnsembleSize = 1, LstmIntervalHead? Interval = null);
+        RecurrentCell Cell = RecurrentCell.Lstm, int FutureSize = 0, int EnsembleSize = 1, LstmIntervalHead? Interval = null,
+        LstmSeasonality? Seasonality = null);
 
     public static LstmNetworkWeights Read(SavedGraph graph, Shape shape)
     {
@@ -52,7 +54,8 @@ internal static class SavedLstmWeights
         int g = cell.GateCount();
         var order = cell.OnnxFromPyTorch();
         var layers = new List<LstmLayerWeights>();
-        int input = shape.FeatureCount;
+        var seasonality = shape.Seasonality ?? LstmSeasonality.None;
+        int input = seasonality.LayerInputSize(shape.FeatureCount);
         for (int l = 0; l < shape.HiddenSizes.Length; l++)
         {
             int hs = shape.HiddenSizes[l];
@@ -69,7 +72,7 @@ internal static class SavedLstmWeights
         for (int o = 0; o < outputs; o++)
             for (int j = 0; j < headInput; j++)
                 head[o * headInput + j] = headT[j * outputs + o];
-        return new LstmNetworkWeights(shape.WindowSize, shape.FeatureCount, horizon, layers, head, Tensor("head_b", outputs), cell, shape.FutureSize, interval);
+        return new LstmNetworkWeights(shape.WindowSize, shape.FeatureCount, horizon, layers, head, Tensor("head_b", outputs), cell, shape.FutureSize, interval, seasonality);
     }
 
     // ONNX gate block k holds PyTorch's block order[k] (RecurrentCells.OnnxFromPyTorch).

@@ -91,10 +91,11 @@ internal static class SavedTransformers
         var cell = Cell(m);
         var layout = LstmLayout(graph, t, f, h);
         var interval = SavedIntervalHead.Read(graph, h);
+        var seasonality = Seasonality(m);
         LstmNetworkWeights weights;
         try
         {
-            weights = SavedLstmWeights.Read(graph, new SavedLstmWeights.Shape(t, f, h, hidden, cell, layout.FutureSize, EnsembleSize(m), interval));
+            weights = SavedLstmWeights.Read(graph, new SavedLstmWeights.Shape(t, f, h, hidden, cell, layout.FutureSize, EnsembleSize(m), interval, seasonality));
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
         {
@@ -113,6 +114,8 @@ internal static class SavedTransformers
             Cell = cell,
             FutureColumnName = layout.FutureColumnName,
             EnsembleSize = weights.EnsembleSize,
+            SeasonalPeriod = seasonality.Period,
+            SeasonalInput = seasonality.Input,
         };
         var schema = new DataViewSchema.Builder();
         schema.AddColumn(layout.FeatureColumnName, new VectorDataViewType(NumberDataViewType.Single, t, f));
@@ -161,6 +164,23 @@ internal static class SavedTransformers
         else
             graph.RequireShape(false, layout.ScoreColumnName, h);
         return layout;
+    }
+
+    /// <summary>
+    /// The seasonal structure of an LSTM graph: <c>mlnet_lstm.seasonal_period</c> (≥ 1) and <c>mlnet_lstm.seasonal_input</c>
+    /// (written by the trainer's <c>SeasonalSkipOnnx</c>); none when both are absent.
+    /// </summary>
+    private static LstmSeasonality Seasonality(SavedGraphMetadata m)
+    {
+        if (m.OptionalString("mlnet_lstm.seasonal_period") is null && m.OptionalString("mlnet_lstm.seasonal_input") is null)
+            return LstmSeasonality.None;
+        if (m.Int(SavedGraphMetadata.VersionKey, 1) < 4)
+            throw m.Error($"has seasonal metadata (mlnet_lstm.seasonal_period) in a graph of version {m.String(SavedGraphMetadata.VersionKey)}; seasonal networks are version 4");
+        int period = m.Int("mlnet_lstm.seasonal_period", 1);
+        string text = m.String("mlnet_lstm.seasonal_input");
+        if (!Enum.TryParse<SeasonalNetworkInput>(text, ignoreCase: false, out var input) || !Enum.IsDefined(input) || text != input.ToString())
+            throw m.Error($"has metadata 'mlnet_lstm.seasonal_input' = '{text}'; expected one of {string.Join(", ", Enum.GetNames<SeasonalNetworkInput>())}");
+        return new LstmSeasonality(period, input);
     }
 
     /// <summary>The graph's recurrent cell (<c>mlnet_lstm.cell</c>, from version 3; an older graph is an LSTM).</summary>
