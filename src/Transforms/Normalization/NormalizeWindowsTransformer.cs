@@ -35,15 +35,21 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     public const string OnnxFormat = "NormalizeWindows";
 
     /// <summary>
-    /// Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph: 2 gives NaN for windows that
-    /// cannot be normalised; 3 sums ZScore's mean and variance in float32 in time order (Split + Adds), as the C#
-    /// kernel does, so that the two agree bitwise. Earlier versions still load and score as they were saved.
+    /// The newest value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph: 2 gives NaN for
+    /// windows that cannot be normalised; 3 sums ZScore's mean and variance in float32 in time order (Split + Adds), as
+    /// the C# kernel does, so that the two agree bitwise; 4 adds the series-level modes (a key input and fitted tables,
+    /// see <see cref="SeriesScaling"/>), written only by those modes: the per-window modes still write version 3,
+    /// byte for byte as before. Earlier versions still load and score as they were saved.
     /// </summary>
-    public const int OnnxFormatVersion = 3;
+    public const int OnnxFormatVersion = 4;
+
+    /// <summary>The version the per-window modes write (their graph form is that of version 3).</summary>
+    internal const int PerWindowFormatVersion = 3;
 
     private readonly string[] _featureNames;
 
-    internal NormalizeWindowsTransformer(NormalizeWindowsEstimator.Options options, string inputColumnName, int windowSize, int featureCount, int targetIndex, IReadOnlyList<string> featureNames)
+    internal NormalizeWindowsTransformer(NormalizeWindowsEstimator.Options options, string inputColumnName, int windowSize, int featureCount, int targetIndex,
+        IReadOnlyList<string> featureNames, SeriesScaling? series = null)
     {
         OutputColumnName = options.OutputColumnName;
         InputColumnName = inputColumnName;
@@ -56,6 +62,9 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         FeatureCount = featureCount;
         TargetIndex = targetIndex;
         _featureNames = featureNames.ToArray();
+        Guard.Check(WindowNormalizer.For(Mode).IsSeriesLevel == (series is not null) && (series is null || series.FeatureCount == featureCount),
+            $"NormalizeWindows ({Mode}): series statistics are needed by the series-level modes, and only by them.", nameof(series));
+        Series = series;
         var names = new[] { OutputColumnName, ShiftColumnName, ScaleColumnName, NormalizedLabelColumnName };
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         Guard.Check(duplicate is null, $"NormalizeWindows: two output columns are named '{duplicate?.Key}'; give the window, shift, scale and normalised label columns different names.", nameof(options));
@@ -90,6 +99,18 @@ public sealed class NormalizeWindowsTransformer : ITransformer
 
     /// <summary>Index of the label's column among the F.</summary>
     public int TargetIndex { get; }
+
+    /// <summary>
+    /// The series key column read by <see cref="WindowNormalization.SeriesMinMax"/> and
+    /// <see cref="WindowNormalization.SeriesZScore"/> (null for the per-window modes and for one series).
+    /// </summary>
+    public string? SeriesColumnName => Series?.KeyColumnName;
+
+    /// <summary>The keys fitted by a series-level mode, as text (empty for the per-window modes; <c>""</c> for one series).</summary>
+    public IReadOnlyList<string> SeriesKeys => Series?.Keys ?? Array.Empty<string>();
+
+    /// <summary>The fitted statistics of a series-level mode, else null.</summary>
+    internal SeriesScaling? Series { get; }
 
     /// <summary>The names of the F columns (from the window annotations, else <c>f0..</c>).</summary>
     public IReadOnlyList<string> FeatureNames => _featureNames;
@@ -159,8 +180,9 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     {
         Guard.NotNull(ctx);
         string temp = OutputColumnName + ".normalize_windows";
+        var key = SeriesColumnName is { } k ? new[] { (k, KeyTypes.Column(Series!.KeyType)!) } : Array.Empty<(string, DataViewType)>();
         PersistedOnnxForm.Save(ctx, BuildOnnx(temp), InputColumnName, WindowSize * FeatureCount,
-            new[] { temp, ShiftColumnName, ScaleColumnName }, temp, OutputColumnName);
+            new[] { temp, ShiftColumnName, ScaleColumnName }, temp, OutputColumnName, key);
     }
 
     internal byte[] BuildOnnx(string windowOutput)
@@ -168,14 +190,16 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         int t = WindowSize, f = FeatureCount;
         var b = new OnnxModelBuilder("mlnet_lstm_normalize_windows");
         string x = b.AddInput(InputColumnName, OnnxElementType.Float, OnnxDim.Batch, t * f);
-        WindowNormalizer.AddNormalize(b, Mode, x, t, f, windowOutput, ShiftColumnName, ScaleColumnName);
+        if (SeriesColumnName is { } key)
+            b.AddInput(key, Series!.KeyType, OnnxDim.Batch, 1);
+        WindowNormalizer.AddNormalize(b, Mode, x, t, f, windowOutput, ShiftColumnName, ScaleColumnName, Series);
         b.AddOutput(windowOutput, OnnxElementType.Float, OnnxDim.Batch, t, f);
         b.AddOutput(ShiftColumnName, OnnxElementType.Float, OnnxDim.Batch, f);
         b.AddOutput(ScaleColumnName, OnnxElementType.Float, OnnxDim.Batch, f);
 
         var inv = CultureInfo.InvariantCulture;
         b.SetMetadata("mlnet_lstm.format", OnnxFormat);
-        b.SetMetadata("mlnet_lstm.version", OnnxFormatVersion.ToString(inv));
+        b.SetMetadata("mlnet_lstm.version", (Series is null ? PerWindowFormatVersion : OnnxFormatVersion).ToString(inv));
         b.SetMetadata("mlnet_lstm.mode", Mode.ToString());
         b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));
@@ -187,6 +211,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         b.SetMetadata("mlnet_lstm.scale_column", ScaleColumnName);
         b.SetMetadata("mlnet_lstm.label_column", LabelColumnName);
         b.SetMetadata("mlnet_lstm.normalized_label_column", NormalizedLabelColumnName);
+        Series?.WriteMetadata(b);
         return b.Build();
     }
 
