@@ -1,0 +1,106 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static MLNet.Lstm.Tests.Windows.SeriesScalingTests;
+using static MLNet.Lstm.Tests.Windows.WindowTestUtil;
+
+namespace MLNet.Lstm.Tests.Windows;
+
+/// <summary>
+/// Issue 10 §3: the series-level modes computed in C# (fitted, and rebuilt by <c>LoadModel</c>) and by the saved graph
+/// (stock <c>mlContext.Model.Load</c>, and the graph alone in ONNX Runtime) agree bit for bit, with text and integer
+/// keys; an unseen key is NaN in the stock-loaded graph and an error in C#.
+/// </summary>
+public class SeriesScalingPersistenceTests
+{
+    private sealed class IntStep
+    {
+        public int Key { get; set; }
+        public float X { get; set; }
+        public float Y { get; set; }
+    }
+
+    private static IDataView Data(MLContext ml, bool integerKeys, Func<string, string>? renameKey = null)
+    {
+        var rows = Fixture().Select(s => new Step { Key = renameKey?.Invoke(s.Key) ?? s.Key, X = s.X, Y = s.Y }).ToArray();
+        if (!integerKeys)
+            return ml.Data.LoadFromEnumerable(rows);
+        return ml.Data.LoadFromEnumerable(rows.Select(s => new IntStep { Key = s.Key switch { "a" => 7, "b" => -3, _ => 11 }, X = s.X, Y = s.Y }).ToArray());
+    }
+
+    private static void Bitwise(List<float[]> expected, List<float[]> actual, string what)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+            Assert.True(expected[i].Select(BitConverter.SingleToInt32Bits).SequenceEqual(actual[i].Select(BitConverter.SingleToInt32Bits)),
+                $"{what} row {i}: [{string.Join(", ", expected[i])}] vs [{string.Join(", ", actual[i])}]");
+    }
+
+    [Theory]
+    [InlineData(WindowNormalization.SeriesMinMax, false)]
+    [InlineData(WindowNormalization.SeriesZScore, false)]
+    [InlineData(WindowNormalization.SeriesMinMax, true)]
+    [InlineData(WindowNormalization.SeriesZScore, true)]
+    public void SavedGraphStockLoadAndLoadModelAgreeBitwise(WindowNormalization mode, bool integerKeys)
+    {
+        var ml = new MLContext(1);
+        var data = Data(ml, integerKeys);
+        var model = Pipeline(ml, mode).Fit(data);
+        var scored = model.Transform(data);
+        var windows = ml.Transforms.SlidingWindow(new SlidingWindowEstimator.Options { InputColumnNames = new[] { "X", "Y" }, WindowSize = 2, SeriesColumnName = "Key" })
+            .Fit(data).Transform(data);
+        var path = Path.Combine(Path.GetTempPath(), $"series-scaling-{mode}-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            var stock = new MLContext().Model.Load(path, out _).Transform(windows);
+            var ours = ml.Forecasting.LoadModel(path);
+            var rebuilt = ours.Transform(data);
+            var normalizer = ((IEnumerable<ITransformer>)ours).OfType<NormalizeWindowsTransformer>().Single();
+            Assert.Equal(mode, normalizer.Mode);
+            Assert.Equal(integerKeys ? new[] { "7", "-3" } : new[] { "a", "b" }, normalizer.SeriesKeys);
+            foreach (var column in new[] { "Normalized", "NormalizedShift", "NormalizedScale" })
+            {
+                Bitwise(Vectors(scored, column), Vectors(stock, column), $"stock {column}");
+                Bitwise(Vectors(scored, column), Vectors(rebuilt, column), $"LoadModel {column}");
+            }
+            Assert.Equal(Scalars<float>(scored, "LabelNormalized"), Scalars<float>(rebuilt, "LabelNormalized"));
+
+            // An unseen key: NaN in the stock-loaded graph (documented), an error in this library's transformer.
+            var unseen = Data(ml, integerKeys, k => k == "b" ? "c" : k);
+            var unseenWindows = ml.Transforms.SlidingWindow(new SlidingWindowEstimator.Options { InputColumnNames = new[] { "X", "Y" }, WindowSize = 2, SeriesColumnName = "Key" })
+                .Fit(unseen).Transform(unseen);
+            var stockUnseen = new MLContext().Model.Load(path, out _).Transform(unseenWindows);
+            var normalized = Vectors(stockUnseen, "Normalized");
+            Bitwise(Vectors(scored, "Normalized").Take(3).ToList(), normalized.Take(3).ToList(), "stock seen key");
+            Assert.All(normalized.Skip(3).Concat(Vectors(stockUnseen, "NormalizedShift").Skip(3)).Concat(Vectors(stockUnseen, "NormalizedScale").Skip(3)),
+                v => Assert.All(v, x => Assert.True(float.IsNaN(x))));
+            var e = Assert.Throws<InvalidOperationException>(() => Vectors(ours.Transform(unseen), "Normalized"));
+            Assert.Contains($"series key '{(integerKeys ? "11" : "c")}' of column 'Key'", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void TheGraphAloneLooksKeysUpAndGivesNaNForAnUnseenKey()
+    {
+        var ml = new MLContext(1);
+        var data = Data(ml, integerKeys: false);
+        var n = ((IEnumerable<ITransformer>)Pipeline(ml, WindowNormalization.SeriesMinMax).Fit(data)).OfType<NormalizeWindowsTransformer>().Single();
+        using var session = new InferenceSession(n.BuildOnnx("out"));
+        var window = NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(new[] { 1f, 10f, 2f, 20f, 102f, 5f, 104f, 5f, 1f, 1f, 1f, 1f }, new[] { 3, 4 }));
+        var key = NamedOnnxValue.CreateFromTensor("Key", new DenseTensor<string>(new[] { "a", "b", "zzz" }, new[] { 3, 1 }));
+        using var results = session.Run(new[] { window, key });
+        float[] Output(string name) => results.Single(r => r.Name == name).AsEnumerable<float>().ToArray();
+        var w = Output("out");
+        Assert.Equal(new[] { 0f, 0f, 1f / 3f, 1f / 3f, 0.5f, 0f, 1f, 0f }, w.Take(8));
+        Assert.All(w.Skip(8), v => Assert.True(float.IsNaN(v)));
+        Assert.Equal(new[] { 1f, 10f, 100f, 5f }, Output("NormalizedShift").Take(4));
+        Assert.Equal(new[] { 3f, 30f, 4f, 1f }, Output("NormalizedScale").Take(4));
+        Assert.All(Output("NormalizedScale").Skip(4), v => Assert.True(float.IsNaN(v)));
+    }
+}
