@@ -398,9 +398,9 @@ public sealed partial class SeriesForecaster : IDisposable
         Windowing.FeatureColumnNames.Where((_, f) => f != Windowing.TargetIndex);
 
     /// <summary>Scores windows in one batch through the model; returns h values per window.</summary>
-    private float[][] ScoreWindows(float[][] windows, float[][]? futures = null)
+    private float[][] ScoreWindows(float[][] windows, float[][]? futures = null, SeriesKeys? keys = null)
     {
-        var input = futures is null ? WindowInput(windows) : WindowAndFutureInput(windows, futures);
+        var input = futures is null && keys is null ? WindowInput(windows) : ModelInput(windows, futures, keys);
         var scored = _model.Transform(input);
         var scoreColumn = scored.Schema.GetColumnOrNull(Windowing.ScoreColumnName)
             ?? throw new InvalidOperationException(
