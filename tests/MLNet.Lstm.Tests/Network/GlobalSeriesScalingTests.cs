@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using static MLNet.Lstm.Tests.Network.GlobalModelTests;
 using static MLNet.Lstm.Tests.Windows.WindowTestUtil;
 
@@ -63,6 +65,26 @@ public class GlobalSeriesScalingTests
                 float last = rows.Where(r => r.Series == key).Last().Value;
                 Assert.All(expected[key].Segments.Single().Values, v => Assert.InRange(v, 0.9f * last, 1.1f * last));
             }
+
+            // ExportOnnx: one graph with the key as a second (string) input; an unseen key scores NaN there.
+            using var file = new MemoryStream();
+            ml.Forecasting.ExportOnnx(fitted, file);
+            using var session = new InferenceSession(file.ToArray());
+            Assert.Equal(new[] { "Window", "Series" }, session.InputMetadata.Keys);
+            Assert.Equal("2", session.ModelMetadata.CustomMetadataMap["mlnet_lstm.version"]);
+            Assert.Equal("Series", session.ModelMetadata.CustomMetadataMap["mlnet_lstm.series_column"]);
+            var flat = Vectors(windows, "Window");
+            var keys = Scalars<ReadOnlyMemory<char>>(windows, "Series").Select(k => k.ToString()).ToArray();
+            keys[^1] = "NIKKEI";
+            using var results = session.Run(new[]
+            {
+                NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(flat.SelectMany(w => w).ToArray(), new[] { flat.Count, T })),
+                NamedOnnxValue.CreateFromTensor("Series", new DenseTensor<string>(keys, new[] { keys.Length, 1 })),
+            });
+            var exported = results.Single(r => r.Name == "Score").AsEnumerable<float>().ToArray();
+            for (int i = 0; i < exported.Length - 1; i++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(expectedScores[i][0]), BitConverter.SingleToInt32Bits(exported[i]));
+            Assert.True(float.IsNaN(exported[^1]));
 
             // A series the model never saw: an error naming it (this library's transformer).
             var unseen = ml.Data.LoadFromEnumerable(rows.Where(r => r.Series == "DAX").Select(r => new KeyedStep { Series = "NIKKEI", Value = r.Value }).ToArray());
