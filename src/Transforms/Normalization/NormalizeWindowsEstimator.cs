@@ -5,12 +5,15 @@ using MLNet.Lstm.Internal;
 namespace MLNet.Lstm;
 
 /// <summary>
-/// Rescales each window on its own, like the Keras stock tutorial's <c>normalise_windows</c>, as an ML.NET estimator.
-/// Create it with <c>mlContext.Transforms.NormalizeWindows(...)</c>.
+/// Rescales each window on its own, like the Keras stock tutorial's <c>normalise_windows</c>, or with statistics fitted
+/// per series (<see cref="WindowNormalization.SeriesMinMax"/>, <see cref="WindowNormalization.SeriesZScore"/>), as an
+/// ML.NET estimator. Create it with <c>mlContext.Transforms.NormalizeWindows(...)</c>.
 /// </summary>
 /// <remarks>
 /// <para>Input columns: the window column (<c>Vector&lt;Single&gt;</c> of T·F values, time-major, normally made by
-/// <see cref="SlidingWindowEstimator"/>); optionally the label column (<c>Single</c> or <c>Vector&lt;Single&gt;</c>).</para>
+/// <see cref="SlidingWindowEstimator"/>); optionally the label column (<c>Single</c> or <c>Vector&lt;Single&gt;</c>);
+/// for a series-level mode, the series key column that the window's <see cref="WindowAnnotations.WindowSeriesColumn"/>
+/// annotation names (text or integer), when it has one.</para>
 /// <para>Output columns: <see cref="Options.OutputColumnName"/>, the normalised window (same type, replaces the input
 /// when the names are equal) with the window annotations plus <see cref="WindowAnnotations.WindowNormalization"/>,
 /// <see cref="WindowAnnotations.WindowShiftColumn"/> and <see cref="WindowAnnotations.WindowScaleColumn"/>;

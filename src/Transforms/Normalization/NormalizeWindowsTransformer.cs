@@ -8,14 +8,18 @@ using MLNet.Lstm.Onnx;
 namespace MLNet.Lstm;
 
 /// <summary>
-/// The fitted (stateless) per-window normalisation: a row-to-row map, so it works in <c>PredictionEngine</c>.
+/// The fitted window normalisation: a row-to-row map, so it works in <c>PredictionEngine</c>. Stateless for the
+/// per-window modes; the series-level modes hold their statistics per series key (<see cref="SeriesKeys"/>).
 /// See <see cref="NormalizeWindowsEstimator"/> for the columns and semantics.
 /// </summary>
 /// <remarks>
 /// <para>Input columns: <see cref="InputColumnName"/> (<c>Vector&lt;Single&gt;</c> of T·F); optionally
 /// <see cref="LabelColumnName"/>. Output columns: <see cref="OutputColumnName"/> (normalised window, dimensions
 /// <c>[T, F]</c>), <see cref="ShiftColumnName"/> and <see cref="ScaleColumnName"/> (<c>Vector&lt;Single&gt;</c> of F),
-/// <see cref="NormalizedLabelColumnName"/> when the label is present; all input columns pass through.</para>
+/// <see cref="NormalizedLabelColumnName"/> when the label is present; all input columns pass through. A series-level
+/// mode with keys also reads <see cref="SeriesColumnName"/> (the training data's key type); a key unseen at fit time
+/// is an <see cref="InvalidOperationException"/> naming the key column, the key and the fix, while the saved graph
+/// (stock <c>mlContext.Model.Load</c>, <c>ExportOnnx</c>) gives NaN window, shift and scale for it.</para>
 /// <para>Zero-size ranges: in <see cref="WindowNormalization.MinMax"/> a column with max = min, and in
 /// <see cref="WindowNormalization.ZScore"/> a column with standard deviation 0, get scale 1 (so the normalised
 /// values are 0).</para>
@@ -167,8 +171,11 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     /// normalised window, the shift and the scale, then column copying to the output name.
     /// </summary>
     /// <remarks>
-    /// ONNX graph (format <c>NormalizeWindows</c>, version 2; version 1 gave ±∞ for a zero base and could turn NaN into
-    /// numbers, version 2 gives NaN for a window that cannot be normalised, see the class remarks): input <c>{input}</c> float <c>[N, T·F]</c>; outputs
+    /// ONNX graph (format <c>NormalizeWindows</c>, version 3 for the per-window modes, 4 for the series-level modes; see
+    /// <see cref="OnnxFormatVersion"/>; version 1 gave ±∞ for a zero base and could turn NaN into
+    /// numbers, version 2 gives NaN for a window that cannot be normalised, see the class remarks): input <c>{input}</c> float <c>[N, T·F]</c>
+    /// (and, for a series-level mode with keys, <c>{series key}</c> <c>[N, 1]</c> with the fitted tables, described on
+    /// <c>SeriesScaling</c>, and metadata <c>mlnet_lstm.series_column</c>, <c>.series_key_type</c>, <c>.series_keys</c>); outputs
     /// <c>{output}.normalize_windows</c> float <c>[N, T, F]</c> (copied to <c>{output}</c>), <c>{shift}</c> and
     /// <c>{scale}</c> float <c>[N, F]</c>. Metadata: <c>mlnet_lstm.format</c>, <c>mlnet_lstm.version</c>,
     /// <c>mlnet_lstm.mode</c> (mode name), <c>mlnet_lstm.window_size</c>, <c>mlnet_lstm.feature_count</c>,

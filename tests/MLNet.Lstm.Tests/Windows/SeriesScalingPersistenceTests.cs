@@ -29,11 +29,14 @@ public class SeriesScalingPersistenceTests
         return ml.Data.LoadFromEnumerable(rows.Select(s => new IntStep { Key = s.Key switch { "a" => 7, "b" => -3, _ => 11 }, X = s.X, Y = s.Y }).ToArray());
     }
 
+    /// <summary>The bits of a float, every NaN the same (ONNX Runtime and .NET NaNs may differ in sign).</summary>
+    private static int Bits(float v) => float.IsNaN(v) ? int.MinValue : BitConverter.SingleToInt32Bits(v);
+
     private static void Bitwise(List<float[]> expected, List<float[]> actual, string what)
     {
         Assert.Equal(expected.Count, actual.Count);
         for (int i = 0; i < expected.Count; i++)
-            Assert.True(expected[i].Select(BitConverter.SingleToInt32Bits).SequenceEqual(actual[i].Select(BitConverter.SingleToInt32Bits)),
+            Assert.True(expected[i].Select(Bits).SequenceEqual(actual[i].Select(Bits)),
                 $"{what} row {i}: [{string.Join(", ", expected[i])}] vs [{string.Join(", ", actual[i])}]");
     }
 
@@ -102,5 +105,44 @@ public class SeriesScalingPersistenceTests
         Assert.Equal(new[] { 1f, 10f, 100f, 5f }, Output("NormalizedShift").Take(4));
         Assert.Equal(new[] { 3f, 30f, 4f, 1f }, Output("NormalizedScale").Take(4));
         Assert.All(Output("NormalizedScale").Skip(4), v => Assert.True(float.IsNaN(v)));
+    }
+
+    [Theory]
+    [InlineData(WindowNormalization.SeriesMinMax)]
+    [InlineData(WindowNormalization.SeriesZScore)]
+    public void TheKernelAndTheGraphAgreeOnEdgeCaseWindowsWithAndWithoutKeys(WindowNormalization mode)
+    {
+        var ml = new MLContext(1);
+        var windows = new[]
+        {
+            new[] { 1f, 10f, 2f, 20f }, new[] { float.NaN, 10f, 2f, 20f }, new[] { 1f, float.PositiveInfinity, 2f, 20f },
+            new[] { -3e38f, 0f, 3e38f, 1e-30f }, new[] { 6_123_456.5f, 5f, 6_123_460.25f, 5f },
+        };
+        foreach (var keyed in new[] { true, false })
+        {
+            var data = ml.Data.LoadFromEnumerable(keyed ? Fixture() : Fixture().Take(5).ToArray());
+            var n = ((IEnumerable<ITransformer>)Pipeline(ml, mode, keyed ? "Key" : null).Fit(data)).OfType<NormalizeWindowsTransformer>().Single();
+            using var session = new InferenceSession(n.BuildOnnx("out"));
+            var keys = windows.Select((_, i) => i % 2 == 0 ? "a" : "b").ToArray();
+            var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(windows.SelectMany(w => w).ToArray(), new[] { windows.Length, 4 })) };
+            if (keyed)
+                inputs.Add(NamedOnnxValue.CreateFromTensor("Key", new DenseTensor<string>(keys, new[] { keys.Length, 1 })));
+            using var results = session.Run(inputs);
+            float[] Output(string name) => results.Single(r => r.Name == name).AsEnumerable<float>().ToArray();
+            var (graphWindows, graphShift, graphScale) = (Output("out"), Output("NormalizedShift"), Output("NormalizedScale"));
+            for (int i = 0; i < windows.Length; i++)
+            {
+                var window = (float[])windows[i].Clone();
+                var shift = new float[2];
+                var scale = new float[2];
+                Assert.True(n.Series!.TryGetRow(keyed ? keys[i] : "", out var row));
+                WindowNormalizer.Normalize(window, 2, 2, mode, shift, scale, row);
+                string what = $"{mode} keyed={keyed} window {i}";
+                Bitwise(new List<float[]> { window, shift, scale },
+                    new List<float[]> { graphWindows[(i * 4)..(i * 4 + 4)], graphShift[(i * 2)..(i * 2 + 2)], graphScale[(i * 2)..(i * 2 + 2)] }, what);
+                if (i == 1)
+                    Assert.True(float.IsNaN(window[0]) && float.IsNaN(shift[0]) && float.IsNaN(window[2]) && !float.IsNaN(window[1]), what); // a NaN value: its column is NaN
+            }
+        }
     }
 }
