@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using MLNet.Lstm.Onnx;
 using static MLNet.Lstm.Tests.Windows.SeriesScalingTests;
 using static MLNet.Lstm.Tests.Windows.WindowTestUtil;
 
@@ -144,5 +145,80 @@ public class SeriesScalingPersistenceTests
                     Assert.True(float.IsNaN(window[0]) && float.IsNaN(shift[0]) && float.IsNaN(window[2]) && !float.IsNaN(window[1]), what); // a NaN value: its column is NaN
             }
         }
+    }
+
+    [Fact]
+    public void SeriesForecasterFeedsAnIntegerKeyInTheTrainingType()
+    {
+        // The stock-loaded graph reads the key as Int32, the type it was fitted on: ForecastBySeries converts its text keys back.
+        var ml = new MLContext(1);
+        var data = Data(ml, integerKeys: true);
+        var pipeline = ml.Transforms.SlidingWindow(new SlidingWindowEstimator.Options { InputColumnNames = new[] { "X", "Y" }, WindowSize = 2, SeriesColumnName = "Key" })
+            .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.SeriesMinMax))
+            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
+            {
+                HiddenSizes = new[] { 3 },
+                Epochs = 2,
+                BatchSize = 4,
+                Seed = 3,
+                Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
+            }));
+        using var fitted = pipeline.Fit(data);
+        var path = Path.Combine(Path.GetTempPath(), $"series-scaling-int-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(fitted, data.Schema, path);
+            using var before = SeriesForecaster.Create(fitted);
+            using var stock = new SeriesForecaster(new MLContext().Model.Load(path, out _), before.Windowing);
+            var expected = before.ForecastBySeries(data, 3);
+            var actual = stock.ForecastBySeries(data, 3);
+            Assert.Equal(new[] { "7", "-3" }, expected.Keys);
+            foreach (var key in expected.Keys)
+            {
+                var e = expected[key].Segments.Single().Values;
+                Assert.Equal(3, e.Length);
+                Assert.Equal(e.Select(Bits), actual[key].Segments.Single().Values.Select(Bits));
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("keys")]
+    [InlineData("nan row")]
+    [InlineData("version")]
+    public void LoadingRefusesAGraphWhoseStatisticsContradictItsMetadata(string edit)
+    {
+        var ml = new MLContext(1);
+        var data = Data(ml, integerKeys: false);
+        var n = ((IEnumerable<ITransformer>)Pipeline(ml, WindowNormalization.SeriesZScore).Fit(data)).OfType<NormalizeWindowsTransformer>().Single();
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(n.BuildOnnx("Normalized.normalize_windows"));
+        model.MetadataProps.Remove(model.MetadataProps.Single(p => p.Key == OnnxIntegrity.MetadataKey)); // an unstamped graph: only the cross-checks apply
+        switch (edit)
+        {
+            case "keys":
+                model.MetadataProps.Single(p => p.Key == "mlnet_lstm.series_keys").Value = "[\"b\",\"a\"]";
+                break;
+            case "nan row":
+                var table = model.Graph.Initializer.Single(t => t.Name == "series_scale");
+                var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(table.RawData.Span).ToArray();
+                values[^1] = 1f;
+                table.RawData = Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+                break;
+            default:
+                model.MetadataProps.Single(p => p.Key == "mlnet_lstm.version").Value = "3";
+                break;
+        }
+        var graph = SavedGraph.Read("TransformerChain/Transform_001", Google.Protobuf.MessageExtensions.ToByteArray(model), "entry 'x' of model 'm.zip'");
+        var e = Assert.Throws<InvalidDataException>(() => SavedTransformers.NormalizeWindows(graph));
+        Assert.Contains(edit switch
+        {
+            "keys" => "LabelEncoder whose keys",
+            "nan row" => "row of unseen keys) that is not all NaN",
+            _ => "series-level mode SeriesZScore in a version 3 graph",
+        }, e.Message);
     }
 }

@@ -160,4 +160,15 @@ public class SeriesScalingTests
         Assert.Contains("at step 1 in column 'f1'", e.Message);
         Assert.Contains("clean or impute the series", e.Message);
     }
+
+    [Fact]
+    public void AnMlNetKeyTypeKeyIsRefusedWithTheFix()
+    {
+        var ml = new MLContext(1);
+        var raw = ml.Data.LoadFromEnumerable(Fixture());
+        var data = ml.Transforms.Conversion.MapValueToKey("Key").Fit(raw).Transform(raw);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Pipeline(ml, WindowNormalization.SeriesMinMax).Fit(data));
+        Assert.Contains("series key column 'Key' has type Key<UInt32", e.Message);
+        Assert.Contains("MapKeyToValue", e.Message);
+    }
 }
