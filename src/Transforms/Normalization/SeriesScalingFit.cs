@@ -7,11 +7,14 @@ namespace MLNet.Lstm;
 
 /// <summary>
 /// Fits <see cref="SeriesScaling"/> on training windows: per series key and per column, the minimum and maximum, or the
-/// mean and population standard deviation, over every value of every window of the key (a value covered by several
-/// overlapping windows counts once per window, so with stride 1 the first and last T-1 values of a series weigh less in
-/// the mean and deviation; the minimum and maximum are those of the values the windows cover).
+/// mean and population standard deviation, over the series values the key's windows cover, each counted once (as
+/// sklearn's scalers fitted on those values would).
 /// </summary>
 /// <remarks>
+/// <para>Each value once: a window that overlaps the previous window of its key as the window column's
+/// <see cref="WindowAnnotations.WindowStride"/> annotation s says (its first T - s steps equal the previous window's
+/// last T - s steps, as for consecutive <c>SlidingWindow</c> rows) adds only its last s steps; any other window (the
+/// first of a key, one after a gap, or windows made elsewhere, without the annotation) adds all T steps.</para>
 /// Sums are in double precision (Welford's update), the results rounded once to single precision. A scale of 0 (a
 /// constant column) becomes 1, as in the per-window modes. A NaN or ±∞ value in a training window, a statistic that
 /// overflows single precision, an unsupported key type or an integer key outside the int64 range is an error that names
@@ -31,6 +34,7 @@ internal static class SeriesScalingFit
 
         public long Count;
         public float[] Min, Max;
+        public float[]? Previous;
         public double[] Mean, M2;
     }
 
@@ -38,6 +42,7 @@ internal static class SeriesScalingFit
         int t, int f, WindowNormalization mode, IReadOnlyList<string> featureNames)
     {
         var keyType = key is null ? OnnxElementType.String : KeyTypeOf(key.Value, mode);
+        int? stride = WindowAnnotations.GetInt32(window, WindowAnnotations.WindowStride);
         var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
         var order = new List<string>();
         using (var cursor = data.GetRowCursor(key is null ? new[] { window } : new[] { window, key.Value }))
@@ -57,7 +62,9 @@ internal static class SeriesScalingFit
                     groups.Add(k, group = new Group(f));
                     order.Add(k);
                 }
-                Add(group, values, t, featureNames, () => Where(mode, cursor.Position, window.Name, key, k));
+                int from = stride is { } s && s < t && group.Previous is { } previous && Overlaps(previous, values, s, f) ? t - s : 0;
+                Add(group, values, from, t, featureNames, () => Where(mode, cursor.Position, window.Name, key, k));
+                values.CopyTo(group.Previous ??= new float[values.Length], 0);
             }
         }
         if (order.Count == 0)
@@ -72,10 +79,15 @@ internal static class SeriesScalingFit
         return new SeriesScaling(key?.Name, keyType, order.ToArray(), shift, scale, f);
     }
 
-    private static void Add(Group group, float[] window, int t, IReadOnlyList<string> featureNames, Func<string> where)
+    /// <summary>Whether <paramref name="window"/> starts <paramref name="stride"/> steps after <paramref name="previous"/>: its first T - s steps are the previous window's last T - s.</summary>
+    private static bool Overlaps(float[] previous, float[] window, int stride, int f) =>
+        window.AsSpan(0, window.Length - stride * f).SequenceEqual(previous.AsSpan(stride * f));
+
+    /// <summary>Adds the steps <paramref name="from"/> to T - 1 of a window to its key's statistics.</summary>
+    private static void Add(Group group, float[] window, int from, int t, IReadOnlyList<string> featureNames, Func<string> where)
     {
         int f = featureNames.Count;
-        for (int i = 0; i < t; i++)
+        for (int i = from; i < t; i++)
         {
             group.Count++;
             for (int j = 0; j < f; j++)

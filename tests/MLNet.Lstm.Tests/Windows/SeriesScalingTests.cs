@@ -9,10 +9,11 @@ namespace MLNet.Lstm.Tests.Windows;
 /// statistics hand-computed on a two-key fixture (T = 2, columns X and Y, target X, horizon 1).
 /// </summary>
 /// <remarks>
-/// Key "a": X = 1..5, Y = 10..50; labelled windows [1,2], [2,3], [3,4] (labels 3, 4, 5), so the windows cover X values
-/// 1,2,2,3,3,4 (min 1, max 4, mean 2.5, population deviation sqrt(5.5/6)) and Y values 10,20,20,30,30,40 (min 10,
-/// max 40, mean 25, deviation sqrt(550/6)). Key "b": X = 100,102,104,106 and Y = 5 (constant); windows [100,102] and
-/// [102,104]: X min 100, max 104, mean 102, deviation sqrt(2); Y min = mean = 5 with scale 1 (a zero range or deviation).
+/// Key "a": X = 1..5, Y = 10..50; labelled windows [1,2], [2,3], [3,4] (labels 3, 4, 5), so the windows cover the X
+/// values 1,2,3,4, each counted once (min 1, max 4, mean 2.5, population deviation sqrt(1.25)) and Y values 10..40
+/// (min 10, max 40, mean 25, deviation sqrt(125)); the label-only value 5 is not covered. Key "b": X = 100,102,104,106
+/// and Y = 5 (constant); windows [100,102] and [102,104]: X covers 100,102,104 (min 100, max 104, mean 102, deviation
+/// sqrt(8/3)); Y min = mean = 5 with scale 1 (a zero range or deviation).
 /// </remarks>
 public class SeriesScalingTests
 {
@@ -84,15 +85,14 @@ public class SeriesScalingTests
         var shift = Vectors(scored, "NormalizedShift");
         var scale = Vectors(scored, "NormalizedScale");
         Assert.Equal(new[] { 2.5f, 25f }, shift[0]);
-        Assert.Equal(new[] { (float)Math.Sqrt(5.5 / 6), (float)Math.Sqrt(550.0 / 6) }, scale[0]);
+        float sa = (float)Math.Sqrt(1.25), sy = (float)Math.Sqrt(125), sb = (float)Math.Sqrt(8.0 / 3);
+        Assert.Equal(new[] { sa, sy }, scale[0]);
         Assert.Equal(new[] { 102f, 5f }, shift[4]);
-        Assert.Equal(new[] { (float)Math.Sqrt(2), 1f }, scale[4]);
-        float sa = (float)Math.Sqrt(5.5 / 6);
-        Assert.Equal(new[] { (1f - 2.5f) / sa, (10f - 25f) / (float)Math.Sqrt(550.0 / 6), (2f - 2.5f) / sa, (20f - 25f) / (float)Math.Sqrt(550.0 / 6) },
-            Vectors(scored, "Normalized")[0]);
+        Assert.Equal(new[] { sb, 1f }, scale[4]);
+        Assert.Equal(new[] { (1f - 2.5f) / sa, (10f - 25f) / sy, (2f - 2.5f) / sa, (20f - 25f) / sy }, Vectors(scored, "Normalized")[0]);
         var labels = Scalars<float>(scored, "LabelNormalized");
         Assert.Equal((3f - 2.5f) / sa, labels[0]);
-        Assert.Equal((106f - 102f) / (float)Math.Sqrt(2), labels[4]);
+        Assert.Equal((106f - 102f) / sb, labels[4]);
     }
 
     [Fact]
@@ -170,5 +170,29 @@ public class SeriesScalingTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Pipeline(ml, WindowNormalization.SeriesMinMax).Fit(data));
         Assert.Contains("series key column 'Key' has type Key<UInt32", e.Message);
         Assert.Contains("MapKeyToValue", e.Message);
+    }
+
+    [Fact]
+    public void EachCoveredValueCountsOnceWithSlidingWindowsAndEveryStepWithoutTheStrideAnnotation()
+    {
+        // Series 1, 2, 3, 5 (T = 2, horizon 1): SlidingWindow's windows [1,2] and [2,3] cover 1, 2, 3 (mean 2, deviation
+        // sqrt(2/3)); the same two windows made elsewhere, without the WindowStride annotation, count 1, 2, 2, 3 (mean 2,
+        // deviation sqrt(1/2)). With stride 2 the windows [1,2] and [3,5] do not overlap: every step counts.
+        var ml = new MLContext(1);
+        var series = new[] { 1f, 2f, 3f, 5f }.Select(v => new Step { X = v, Y = 0f }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(series);
+        var slid = Pipeline(ml, WindowNormalization.SeriesZScore, seriesColumn: null).Fit(data).Transform(data);
+        Assert.Equal((float)Math.Sqrt(2.0 / 3), Vectors(slid, "NormalizedScale")[0][0]);
+        Assert.Equal(2f, Vectors(slid, "NormalizedShift")[0][0]);
+
+        var flat = ml.Data.LoadFromEnumerable(new[] { new FlatWindow { Window = new[] { 1f, 0f, 2f, 0f } }, new FlatWindow { Window = new[] { 2f, 0f, 3f, 0f } } });
+        var elsewhere = ml.Transforms.NormalizeWindows(new NormalizeWindowsEstimator.Options { WindowSize = 2, Mode = WindowNormalization.SeriesZScore }).Fit(flat).Transform(flat);
+        Assert.Equal((float)Math.Sqrt(0.5), Vectors(elsewhere, "WindowScale")[0][0]);
+
+        var strided = ml.Transforms.SlidingWindow(new SlidingWindowEstimator.Options { InputColumnNames = new[] { "X" }, WindowSize = 2, Stride = 2, IncludeUnlabeledTrailingWindows = true })
+            .Append(ml.Transforms.NormalizeWindows(new NormalizeWindowsEstimator.Options { Mode = WindowNormalization.SeriesMinMax, LabelColumnName = "None" }))
+            .Fit(data).Transform(data);
+        Assert.Equal(new[] { 1f }, Vectors(strided, "WindowShift")[0]);
+        Assert.Equal(new[] { 4f }, Vectors(strided, "WindowScale")[0]); // windows [1,2] and [3,5]: range 5 - 1
     }
 }
