@@ -110,18 +110,6 @@ internal sealed class OnnxModelBuilder
     public string AddInitializer(string name, long[] values, long[] dims) =>
         AddTensor(name, OnnxElementType.Int64, dims, values.Length, MemoryMarshal.AsBytes(values.AsSpan()));
 
-    /// <summary>Adds a string constant tensor (stored as UTF-8 <c>string_data</c>).</summary>
-    public string AddInitializer(string name, string[] values, long[] dims)
-    {
-        CheckSize(name, values.Length, dims);
-        Define(name);
-        var tensor = new TensorProto { Name = name, DataType = (int)OnnxElementType.String };
-        tensor.StringData.Add(values.Select(ByteString.CopyFromUtf8));
-        tensor.Dims.Add(dims);
-        _graph.Initializer.Add(tensor);
-        return name;
-    }
-
     /// <summary>Adds an int64 1-D constant, the usual form of shapes and axes.</summary>
     public string AddInt64Vector(string name, params long[] values) => AddInitializer(name, values, new long[] { values.Length });
 
