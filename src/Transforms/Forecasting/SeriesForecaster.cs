@@ -359,7 +359,8 @@ public sealed partial class SeriesForecaster : IDisposable
                 ? "The recursion diverged: each prediction is fed back as the newest step of the window, and the values grew out of range. " +
                   $"Predict fewer steps (the first {step - 1} were finite), or use a model trained on normalised windows (NormalizeWindows) so that its forecasts stay in range."
                 : "The model cannot score that window: it holds a value the model's normalisation cannot use (e.g. RelativeToFirst divides by the window's first value, which is 0 here), " +
-                  "so its Score is NaN. Use WindowNormalization.MinMax or ZScore for series that reach 0, or shift the series away from 0."));
+                  "so its Score is NaN. Use WindowNormalization.MinMax or ZScore for series that reach 0, or shift the series away from 0. " +
+                  "With SeriesMinMax or SeriesZScore loaded by stock mlContext.Model.Load, a series key unseen at fit time also scores NaN: refit with that series."));
     }
 
     private void FillNextRow(float[] next, float prediction, int row, int n, float[][] values, float[] held,
@@ -398,9 +399,9 @@ public sealed partial class SeriesForecaster : IDisposable
         Windowing.FeatureColumnNames.Where((_, f) => f != Windowing.TargetIndex);
 
     /// <summary>Scores windows in one batch through the model; returns h values per window.</summary>
-    private float[][] ScoreWindows(float[][] windows, float[][]? futures = null)
+    private float[][] ScoreWindows(float[][] windows, float[][]? futures = null, SeriesKeys? keys = null)
     {
-        var input = futures is null ? WindowInput(windows) : WindowAndFutureInput(windows, futures);
+        var input = futures is null && keys is null ? WindowInput(windows) : ModelInput(windows, futures, keys);
         var scored = _model.Transform(input);
         var scoreColumn = scored.Schema.GetColumnOrNull(Windowing.ScoreColumnName)
             ?? throw new InvalidOperationException(

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Lstm.Internal;
 
 namespace MLNet.Lstm;
@@ -15,8 +16,11 @@ public sealed partial class SeriesForecaster
         FutureColumnName = window.FutureColumnName,
     };
 
-    /// <summary>One series of the input: its key, its F feature values and its C known-future covariates per row.</summary>
-    private sealed record KeyedSeries(string Key, float[][] Values, float[][] Known);
+    /// <summary>
+    /// One series of the input: its key (as text), its F feature values and its C known-future covariates per row, and
+    /// the type of the data's key column (null for a model of one series), so that the model reads the key as it was fitted.
+    /// </summary>
+    private sealed record KeyedSeries(string Key, float[][] Values, float[][] Known, DataViewType? KeyType);
 
     /// <summary>One recursive run of one series, with the caller's values for the rows after the series' end.</summary>
     private sealed record Job(KeyedSeries Series, Run Run, IReadOnlyList<float[]>? Covariates, IReadOnlyList<float[]>? KnownAfter);
@@ -165,7 +169,8 @@ public sealed partial class SeriesForecaster
                 break;
             var futures = Windowing.FutureColumnName is null ? null
                 : active.Select(i => FutureOf(jobs[i], jobs[i].Run.WindowStart + T - 1L + outputs[i].Count)).ToArray();
-            var scores = ScoreWindows(active.Select(i => windows[i]).ToArray(), futures);
+            var keys = jobs[0].Series.KeyType is { } keyType ? new SeriesKeys(active.Select(i => jobs[i].Series.Key).ToArray(), keyType) : null;
+            var scores = ScoreWindows(active.Select(i => windows[i]).ToArray(), futures, keys);
             for (int a = 0; a < active.Length; a++)
             {
                 int i = active[a];

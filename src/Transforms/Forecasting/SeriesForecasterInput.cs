@@ -37,7 +37,7 @@ public sealed partial class SeriesForecaster
             row++;
             if (key is not null && key.Next(row))
             {
-                result.Add(Split(current, rows, minimumRows));
+                result.Add(Split(current, rows, minimumRows, keyColumn?.Type));
                 rows.Clear();
             }
             current = key?.Current ?? "";
@@ -50,11 +50,11 @@ public sealed partial class SeriesForecaster
             }
             rows.Add(values);
         }
-        result.Add(Split(current, rows, minimumRows));
+        result.Add(Split(current, rows, minimumRows, keyColumn?.Type));
         return result;
     }
 
-    private KeyedSeries Split(string key, List<float[]> rows, int minimumRows)
+    private KeyedSeries Split(string key, List<float[]> rows, int minimumRows, DataViewType? keyType)
     {
         if (rows.Count < minimumRows)
         {
@@ -63,7 +63,7 @@ public sealed partial class SeriesForecaster
         }
         var values = rows.Select(r => r[..F]).ToArray();
         var known = rows.Select(r => r[F..]).ToArray();
-        return new KeyedSeries(key, values, known);
+        return new KeyedSeries(key, values, known, keyType);
     }
 
     private static DataViewSchema.Column NumericColumn(DataViewSchema schema, string name)
@@ -75,23 +75,55 @@ public sealed partial class SeriesForecaster
         return column;
     }
 
-    /// <summary>The model input: the window column and the known-future covariates column (h·C values, dimensions [h, C]).</summary>
-    private IDataView WindowAndFutureInput(float[][] windows, float[][] futures)
+    /// <summary>The series keys of a batch of windows (as text) and the type of the data's key column.</summary>
+    private sealed record SeriesKeys(string[] Keys, DataViewType Type);
+
+    /// <summary>
+    /// The model input: the window column, the known-future covariates column (h·C values, dimensions [h, C]) when
+    /// <paramref name="futures"/> is given, and the series key column (the data's name and type, which a
+    /// series-level normalisation reads) when <paramref name="keys"/> is given.
+    /// </summary>
+    private IDataView ModelInput(float[][] windows, float[][]? futures, SeriesKeys? keys)
     {
-        var definition = SchemaDefinition.Create(typeof(WindowFutureRow));
-        var windowColumn = definition[nameof(WindowFutureRow.Window)];
-        var futureColumn = definition[nameof(WindowFutureRow.Future)];
+        var definition = SchemaDefinition.Create(typeof(ModelRow));
+        var windowColumn = definition[nameof(ModelRow.Window)];
+        var futureColumn = definition[nameof(ModelRow.Future)];
+        var keyColumn = definition[nameof(ModelRow.Key)];
         windowColumn.ColumnName = Windowing.WindowColumnName;
         windowColumn.ColumnType = new VectorDataViewType(NumberDataViewType.Single, T, F);
-        futureColumn.ColumnName = Windowing.FutureColumnName!;
-        futureColumn.ColumnType = new VectorDataViewType(NumberDataViewType.Single, H, Windowing.FutureCount);
-        return _mlContext.Data.LoadFromEnumerable(windows.Select((w, i) => new WindowFutureRow { Window = w, Future = futures[i] }), definition);
+        if (futures is null)
+            definition.Remove(futureColumn);
+        else
+        {
+            futureColumn.ColumnName = Windowing.FutureColumnName!;
+            futureColumn.ColumnType = new VectorDataViewType(NumberDataViewType.Single, H, Windowing.FutureCount);
+        }
+        if (keys is null)
+            definition.Remove(keyColumn);
+        else
+            keyColumn.ColumnName = Windowing.SeriesColumnName!;
+        var rows = windows.Select((w, i) => new ModelRow { Window = w, Future = futures?[i] ?? Array.Empty<float>(), Key = keys?.Keys[i] ?? "" });
+        var input = _mlContext.Data.LoadFromEnumerable(rows, definition);
+        if (keys is null || keys.Type is TextDataViewType)
+            return input;
+        // An integer key read as text goes back to the data's integer type.
+        var kind = IntegerKinds.TryGetValue(keys.Type.RawType, out var k) ? k
+            : throw new ArgumentException($"The series key column '{Windowing.SeriesColumnName}' has type {keys.Type}; the model input needs text or an integer key.", "data");
+        return _mlContext.Transforms.Conversion.ConvertType(Windowing.SeriesColumnName!, outputKind: kind).Fit(input).Transform(input);
     }
 
-    private sealed class WindowFutureRow
+    private static readonly Dictionary<Type, DataKind> IntegerKinds = new()
+    {
+        [typeof(sbyte)] = DataKind.SByte, [typeof(byte)] = DataKind.Byte, [typeof(short)] = DataKind.Int16, [typeof(ushort)] = DataKind.UInt16,
+        [typeof(int)] = DataKind.Int32, [typeof(uint)] = DataKind.UInt32, [typeof(long)] = DataKind.Int64, [typeof(ulong)] = DataKind.UInt64,
+    };
+
+    private sealed class ModelRow
     {
         public float[] Window { get; set; } = Array.Empty<float>();
 
         public float[] Future { get; set; } = Array.Empty<float>();
+
+        public string Key { get; set; } = "";
     }
 }

@@ -26,6 +26,7 @@ internal sealed class NormalizeWindowsMapper : IRowToRowMapper
                 $"{size} values (T={parent.WindowSize} x F={parent.FeatureCount}) and needs a Vector<Single> of that size; use [VectorType({size})] or the same SlidingWindow parameters.");
         }
         WindowColumn = window.Value.Index;
+        KeyColumn = FindKeyColumn(parent, input);
 
         var label = input.GetColumnOrNull(parent.LabelColumnName);
         if (label is { } l)
@@ -69,6 +70,25 @@ internal sealed class NormalizeWindowsMapper : IRowToRowMapper
         OutputSchema = builder.ToSchema();
     }
 
+    /// <summary>The series key column a series-level mode reads (-1 when none), checked against the fitted key type.</summary>
+    private static int FindKeyColumn(NormalizeWindowsTransformer parent, DataViewSchema input)
+    {
+        if (parent.SeriesColumnName is not { } name)
+            return -1;
+        var expected = KeyTypes.Column(parent.Series!.KeyType)!;
+        var key = input.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(input),
+            $"NormalizeWindows ({parent.Mode}): the series key column '{name}' is not in the input (columns: {string.Join(", ", input.Where(c => !c.IsHidden).Select(c => c.Name))}); " +
+            "the model scales each window with the statistics fitted for its series, so every window row needs its key. " +
+            "Keep the key column next to the window (SlidingWindow passes it through; SeriesForecaster's ...BySeries methods supply it).");
+        if (!key.Type.Equals(expected))
+        {
+            throw new ArgumentOutOfRangeException(nameof(input),
+                $"NormalizeWindows ({parent.Mode}): the series key column '{name}' has type {key.Type}, but the model was fitted on keys of type {expected}. " +
+                "Convert it (mlContext.Transforms.Conversion.ConvertType) to the training data's key type.");
+        }
+        return key.Index;
+    }
+
     private static void AddText(DataViewSchema.Annotations.Builder builder, string name, string value)
     {
         var memory = value.AsMemory();
@@ -78,6 +98,9 @@ internal sealed class NormalizeWindowsMapper : IRowToRowMapper
     public NormalizeWindowsTransformer Parent { get; }
 
     public int WindowColumn { get; }
+
+    /// <summary>The series key column of a series-level mode with keys, else -1.</summary>
+    public int KeyColumn { get; } = -1;
 
     public int LabelColumn { get; } = -1;
 
@@ -106,6 +129,8 @@ internal sealed class NormalizeWindowsMapper : IRowToRowMapper
             else
             {
                 needed.Add(WindowColumn);
+                if (KeyColumn >= 0)
+                    needed.Add(KeyColumn);
                 if (column.Index == NormalizedLabelColumn)
                     needed.Add(LabelColumn);
             }
@@ -128,6 +153,7 @@ internal sealed class NormalizeWindowsRow : MappedRow
     private readonly bool _cacheByPosition;
     private readonly int _t, _f;
     private readonly ValueGetter<VBuffer<float>>? _windowGetter;
+    private readonly Func<string>? _readKey;
     private readonly float[] _raw, _values, _shift, _scale;
     private VBuffer<float> _buffer;
     private long _cachedPosition = long.MinValue;
@@ -145,6 +171,8 @@ internal sealed class NormalizeWindowsRow : MappedRow
         _scale = new float[_f];
         if (input.IsColumnActive(input.Schema[mapper.WindowColumn]))
             _windowGetter = input.GetGetter<VBuffer<float>>(input.Schema[mapper.WindowColumn]);
+        if (mapper.KeyColumn >= 0 && input.IsColumnActive(input.Schema[mapper.KeyColumn]))
+            _readKey = SeriesKeyReader.MakeReader(input, input.Schema[mapper.KeyColumn]);
     }
 
     protected override string Component => "NormalizeWindows";
@@ -188,6 +216,18 @@ internal sealed class NormalizeWindowsRow : MappedRow
         });
     }
 
+    /// <summary>The fitted statistics of the row's series (series-level modes); an unseen key is an error.</summary>
+    private SeriesScalingRow Fitted(long position)
+    {
+        var series = _mapper.Parent.Series;
+        if (series is null)
+            return default;
+        if (_readKey is null)
+            return series.Row(0);
+        string key = _readKey();
+        return series.TryGetRow(key, out var row) ? row : throw series.UnseenKey(_mapper.Parent.Mode, key, position);
+    }
+
     private void Ensure()
     {
         long position = Input.Position;
@@ -197,7 +237,7 @@ internal sealed class NormalizeWindowsRow : MappedRow
         _windowGetter!(ref _buffer);
         VectorValues.CopyExact(_buffer, _raw, Component, _mapper.Parent.InputColumnName, position);
         _raw.CopyTo(_values, 0);
-        int invalid = WindowNormalizer.Normalize(_values, _t, _f, _mapper.Parent.Mode, _shift, _scale);
+        int invalid = WindowNormalizer.Normalize(_values, _t, _f, _mapper.Parent.Mode, _shift, _scale, Fitted(position));
         // Labelled data (training, evaluation) must not carry windows that cannot be normalised: see the remarks of
         // NormalizeWindowsTransformer. At prediction time the window, shift and scale are NaN, as in the saved graph.
         if (invalid >= 0 && _mapper.LabelColumn >= 0)

@@ -5,12 +5,15 @@ using MLNet.Lstm.Internal;
 namespace MLNet.Lstm;
 
 /// <summary>
-/// Rescales each window on its own, like the Keras stock tutorial's <c>normalise_windows</c>, as an ML.NET estimator.
-/// Create it with <c>mlContext.Transforms.NormalizeWindows(...)</c>.
+/// Rescales each window on its own, like the Keras stock tutorial's <c>normalise_windows</c>, or with statistics fitted
+/// per series (<see cref="WindowNormalization.SeriesMinMax"/>, <see cref="WindowNormalization.SeriesZScore"/>), as an
+/// ML.NET estimator. Create it with <c>mlContext.Transforms.NormalizeWindows(...)</c>.
 /// </summary>
 /// <remarks>
 /// <para>Input columns: the window column (<c>Vector&lt;Single&gt;</c> of T·F values, time-major, normally made by
-/// <see cref="SlidingWindowEstimator"/>); optionally the label column (<c>Single</c> or <c>Vector&lt;Single&gt;</c>).</para>
+/// <see cref="SlidingWindowEstimator"/>); optionally the label column (<c>Single</c> or <c>Vector&lt;Single&gt;</c>);
+/// for a series-level mode, the series key column that the window's <see cref="WindowAnnotations.WindowSeriesColumn"/>
+/// annotation names (text or integer), when it has one.</para>
 /// <para>Output columns: <see cref="Options.OutputColumnName"/>, the normalised window (same type, replaces the input
 /// when the names are equal) with the window annotations plus <see cref="WindowAnnotations.WindowNormalization"/>,
 /// <see cref="WindowAnnotations.WindowShiftColumn"/> and <see cref="WindowAnnotations.WindowScaleColumn"/>;
@@ -81,17 +84,23 @@ public sealed class NormalizeWindowsEstimator : IEstimator<NormalizeWindowsTrans
         _options.Validate();
     }
 
-    /// <summary>Reads the window shape from the schema and returns the (stateless) transformer.</summary>
-    /// <param name="input">Data with the window column.</param>
+    /// <summary>
+    /// Reads the window shape from the schema and returns the transformer: stateless for the per-window modes; for
+    /// <see cref="WindowNormalization.SeriesMinMax"/> and <see cref="WindowNormalization.SeriesZScore"/> it first reads
+    /// every training window to fit the statistics per series key (the column the window's
+    /// <see cref="WindowAnnotations.WindowSeriesColumn"/> annotation names; one group without it).
+    /// </summary>
+    /// <param name="input">Data with the window column (and the series key column, for a series-level mode).</param>
     /// <returns>The fitted transformer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing, has the wrong type or size, or T cannot be determined.</exception>
+    /// <exception cref="InvalidOperationException">A series-level mode meets a non-finite training value (named with its column and key).</exception>
     public NormalizeWindowsTransformer Fit(IDataView input)
     {
         Guard.NotNull(input);
-        return Create(input.Schema);
+        return Create(input.Schema, input);
     }
 
-    private NormalizeWindowsTransformer Create(DataViewSchema schema)
+    private NormalizeWindowsTransformer Create(DataViewSchema schema, IDataView data)
     {
         string inputName = _options.InputColumnName ?? _options.OutputColumnName;
         var column = schema.GetColumnOrNull(inputName);
@@ -120,9 +129,25 @@ public sealed class NormalizeWindowsEstimator : IEstimator<NormalizeWindowsTrans
             throw new ArgumentOutOfRangeException(nameof(schema),
                 $"NormalizeWindows: the target index {target} is outside the {f} columns of window column '{inputName}'; set Options.TargetIndex between 0 and {f - 1}.");
         }
-        var transformer = new NormalizeWindowsTransformer(_options, inputName, t, f, target, names ?? Enumerable.Range(0, f).Select(i => $"f{i}").ToArray());
+        var featureNames = names ?? Enumerable.Range(0, f).Select(i => $"f{i}").ToArray();
+        var series = WindowNormalizer.For(_options.Mode).IsSeriesLevel
+            ? SeriesScalingFit.Fit(data, column.Value, SeriesKeyColumn(schema, column.Value), t, f, _options.Mode, featureNames)
+            : null;
+        var transformer = new NormalizeWindowsTransformer(_options, inputName, t, f, target, featureNames, series);
         transformer.Bind(schema);
         return transformer;
+    }
+
+    /// <summary>The series key column named by the window's annotation (null for one series); missing is an error.</summary>
+    private DataViewSchema.Column? SeriesKeyColumn(DataViewSchema schema, DataViewSchema.Column window)
+    {
+        string? name = WindowAnnotations.GetText(window, WindowAnnotations.WindowSeriesColumn);
+        if (name is null)
+            return null;
+        return schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(schema),
+            $"NormalizeWindows ({_options.Mode}): window column '{window.Name}' belongs to series keyed by column '{name}' (its {WindowAnnotations.WindowSeriesColumn} annotation), " +
+            $"which is not in the data (columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}). " +
+            "Series statistics are fitted per key: keep the key column (SlidingWindow passes it through), or window one series without SeriesColumnName.");
     }
 
     /// <summary>The schema of the transformed data, for pipeline validation.</summary>

@@ -8,14 +8,18 @@ using MLNet.Lstm.Onnx;
 namespace MLNet.Lstm;
 
 /// <summary>
-/// The fitted (stateless) per-window normalisation: a row-to-row map, so it works in <c>PredictionEngine</c>.
+/// The fitted window normalisation: a row-to-row map, so it works in <c>PredictionEngine</c>. Stateless for the
+/// per-window modes; the series-level modes hold their statistics per series key (<see cref="SeriesKeys"/>).
 /// See <see cref="NormalizeWindowsEstimator"/> for the columns and semantics.
 /// </summary>
 /// <remarks>
 /// <para>Input columns: <see cref="InputColumnName"/> (<c>Vector&lt;Single&gt;</c> of T·F); optionally
 /// <see cref="LabelColumnName"/>. Output columns: <see cref="OutputColumnName"/> (normalised window, dimensions
 /// <c>[T, F]</c>), <see cref="ShiftColumnName"/> and <see cref="ScaleColumnName"/> (<c>Vector&lt;Single&gt;</c> of F),
-/// <see cref="NormalizedLabelColumnName"/> when the label is present; all input columns pass through.</para>
+/// <see cref="NormalizedLabelColumnName"/> when the label is present; all input columns pass through. A series-level
+/// mode with keys also reads <see cref="SeriesColumnName"/> (the training data's key type); a key unseen at fit time
+/// is an <see cref="InvalidOperationException"/> naming the key column, the key and the fix, while the saved graph
+/// (stock <c>mlContext.Model.Load</c>, <c>ExportOnnx</c>) gives NaN window, shift and scale for it.</para>
 /// <para>Zero-size ranges: in <see cref="WindowNormalization.MinMax"/> a column with max = min, and in
 /// <see cref="WindowNormalization.ZScore"/> a column with standard deviation 0, get scale 1 (so the normalised
 /// values are 0).</para>
@@ -35,15 +39,21 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     public const string OnnxFormat = "NormalizeWindows";
 
     /// <summary>
-    /// Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph: 2 gives NaN for windows that
-    /// cannot be normalised; 3 sums ZScore's mean and variance in float32 in time order (Split + Adds), as the C#
-    /// kernel does, so that the two agree bitwise. Earlier versions still load and score as they were saved.
+    /// The newest value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph: 2 gives NaN for
+    /// windows that cannot be normalised; 3 sums ZScore's mean and variance in float32 in time order (Split + Adds), as
+    /// the C# kernel does, so that the two agree bitwise; 4 adds the series-level modes (a key input and fitted tables,
+    /// see <see cref="SeriesScaling"/>), written only by those modes: the per-window modes still write version 3,
+    /// byte for byte as before. Earlier versions still load and score as they were saved.
     /// </summary>
-    public const int OnnxFormatVersion = 3;
+    public const int OnnxFormatVersion = 4;
+
+    /// <summary>The version the per-window modes write (their graph form is that of version 3).</summary>
+    internal const int PerWindowFormatVersion = 3;
 
     private readonly string[] _featureNames;
 
-    internal NormalizeWindowsTransformer(NormalizeWindowsEstimator.Options options, string inputColumnName, int windowSize, int featureCount, int targetIndex, IReadOnlyList<string> featureNames)
+    internal NormalizeWindowsTransformer(NormalizeWindowsEstimator.Options options, string inputColumnName, int windowSize, int featureCount, int targetIndex,
+        IReadOnlyList<string> featureNames, SeriesScaling? series = null)
     {
         OutputColumnName = options.OutputColumnName;
         InputColumnName = inputColumnName;
@@ -56,6 +66,9 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         FeatureCount = featureCount;
         TargetIndex = targetIndex;
         _featureNames = featureNames.ToArray();
+        Guard.Check(WindowNormalizer.For(Mode).IsSeriesLevel == (series is not null) && (series is null || series.FeatureCount == featureCount),
+            $"NormalizeWindows ({Mode}): series statistics are needed by the series-level modes, and only by them.", nameof(series));
+        Series = series;
         var names = new[] { OutputColumnName, ShiftColumnName, ScaleColumnName, NormalizedLabelColumnName };
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         Guard.Check(duplicate is null, $"NormalizeWindows: two output columns are named '{duplicate?.Key}'; give the window, shift, scale and normalised label columns different names.", nameof(options));
@@ -90,6 +103,18 @@ public sealed class NormalizeWindowsTransformer : ITransformer
 
     /// <summary>Index of the label's column among the F.</summary>
     public int TargetIndex { get; }
+
+    /// <summary>
+    /// The series key column read by <see cref="WindowNormalization.SeriesMinMax"/> and
+    /// <see cref="WindowNormalization.SeriesZScore"/> (null for the per-window modes and for one series).
+    /// </summary>
+    public string? SeriesColumnName => Series?.KeyColumnName;
+
+    /// <summary>The keys fitted by a series-level mode, as text (empty for the per-window modes; <c>""</c> for one series).</summary>
+    public IReadOnlyList<string> SeriesKeys => Series?.Keys ?? Array.Empty<string>();
+
+    /// <summary>The fitted statistics of a series-level mode, else null.</summary>
+    internal SeriesScaling? Series { get; }
 
     /// <summary>The names of the F columns (from the window annotations, else <c>f0..</c>).</summary>
     public IReadOnlyList<string> FeatureNames => _featureNames;
@@ -146,8 +171,11 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     /// normalised window, the shift and the scale, then column copying to the output name.
     /// </summary>
     /// <remarks>
-    /// ONNX graph (format <c>NormalizeWindows</c>, version 2; version 1 gave ±∞ for a zero base and could turn NaN into
-    /// numbers, version 2 gives NaN for a window that cannot be normalised, see the class remarks): input <c>{input}</c> float <c>[N, T·F]</c>; outputs
+    /// ONNX graph (format <c>NormalizeWindows</c>, version 3 for the per-window modes, 4 for the series-level modes; see
+    /// <see cref="OnnxFormatVersion"/>; version 1 gave ±∞ for a zero base and could turn NaN into
+    /// numbers, version 2 gives NaN for a window that cannot be normalised, see the class remarks): input <c>{input}</c> float <c>[N, T·F]</c>
+    /// (and, for a series-level mode with keys, <c>{series key}</c> <c>[N, 1]</c> with the fitted tables, described on
+    /// <c>SeriesScaling</c>, and metadata <c>mlnet_lstm.series_column</c>, <c>.series_key_type</c>, <c>.series_keys</c>); outputs
     /// <c>{output}.normalize_windows</c> float <c>[N, T, F]</c> (copied to <c>{output}</c>), <c>{shift}</c> and
     /// <c>{scale}</c> float <c>[N, F]</c>. Metadata: <c>mlnet_lstm.format</c>, <c>mlnet_lstm.version</c>,
     /// <c>mlnet_lstm.mode</c> (mode name), <c>mlnet_lstm.window_size</c>, <c>mlnet_lstm.feature_count</c>,
@@ -159,8 +187,9 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     {
         Guard.NotNull(ctx);
         string temp = OutputColumnName + ".normalize_windows";
+        var key = SeriesColumnName is { } k ? new[] { (k, KeyTypes.Column(Series!.KeyType)!) } : Array.Empty<(string, DataViewType)>();
         PersistedOnnxForm.Save(ctx, BuildOnnx(temp), InputColumnName, WindowSize * FeatureCount,
-            new[] { temp, ShiftColumnName, ScaleColumnName }, temp, OutputColumnName);
+            new[] { temp, ShiftColumnName, ScaleColumnName }, temp, OutputColumnName, key);
     }
 
     internal byte[] BuildOnnx(string windowOutput)
@@ -168,14 +197,16 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         int t = WindowSize, f = FeatureCount;
         var b = new OnnxModelBuilder("mlnet_lstm_normalize_windows");
         string x = b.AddInput(InputColumnName, OnnxElementType.Float, OnnxDim.Batch, t * f);
-        WindowNormalizer.AddNormalize(b, Mode, x, t, f, windowOutput, ShiftColumnName, ScaleColumnName);
+        if (SeriesColumnName is { } key)
+            b.AddInput(key, Series!.KeyType, OnnxDim.Batch, 1);
+        WindowNormalizer.AddNormalize(b, Mode, x, t, f, windowOutput, ShiftColumnName, ScaleColumnName, Series);
         b.AddOutput(windowOutput, OnnxElementType.Float, OnnxDim.Batch, t, f);
         b.AddOutput(ShiftColumnName, OnnxElementType.Float, OnnxDim.Batch, f);
         b.AddOutput(ScaleColumnName, OnnxElementType.Float, OnnxDim.Batch, f);
 
         var inv = CultureInfo.InvariantCulture;
         b.SetMetadata("mlnet_lstm.format", OnnxFormat);
-        b.SetMetadata("mlnet_lstm.version", OnnxFormatVersion.ToString(inv));
+        b.SetMetadata("mlnet_lstm.version", (Series is null ? PerWindowFormatVersion : OnnxFormatVersion).ToString(inv));
         b.SetMetadata("mlnet_lstm.mode", Mode.ToString());
         b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));
@@ -187,6 +218,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
         b.SetMetadata("mlnet_lstm.scale_column", ScaleColumnName);
         b.SetMetadata("mlnet_lstm.label_column", LabelColumnName);
         b.SetMetadata("mlnet_lstm.normalized_label_column", NormalizedLabelColumnName);
+        Series?.WriteMetadata(b);
         return b.Build();
     }
 

@@ -32,4 +32,22 @@ public enum WindowNormalization
     /// an error for labelled data).
     /// </summary>
     RelativeToLast = 4,
+
+    /// <summary>
+    /// Series-level min-max scaling, the tutorials' <c>MinMaxScaler</c>: per series key and per column f, shift = the
+    /// minimum and scale = max - min (1 when max equals min) over the values the training windows of that key cover,
+    /// fitted once by <see cref="NormalizeWindowsEstimator"/> and stored in the saved model. Every window of a key is
+    /// mapped with its key's statistics, so the trainer's inverse gives label units. The key column is the one the
+    /// window column's <see cref="WindowAnnotations.WindowSeriesColumn"/> annotation names (one group when it has
+    /// none); a key unseen at fit time is an error in this library and NaN in a stock-loaded zip (see
+    /// <see cref="NormalizeWindowsTransformer"/>).
+    /// </summary>
+    SeriesMinMax = 5,
+
+    /// <summary>
+    /// Series-level standardisation, the tutorials' <c>StandardScaler</c>: per series key and per column f, shift =
+    /// the mean and scale = the population standard deviation (1 when it is 0) over the values the training windows
+    /// of that key cover, each counted once; otherwise as <see cref="SeriesMinMax"/>.
+    /// </summary>
+    SeriesZScore = 6,
 }

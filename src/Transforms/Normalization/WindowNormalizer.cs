@@ -30,6 +30,8 @@ internal static class WindowNormalizer
         [WindowNormalization.MinMax] = new MinMaxMode(),
         [WindowNormalization.ZScore] = new ZScoreMode(),
         [WindowNormalization.RelativeToLast] = new RelativeToLastMode(),
+        [WindowNormalization.SeriesMinMax] = new SeriesLevelMode(zScore: false),
+        [WindowNormalization.SeriesZScore] = new SeriesLevelMode(zScore: true),
     };
 
     /// <summary>The table entry of <paramref name="mode"/>.</summary>
@@ -37,15 +39,22 @@ internal static class WindowNormalizer
         Modes.TryGetValue(mode, out var m) ? m
             : throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown window normalisation; use one of {string.Join(", ", Modes.Keys)}.");
 
-    /// <summary>Normalises a time-major window of T·F values in place and writes its F shifts and scales.</summary>
+    /// <summary>
+    /// Normalises a time-major window of T·F values in place and writes its F shifts and scales. A series-level mode
+    /// takes them from <c>fitted</c>, the statistics of the window's series key (<see cref="SeriesScaling.Row"/>);
+    /// the per-window modes ignore it.
+    /// </summary>
     /// <returns>The first column that could not be normalised (its values, shift and scale are NaN), or -1.</returns>
-    public static int Normalize(Span<float> window, int t, int f, WindowNormalization mode, Span<float> shift, Span<float> scale)
+    public static int Normalize(Span<float> window, int t, int f, WindowNormalization mode, Span<float> shift, Span<float> scale,
+        SeriesScalingRow fitted = default)
     {
         var m = For(mode);
+        if (m.IsSeriesLevel && fitted.Shift.Length != f)
+            throw new InvalidOperationException($"{mode} needs the fitted statistics of the window's series ({f} shifts and scales).");
         int invalid = -1;
         for (int j = 0; j < f; j++)
         {
-            var p = m.Parameters(window, t, f, j);
+            var p = m.IsSeriesLevel ? new WindowParameters(fitted.Shift.Span[j], 0f, fitted.Scale.Span[j]) : m.Parameters(window, t, f, j);
             float origin = p.Origin, offset = m.HasOffset ? p.Offset : 0f;
             float s = p.Scale == 0f ? m.ZeroScale : p.Scale;
             if (!ColumnIsFinite(window, t, f, j) || !float.IsFinite(origin) || !float.IsFinite(offset) || !float.IsFinite(s))
@@ -84,10 +93,11 @@ internal static class WindowNormalizer
     /// <summary>
     /// Adds the normalisation of graph value <paramref name="input"/> (float <c>[N, T·F]</c>) to a graph: outputs
     /// <paramref name="windowOutput"/> <c>[N, T, F]</c>, <paramref name="shiftOutput"/> and
-    /// <paramref name="scaleOutput"/> <c>[N, F]</c> (the outputs are not declared as graph outputs here).
+    /// <paramref name="scaleOutput"/> <c>[N, F]</c> (the outputs are not declared as graph outputs here). A series-level
+    /// mode looks its parameters up in <c>series</c>, the fitted statistics, whose nodes read the key input.
     /// </summary>
     public static void AddNormalize(OnnxModelBuilder b, WindowNormalization mode, string input, int t, int f,
-        string windowOutput, string shiftOutput, string scaleOutput)
+        string windowOutput, string shiftOutput, string scaleOutput, SeriesScaling? series = null)
     {
         var m = For(mode);
         b.AddInt64Vector("shape_ntf", -1, t, f);
@@ -96,7 +106,9 @@ internal static class WindowNormalizer
         b.AddInitializer("nan", new[] { float.NaN }, new long[] { 1 });
         b.AddInitializer("zero_scale", new[] { m.ZeroScale }, new long[] { 1 });
         string x3 = b.AddNode("Reshape", new[] { input, "shape_ntf" }, new[] { "x3" });
-        var p = m.AddParameters(b, x3, t, f);
+        var p = m.IsSeriesLevel
+            ? (series ?? throw new InvalidOperationException($"{mode} needs its fitted statistics.")).AddParameters(b, x3)
+            : m.AddParameters(b, x3, t, f);
         string scaleIsZero = b.AddNode("Equal", new[] { p.Scale, "zero" }, new[] { "scale_is_zero" });
         string scale = b.AddNode("Where", new[] { scaleIsZero, "zero_scale", p.Scale }, new[] { "scale_nonzero" });
 

@@ -19,6 +19,12 @@ internal abstract class WindowNormalizerMode
     /// <summary>Whether the mode subtracts an offset after the origin (the shift is then origin + offset).</summary>
     public virtual bool HasOffset => false;
 
+    /// <summary>
+    /// Whether the parameters are statistics fitted per series key (<see cref="SeriesScaling"/>) instead of computed
+    /// from each window; such a mode has neither <see cref="Parameters"/> nor <see cref="AddParameters"/>.
+    /// </summary>
+    public virtual bool IsSeriesLevel => false;
+
     /// <summary>The parameters of column <paramref name="j"/> of a time-major window of T·F values.</summary>
     public abstract WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j);
 
@@ -173,4 +179,26 @@ internal sealed class ZScoreMode : WindowNormalizerMode
             sum = b.AddNode("Add", new[] { sum, steps[i] }, new[] { $"{name}_sum{i}" });
         return sum;
     }
+}
+
+/// <summary>
+/// <see cref="WindowNormalization.SeriesMinMax"/> and <see cref="WindowNormalization.SeriesZScore"/>: the parameters are
+/// the fitted statistics of the window's series key (<see cref="SeriesScaling"/>), origin = shift, scale = scale.
+/// </summary>
+internal sealed class SeriesLevelMode : WindowNormalizerMode
+{
+    public SeriesLevelMode(bool zScore) => IsZScore = zScore;
+
+    /// <summary>Mean and deviation (<see langword="true"/>) or minimum and range.</summary>
+    public bool IsZScore { get; }
+
+    public override float ZeroScale => 1f;
+
+    public override bool IsSeriesLevel => true;
+
+    public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j) =>
+        throw new InvalidOperationException("A series-level normalisation reads its fitted statistics (SeriesScaling), not the window.");
+
+    public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int t, int f) =>
+        throw new InvalidOperationException("A series-level normalisation adds its nodes through SeriesScaling.AddParameters.");
 }

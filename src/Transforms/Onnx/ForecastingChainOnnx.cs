@@ -10,11 +10,15 @@ namespace MLNet.Lstm.Onnx;
 /// portable ONNX graph: raw windows in, forecasts in label units out, with the normalisation and its inverse inside.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>ForecastingChain</c>, version 1:</para>
+/// <para>Graph format <c>ForecastingChain</c>, version 1 (version 2 when the chain has a series key input, see below):</para>
 /// <list type="bullet">
 /// <item>Input: the window column (its name in the chain, e.g. <c>Window</c>), float <c>[N, T·F]</c>, time-major,
 /// in the series' own units; when the LSTM reads known-future covariates also its future column (e.g. <c>Future</c>),
-/// float <c>[N, h·C]</c>, step-major, raw.</item>
+/// float <c>[N, h·C]</c>, step-major, raw; when the NormalizeWindows step is series-level
+/// (<see cref="WindowNormalization.SeriesMinMax"/>, <see cref="WindowNormalization.SeriesZScore"/>) with a key column,
+/// also that column (e.g. <c>Series</c>), <c>[N, 1]</c> of its own element type (string or an integer type); this
+/// input makes the graph version 2, with metadata <c>mlnet_lstm.series_column</c> and <c>.series_key_type</c>. A key
+/// unseen at fit time gives a NaN score.</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for horizon 1, <c>[N, h]</c> otherwise, in label units.</item>
 /// <item>Body: the steps' own graphs (<c>NormalizeWindowsTransformer</c>'s and the LSTM's), their values renamed
 /// <c>{index}_{format}/{name}</c> and wired by column name (<see cref="OnnxGraphComposer"/>).</item>
@@ -31,6 +35,9 @@ internal static class ForecastingChainOnnx
 {
     public const string Format = "ForecastingChain";
     public const int Version = 1;
+
+    /// <summary>The version of a chain graph with a series key input (a series-level normalisation).</summary>
+    public const int SeriesKeyVersion = 2;
     public const string ScoreOutputName = "Score";
 
     public static byte[] Export(ITransformer model)
@@ -49,7 +56,7 @@ internal static class ForecastingChainOnnx
 
         var composer = new OnnxGraphComposer("mlnet_lstm_forecasting_chain");
         var info = ChainInfo.From(window, normalize, lstm, lstmMeta);
-        foreach (var input in RawInputs(info, lstm.Layout))
+        foreach (var input in RawInputs(info, lstm.Layout, normalize?.Series))
             composer.AddInput(input);
         var formats = new List<string>();
         for (int i = 0; i < steps.Count; i++)
@@ -78,14 +85,16 @@ internal static class ForecastingChainOnnx
     /// The composed graph's inputs: the raw window, and the known-future covariates (float <c>[N, h·C]</c>, raw, named
     /// like the LSTM's future column) when the model has them.
     /// </summary>
-    private static IEnumerable<ValueInfoProto> RawInputs(ChainInfo info, LstmScoringLayout layout)
+    private static IEnumerable<ValueInfoProto> RawInputs(ChainInfo info, LstmScoringLayout layout, SeriesScaling? series)
     {
         yield return FloatInput(info.WindowColumn, (long)info.WindowSize * info.FeatureCount);
         if (layout.HasFuture)
             yield return FloatInput(layout.FutureColumnName!, layout.FutureSize);
+        if (series?.KeyColumnName is { } key)
+            yield return FloatInput(key, 1, series.KeyType);
     }
 
-    private static ValueInfoProto FloatInput(string name, long size)
+    private static ValueInfoProto FloatInput(string name, long size, OnnxElementType type = OnnxElementType.Float)
     {
         var dims = new TensorShapeProto();
         dims.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = OnnxDim.Batch.Symbol });
@@ -93,7 +102,7 @@ internal static class ForecastingChainOnnx
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxElementType.Float, Shape = dims } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = dims } },
         };
     }
 
@@ -183,6 +192,9 @@ internal static class ForecastingChainOnnx
     private sealed record ChainInfo(string WindowColumn, int WindowSize, int FeatureCount, string[] FeatureColumns,
         int TargetIndex, int Horizon, string HiddenSizes, string Normalization, string LabelColumn)
     {
+        /// <summary>The series key input of a series-level normalisation, or null.</summary>
+        public SeriesScaling? Series { get; init; }
+
         public static ChainInfo From(SlidingWindowTransformer? window, NormalizeWindowsTransformer? normalize,
             LstmForecastingTransformer lstm, IReadOnlyDictionary<string, string> meta)
         {
@@ -207,14 +219,17 @@ internal static class ForecastingChainOnnx
             }
             string windowColumn = window?.OutputColumnName ?? normalize?.InputColumnName ?? lstm.InputColumnNames[0];
             return new ChainInfo(windowColumn, t, f, features, target, int.Parse(Read(meta, "mlnet_lstm.horizon"), inv),
-                Read(meta, "mlnet_lstm.hidden_sizes"), normalize?.Mode.ToString() ?? "None", Read(meta, "mlnet_lstm.label_column"));
+                Read(meta, "mlnet_lstm.hidden_sizes"), normalize?.Mode.ToString() ?? "None", Read(meta, "mlnet_lstm.label_column"))
+            {
+                Series = normalize?.Series?.KeyColumnName is null ? null : normalize.Series,
+            };
         }
 
         public IEnumerable<KeyValuePair<string, string>> Metadata(IReadOnlyList<string> steps)
         {
             var inv = CultureInfo.InvariantCulture;
             yield return new("mlnet_lstm.format", Format);
-            yield return new("mlnet_lstm.version", Version.ToString(inv));
+            yield return new("mlnet_lstm.version", (Series is null ? Version : SeriesKeyVersion).ToString(inv));
             yield return new("mlnet_lstm.window_column", WindowColumn);
             yield return new("mlnet_lstm.window_size", WindowSize.ToString(inv));
             yield return new("mlnet_lstm.feature_count", FeatureCount.ToString(inv));
@@ -227,6 +242,11 @@ internal static class ForecastingChainOnnx
             yield return new("mlnet_lstm.label_column", LabelColumn);
             yield return new("mlnet_lstm.score_column", ScoreOutputName);
             yield return new("mlnet_lstm.steps", JsonSerializer.Serialize(steps));
+            if (Series is not null)
+            {
+                yield return new("mlnet_lstm.series_column", Series.KeyColumnName!);
+                yield return new("mlnet_lstm.series_key_type", Series.KeyType.ToString());
+            }
         }
 
         private static string Read(IReadOnlyDictionary<string, string> meta, string key) =>

@@ -18,8 +18,9 @@ internal sealed record OnnxComposedStep(string Name, ModelProto Model, IReadOnly
 /// name. The values of step <c>i</c> are renamed <c>{step name}/{value}</c>, so that no two steps collide.
 /// </summary>
 /// <remarks>
-/// Only plain graphs are composed: default-domain opset <see cref="OnnxModelBuilder.OpsetVersion"/>, no sub-graph
-/// attributes. Where a step's declared input rank differs from the value it is wired to (e.g. a normalised window
+/// Only plain graphs are composed: default-domain opset <see cref="OnnxModelBuilder.OpsetVersion"/> (and the
+/// <see cref="OnnxModelBuilder.MlDomain"/> opset <see cref="OnnxModelBuilder.MlOpsetVersion"/> of a series-level
+/// normalisation's <c>LabelEncoder</c>, imported by the composed graph when a step uses it), no sub-graph attributes. Where a step's declared input rank differs from the value it is wired to (e.g. a normalised window
 /// <c>[N, T, F]</c> read by a graph declaring <c>[N, T·F]</c>), a <c>Reshape</c> to the declared shape is inserted.
 /// </remarks>
 internal sealed class OnnxGraphComposer
@@ -89,7 +90,13 @@ internal sealed class OnnxGraphComposer
     }
 
     /// <summary>The composed model (not stamped, no metadata).</summary>
-    public ModelProto Build(string docString) => OnnxModelBuilder.NewModel(_graph.Clone(), docString);
+    public ModelProto Build(string docString)
+    {
+        var model = OnnxModelBuilder.NewModel(_graph.Clone(), docString);
+        if (_graph.Node.Any(n => n.Domain == OnnxModelBuilder.MlDomain))
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxModelBuilder.MlDomain, Version = OnnxModelBuilder.MlOpsetVersion });
+        return model;
+    }
 
     private string Wire(OnnxComposedStep step, string prefix, ValueInfoProto input)
     {
@@ -122,8 +129,10 @@ internal sealed class OnnxGraphComposer
     private static void CheckComposable(OnnxComposedStep step)
     {
         var model = step.Model;
-        bool plainOpset = model.OpsetImport.All(o => o.Domain.Length == 0 && o.Version == OnnxModelBuilder.OpsetVersion);
-        bool plainNodes = model.Graph.Node.All(n => n.Domain.Length == 0 && n.Attribute.All(a => a.G is null && a.Graphs.Count == 0));
+        bool plainOpset = model.OpsetImport.All(o => (o.Domain.Length == 0 && o.Version == OnnxModelBuilder.OpsetVersion)
+            || (o.Domain == OnnxModelBuilder.MlDomain && o.Version == OnnxModelBuilder.MlOpsetVersion));
+        bool plainNodes = model.Graph.Node.All(n => (n.Domain.Length == 0 || (n.Domain == OnnxModelBuilder.MlDomain && n.OpType == "LabelEncoder"))
+            && n.Attribute.All(a => a.G is null && a.Graphs.Count == 0));
         if (!plainOpset || !plainNodes)
         {
             throw new InvalidOperationException(

@@ -8,8 +8,15 @@ namespace MLNet.Lstm.Onnx;
 internal enum OnnxElementType
 {
     Float = 1,
+    UInt8 = 2,
+    Int8 = 3,
+    UInt16 = 4,
+    Int16 = 5,
     Int32 = 6,
     Int64 = 7,
+    String = 8,
+    UInt32 = 12,
+    UInt64 = 13,
 }
 
 /// <summary>
@@ -55,7 +62,7 @@ internal sealed class OnnxAttribute
 /// <remarks>
 /// Conventions (see docs/design.md): <c>ir_version</c> 8, default-domain opset 17, producer <c>MLNet.Lstm</c>.
 /// Names must be unique within a graph: <see cref="AddInitializer(string, float[], long[])"/> and
-/// <see cref="AddNode"/> check this so that a wrong graph fails here, not inside ONNX Runtime. Every built model
+/// <see cref="AddNode(string, string[], string[], OnnxAttribute[])"/> check this so that a wrong graph fails here, not inside ONNX Runtime. Every built model
 /// carries the integrity stamp of <see cref="OnnxIntegrity"/>.
 /// </remarks>
 internal sealed class OnnxModelBuilder
@@ -63,6 +70,12 @@ internal sealed class OnnxModelBuilder
     public const long IrVersion = 8;
     public const long OpsetVersion = 17;
     public const string ProducerName = "MLNet.Lstm";
+
+    /// <summary>The ONNX-ML operator domain (<c>LabelEncoder</c>); imported only by graphs that use it.</summary>
+    public const string MlDomain = "ai.onnx.ml";
+
+    /// <summary>The <see cref="MlDomain"/> opset imported by graphs with ONNX-ML nodes (<c>LabelEncoder</c> version 2).</summary>
+    public const long MlOpsetVersion = 2;
 
     private readonly GraphProto _graph;
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
@@ -105,13 +118,17 @@ internal sealed class OnnxModelBuilder
     /// convention, e.g. LSTM's <c>Y</c> when only <c>Y_h</c> is needed). Returns the first output's name.
     /// </summary>
     public string AddNode(string opType, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
+        => AddNode("", opType, inputs, outputs, attributes);
+
+    /// <summary>Adds a node of operator domain <paramref name="domain"/> (<c>""</c> or <see cref="MlDomain"/>).</summary>
+    public string AddNode(string domain, string opType, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
     {
         foreach (var output in outputs)
         {
             if (output.Length > 0)
                 Define(output);
         }
-        var node = new NodeProto { Name = $"{opType}_{_nodeCounter++}", OpType = opType };
+        var node = new NodeProto { Name = $"{opType}_{_nodeCounter++}", OpType = opType, Domain = domain };
         node.Input.Add(inputs);
         node.Output.Add(outputs);
         node.Attribute.Add(attributes.Select(a => a.ToProto()));
@@ -140,6 +157,8 @@ internal sealed class OnnxModelBuilder
                 graph.Initializer.RemoveAt(i);
         }
         var model = NewModel(graph, docString);
+        if (graph.Node.Any(n => n.Domain == MlDomain))
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = MlOpsetVersion });
         foreach (var (key, value) in _metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;

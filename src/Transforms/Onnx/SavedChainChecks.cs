@@ -8,7 +8,8 @@ namespace MLNet.Lstm.Onnx;
 /// <remarks>
 /// <list type="bullet">
 /// <item><description><c>NormalizeWindows</c> after <c>SlidingWindow</c>: window size, feature count, feature names in
-/// order (= the window's input columns) and target index.</description></item>
+/// order (= the window's input columns) and target index; a series-level mode with keys reads the window step's series
+/// key column.</description></item>
 /// <item><description>The LSTM after <c>NormalizeWindows</c>: window size, feature count, target index, normalisation
 /// mode, shift and scale column names; an LSTM graph that reads shift and scale needs such a step.</description></item>
 /// <item><description>The LSTM after <c>SlidingWindow</c>: window size, feature count (the network's input width),
@@ -52,6 +53,8 @@ internal static class SavedChainChecks
         Same(graph, windowGraph, "window size", n.WindowSize, w.WindowSize);
         Same(graph, windowGraph, "feature columns", string.Join(", ", n.FeatureNames), string.Join(", ", w.InputColumnNames));
         Same(graph, windowGraph, "target index", n.TargetIndex, w.TargetIndex);
+        if (n.SeriesColumnName is not null)
+            Same(graph, windowGraph, "series key column", n.SeriesColumnName, w.SeriesColumnName ?? "(none)");
     }
 
     private static void CheckLstm(LstmForecastingTransformer l, SavedGraph graph, SavedModelLoader.Step? source)

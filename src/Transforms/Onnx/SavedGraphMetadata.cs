@@ -37,7 +37,8 @@ internal sealed class SavedGraphMetadata
     /// a rebuilt window transform computes as this library does, a rebuilt LSTM scores its graph as saved), a later
     /// version is refused.
     /// </summary>
-    public void RequireVersion(int newest)
+    /// <returns>The graph's version.</returns>
+    public int RequireVersion(int newest)
     {
         string text = String(VersionKey);
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1 || version > newest)
@@ -45,6 +46,7 @@ internal sealed class SavedGraphMetadata
             throw Error($"has format version '{text}' ({VersionKey}); this library reads versions 1 to {newest}. " +
                 "Load it with the MLNet.Lstm version that saved it, or save the model again with this one");
         }
+        return version;
     }
 
     public string String(string key)

@@ -50,10 +50,13 @@ internal static class SavedTransformers
     public static NormalizeWindowsTransformer NormalizeWindows(SavedGraph graph)
     {
         var m = graph.Metadata;
-        m.RequireVersion(NormalizeWindowsTransformer.OnnxFormatVersion);
+        int version = m.RequireVersion(NormalizeWindowsTransformer.OnnxFormatVersion);
         string modeText = m.String("mlnet_lstm.mode");
         if (!Enum.TryParse<WindowNormalization>(modeText, ignoreCase: false, out var mode) || !Enum.IsDefined(mode) || modeText != mode.ToString())
             throw m.Error($"has metadata 'mlnet_lstm.mode' = '{modeText}'; expected one of {string.Join(", ", Enum.GetNames<WindowNormalization>())}");
+        bool seriesLevel = WindowNormalizer.For(mode).IsSeriesLevel;
+        if (seriesLevel && version < 4)
+            throw m.Error($"has the series-level mode {mode} in a version {version} graph; series-level modes exist from version 4");
         int t = m.Int("mlnet_lstm.window_size", 1), f = m.Int("mlnet_lstm.feature_count", 1);
         int target = m.Int("mlnet_lstm.target_index", 0);
         var names = m.StringArray("mlnet_lstm.feature_names");
@@ -75,7 +78,11 @@ internal static class SavedTransformers
         graph.RequireShape(false, options.OutputColumnName + ".normalize_windows", t, f);
         graph.RequireShape(false, options.ShiftColumnName, f);
         graph.RequireShape(false, options.ScaleColumnName, f);
-        return Checked(m, () => new NormalizeWindowsTransformer(options, input, t, f, target, names));
+        var series = seriesLevel ? SavedSeriesScaling.Read(graph, f) : null;
+        int inputs = series?.KeyColumnName is null ? 1 : 2;
+        if (graph.Inputs.Count != inputs)
+            throw m.Error($"has {graph.Inputs.Count} graph inputs, but its metadata describes {inputs}");
+        return Checked(m, () => new NormalizeWindowsTransformer(options, input, t, f, target, names, series));
     }
 
     /// <summary>

@@ -236,7 +236,7 @@ public sealed class SlidingWindowTransformer : ITransformer
         foreach (var column in input)
             builder.AddColumn(column.Name, column.Type, column.Annotations);
         builder.AddColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, WindowSize, FeatureCount),
-            WindowAnnotations.Build(_options.InputColumnNames, TargetIndex, WindowSize, SeriesColumnName, FutureColumnName));
+            WindowAnnotations.Build(_options.InputColumnNames, TargetIndex, WindowSize, SeriesColumnName, FutureColumnName, Stride));
         builder.AddColumn(LabelColumnName, Horizon == 1 ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, Horizon));
         if (future.Length > 0)
             builder.AddColumn(_options.FutureColumnName, new VectorDataViewType(NumberDataViewType.Single, Horizon, future.Length));

@@ -27,6 +27,13 @@ public static class WindowAnnotations
     /// <summary><c>Text</c>: the name of the column holding the per-window scales (F values), on a normalised window column.</summary>
     public const string WindowScaleColumn = "WindowScaleColumn";
 
+    /// <summary>
+    /// <c>Int32</c>: the number of rows between the starts of consecutive windows of a series (<c>SlidingWindow</c>'s
+    /// <c>Stride</c>), on a <c>SlidingWindow</c> window column; series-level normalisation uses it to count each series
+    /// value once.
+    /// </summary>
+    public const string WindowStride = "WindowStride";
+
     /// <summary><c>Text</c>: the name of the series key column, on the window column of a multi-series <c>SlidingWindow</c>.</summary>
     public const string WindowSeriesColumn = "WindowSeriesColumn";
 
@@ -105,6 +112,10 @@ public static class WindowAnnotations
         return true;
     }
 
+    /// <summary>The Int32 annotation <paramref name="name"/> of <paramref name="column"/>, or null.</summary>
+    internal static int? GetInt32(DataViewSchema.Column column, string name) =>
+        TryGetAnnotation(column.Annotations, name, out int value) ? value : null;
+
     private static bool TryGetAnnotation<T>(DataViewSchema.Annotations annotations, string name, out T value)
     {
         value = default!;
@@ -116,10 +127,12 @@ public static class WindowAnnotations
     }
 
     internal static DataViewSchema.Annotations Build(string[] featureNames, int targetIndex, int windowSize,
-        string? seriesColumn = null, string? futureColumn = null)
+        string? seriesColumn = null, string? futureColumn = null, int? stride = null)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         AddWindowAnnotations(builder, featureNames, targetIndex, windowSize);
+        if (stride is { } s)
+            builder.Add(WindowStride, NumberDataViewType.Int32, (ref int value) => value = s);
         AddText(builder, WindowSeriesColumn, seriesColumn);
         AddText(builder, WindowFutureColumn, futureColumn);
         return builder.ToAnnotations();
