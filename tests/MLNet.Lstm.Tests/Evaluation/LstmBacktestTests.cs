@@ -88,4 +88,36 @@ public class LstmBacktestTests
         Assert.True(double.IsFinite(r.Metrics.MeanAbsoluteScaledError!.Value));
         Assert.Equal(Folds(35) * horizon, r.Metrics.PerSeries["b"].Count);
     }
+
+    [Fact]
+    public void KeyedLstmBacktestWithSeriesLevelScalingForecastsEverySeriesInItsOwnUnits()
+    {
+        // Series-level statistics are fitted on the rows before the fold start of every key (the backtest's pooled
+        // fit), and the series forecaster passes the key to the saved NormalizeWindows step at every fold.
+        var ml = new MLContext(seed: 5);
+        var lengths = new[] { ("a", 40, 1000.0), ("b", 36, 10.0) };
+        var data = ml.Data.LoadFromEnumerable(lengths.SelectMany(s => Enumerable.Range(0, s.Item2)
+            .Select(i => new KeyedRow { Key = s.Item1, X = (float)(s.Item3 * (1 + 0.05 * Math.Sin(i / 3.0))) })).ToArray());
+        var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "X" }, windowSize: 4, horizon: 1, seriesColumnName: "Key")
+            .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.SeriesZScore))
+            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
+            {
+                HiddenSizes = new[] { 4 },
+                Epochs = 2,
+                BatchSize = 8,
+                Seed = 5,
+                Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
+            }));
+        var r = ml.Forecasting.Backtest(pipeline, data, new BacktestOptions { Start = 28, Horizon = 3, Stride = 2 });
+        Assert.True(r.Recursive);
+        Assert.Equal((40 - 3 - 28) / 2 + 1 + (36 - 3 - 28) / 2 + 1, r.Folds.Count);
+        // Sanity, not accuracy: a series oscillating within ±5% of its level is forecast within ±50% of it; a forecast
+        // scaled with the other series' statistics (a factor 100 apart) would be far outside.
+        foreach (var fold in r.Folds)
+        {
+            double level = fold.SeriesKey == "a" ? 1000 : 10;
+            Assert.All(fold.Forecast, v => Assert.InRange(v, 0.5 * level, 1.5 * level));
+        }
+        Assert.Equal(new[] { "a", "b" }, r.Metrics.PerSeries!.Keys);
+    }
 }
