@@ -85,6 +85,8 @@ public sealed record AccuracyLstmConfig(
         Small with { Name = "small minmax", Normalization = WindowNormalization.MinMax },
         Small with { Name = "small relfirst", Normalization = WindowNormalization.RelativeToFirst },
         Small with { Name = "small rellast", Normalization = WindowNormalization.RelativeToLast },
+        Small with { Name = "small seriesminmax", Normalization = WindowNormalization.SeriesMinMax },
+        Small with { Name = "small serieszscore", Normalization = WindowNormalization.SeriesZScore },
         Small with { Name = "prices rellast ens5", Normalization = WindowNormalization.RelativeToLast, EnsembleSize = 5 },
         Small with { Name = "small log", LogTarget = true },
         Small with { Name = "small cosine", Schedule = LstmLearningRateSchedule.Cosine },
