@@ -36,6 +36,10 @@ public sealed record AccuracyLstmConfig(
     /// <summary>max(2·period, 12): two seasons of a seasonal series, 12 steps otherwise.</summary>
     public static int SmallWindow(AccuracySeries s) => Math.Max(2 * s.Period, 12);
 
+    /// <summary>3·period for a seasonal series (three seasons: two seasons of seasonal differences in a network with a
+    /// seasonal period), 12 steps otherwise.</summary>
+    public static int ThreeSeasonWindow(AccuracySeries s) => s.Period > 1 ? 3 * s.Period : 12;
+
     /// <summary>
     /// (a) The Keras tutorial's settings, as in samples/StockForecast: windows relative to their first value, 3 × 100,
     /// dropout 0.2, 2 epochs, batch 32, Adam 1e-3, 10% validation, patience 2. Window 49 on the DAX (the tutorial's);
@@ -86,6 +90,8 @@ public sealed record AccuracyLstmConfig(
         Small with { Name = "small relfirst", Normalization = WindowNormalization.RelativeToFirst },
         Small with { Name = "small rellast", Normalization = WindowNormalization.RelativeToLast },
         Small with { Name = "small seriesminmax", Normalization = WindowNormalization.SeriesMinMax },
+        ForecastByLstm with { Name = "ForecastByLstm 3 seasons", WindowSize = ThreeSeasonWindow },
+        Small with { Name = "small seasonal 3 seasons", WindowSize = ThreeSeasonWindow, SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod },
         Small with { Name = "small serieszscore", Normalization = WindowNormalization.SeriesZScore },
         Small with { Name = "prices rellast ens5", Normalization = WindowNormalization.RelativeToLast, EnsembleSize = 5 },
         Small with { Name = "small log", LogTarget = true },
