@@ -75,34 +75,9 @@ internal static class AccuracySuite
             .Concat(reference is null ? Array.Empty<string>() : AccuracyReference.Methods)
             .Concat(configs.Select(c => c.Name)).ToArray();
         AccuracyTables.Write(s, splits, results, methods, seeds);
-        var targetNames = configs.Select(c => c.Name).ToList();
-        if (RecommendedByKind(configs, results) is { Count: > 0 } byKind)
-        {
-            results.AddRange(byKind);
-            targetNames.Add(RecommendedByKindName);
-        }
-        AccuracyTables.WriteTargets(s, splits, results, targetNames.ToArray(), reference is not null);
+        AccuracyTables.WriteTargets(s, splits, results, configs.Select(c => c.Name).ToArray(), reference is not null);
         foreach (var (name, seconds) in fitSeconds)
             s.Line($"<!-- {name}: {seconds:F1} s of LSTM fitting and forecasting over all series and seeds -->");
-    }
-
-    /// <summary>The name of the recommended configurations together: the seasonal recipe on seasonal series, ForecastByLstm on the others.</summary>
-    public const string RecommendedByKindName = "recommended by kind (seasonal-diff on seasonal series, ForecastByLstm otherwise)";
-
-    /// <summary>
-    /// The results of the two recommended configurations combined as docs/accuracy.md recommends them (the same fits,
-    /// no new ones): <see cref="AccuracyLstmConfig.ForecastByLstmSeasonal"/> on the seasonal series,
-    /// <see cref="AccuracyLstmConfig.ForecastByLstm"/> on the others; empty unless both ran.
-    /// </summary>
-    private static List<AccuracyResult> RecommendedByKind(AccuracyLstmConfig[] configs, List<AccuracyResult> results)
-    {
-        string plain = AccuracyLstmConfig.ForecastByLstm.Name, seasonal = AccuracyLstmConfig.ForecastByLstmSeasonal.Name;
-        if (!configs.Any(c => c.Name == plain) || !configs.Any(c => c.Name == seasonal))
-            return new List<AccuracyResult>();
-        return results
-            .Where(r => r.Method == (AccuracySeries.Named(r.Series).Seasonal ? seasonal : plain))
-            .Select(r => r with { Method = RecommendedByKindName })
-            .ToList();
     }
 
     private static AccuracyReference? LoadReference(BenchmarkSettings s, string? explicitPath)

@@ -14,7 +14,7 @@ namespace MLNet.Lstm.Tests.Benchmarks;
 /// </summary>
 public class AccuracySuiteTests
 {
-    private static readonly string[] Methods = { "persistence", "seasonal naive", "ETS", "ARIMA", "Theta", "LSTM tutorial", "LSTM small", "ForecastByLstm", "ForecastByLstm seasonal-diff" };
+    private static readonly string[] Methods = { "persistence", "seasonal naive", "ETS", "ARIMA", "Theta", "LSTM tutorial", "LSTM small", "ForecastByLstm" };
 
     [Fact]
     public void TinySuiteReportsFiniteMetricsForEveryMethodWithTheProtocolsFoldCounts()
@@ -53,7 +53,6 @@ public class AccuracySuiteTests
         }
         Assert.Contains("### Targets of issue 11", text);
         Assert.Contains("- **ForecastByLstm**:", text);
-        Assert.Contains("- **recommended by kind (seasonal-diff on seasonal series, ForecastByLstm otherwise)**:", text);
         Assert.Contains("<!-- suite accuracy:", text);
     }
 
@@ -69,7 +68,7 @@ public class AccuracySuiteTests
         Assert.Contains(missing, text);
         var summary = SummaryRows(text);
         Assert.Equal(2, summary.Count);
-        Assert.All(summary, row => Assert.Equal(3 + 6, row.Length)); // persistence, seasonal naive, 4 LSTM configurations
+        Assert.All(summary, row => Assert.Equal(3 + 5, row.Length)); // persistence, seasonal naive, 3 LSTM configurations
         Assert.Contains("ETS and ARIMA: R baselines not run", text);
     }
 
