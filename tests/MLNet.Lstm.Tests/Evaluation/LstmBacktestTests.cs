@@ -20,17 +20,20 @@ public class LstmBacktestTests
         C = i >= poisonFrom ? float.NaN : 50 + i % 7,
     }).ToArray());
 
+    /// <summary>A tiny seeded LSTM (4 units, 2 epochs, one CPU thread): the tests check folds, not accuracy.</summary>
+    private static LstmForecastingTrainer.Options Tiny(int batchSize) => new()
+    {
+        HiddenSizes = new[] { 4 },
+        Epochs = 2,
+        BatchSize = batchSize,
+        Seed = 5,
+        Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
+    };
+
     private static IEstimator<ITransformer> Pipeline(MLContext ml) =>
         ml.Transforms.SlidingWindow("Window", new[] { "X", "C" }, windowSize: 8, horizon: 2)
             .Append(ml.Transforms.NormalizeWindows("Window"))
-            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
-            {
-                HiddenSizes = new[] { 4 },
-                Epochs = 2,
-                BatchSize = 16,
-                Seed = 5,
-                Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
-            }));
+            .Append(ml.Forecasting.Lstm(Tiny(batchSize: 16)));
 
     [Theory]
     [InlineData(2)]   // direct: the model's horizon is 2
@@ -67,14 +70,7 @@ public class LstmBacktestTests
             .Select(i => new KeyedRow { Key = s.Item1, X = (float)(s.Item3 * (1 + 0.1 * Math.Sin(i / 4.0)) + 0.1 * i) })).ToArray());
         var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "X" }, windowSize: 4, horizon: 2, seriesColumnName: "Key")
             .Append(ml.Transforms.NormalizeWindows("Window"))
-            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
-            {
-                HiddenSizes = new[] { 4 },
-                Epochs = 2,
-                BatchSize = 8,
-                Seed = 5,
-                Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
-            }));
+            .Append(ml.Forecasting.Lstm(Tiny(batchSize: 8)));
         var r = ml.Forecasting.Backtest(pipeline, data, new BacktestOptions { Start = 25, Horizon = horizon, Stride = 3 });
         // Per series floor((n - h - 25) / 3) + 1 folds when n - h ≥ 25: a (40), b (35); c (20) has none.
         int Folds(int n) => (n - horizon - 25) / 3 + 1;
@@ -100,14 +96,7 @@ public class LstmBacktestTests
             .Select(i => new KeyedRow { Key = s.Item1, X = (float)(s.Item3 * (1 + 0.05 * Math.Sin(i / 3.0))) })).ToArray());
         var pipeline = ml.Transforms.SlidingWindow("Window", new[] { "X" }, windowSize: 4, horizon: 1, seriesColumnName: "Key")
             .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.SeriesZScore))
-            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
-            {
-                HiddenSizes = new[] { 4 },
-                Epochs = 2,
-                BatchSize = 8,
-                Seed = 5,
-                Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
-            }));
+            .Append(ml.Forecasting.Lstm(Tiny(batchSize: 8)));
         var r = ml.Forecasting.Backtest(pipeline, data, new BacktestOptions { Start = 28, Horizon = 3, Stride = 2 });
         Assert.True(r.Recursive);
         Assert.Equal((40 - 3 - 28) / 2 + 1 + (36 - 3 - 28) / 2 + 1, r.Folds.Count);
