@@ -259,6 +259,12 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             if (EnsembleSize > 1 && (CheckpointDirectory is not null || ResumeFromCheckpoint is not null || InitialModel is not null))
                 throw new ArgumentOutOfRangeException(nameof(EnsembleSize), EnsembleSize,
                     "EnsembleSize > 1 trains several networks, which CheckpointDirectory, ResumeFromCheckpoint and InitialModel (one network each) do not support; set EnsembleSize = 1 or leave those options null.");
+            if (SeasonalPeriod == AutoSeasonalPeriod && InitialModel is null && (ValidationFraction > 0 || ValidationSet is not null)
+                && (CheckpointDirectory is not null || ResumeFromCheckpoint is not null))
+                throw new ArgumentOutOfRangeException(nameof(SeasonalPeriod), SeasonalPeriod,
+                    "SeasonalPeriod = AutoSeasonalPeriod with validation windows trains two candidate networks (plain and seasonal) and keeps the one with the lower validation loss, " +
+                    "but CheckpointDirectory and ResumeFromCheckpoint hold one network. To checkpoint, set SeasonalPeriod to the period (e.g. the one a fit without checkpoints chose, " +
+                    "its Settings.SeasonalPeriod) or to 0 for the plain network, or leave CheckpointDirectory and ResumeFromCheckpoint null.");
             if (InitialModel is { Weights.EnsembleSize: > 1 } ensemble)
                 throw new ArgumentOutOfRangeException(nameof(InitialModel), ensemble.Weights.EnsembleSize,
                     $"InitialModel is an ensemble of {ensemble.Weights.EnsembleSize} networks; a warm start needs a single network (EnsembleSize = 1).");
@@ -356,16 +362,33 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         // Threads and the random generator are process-wide in torch: hold them for the whole training.
         using var seeded = TorchRandomLock.Enter();
-        var fits = new List<LstmMemberFit>(o.EnsembleSize);
-        for (int member = 0; member < o.EnsembleSize; member++)
-            fits.Add(FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase));
-        var first = fits[0];
-        var finalWeights = LstmNetworkWeights.Ensemble(fits.Select(f => f.Weights).ToArray());
-        finalWeights = ConformalCalibration.Calibrate(finalWeights, fits.Select(f => f.Calibration).ToArray(), o, host.Log);
+        LstmCandidateFit fit;
+        LstmSeasonalSelection? selection = null;
+        if (SeasonalCandidateChoice.IsNeeded(o, data, shape.Seasonality, host.Log))
+        {
+            var plain = FitCandidate(data, o, host, shape with { Seasonality = LstmSeasonality.None }, null, diagnostics, cancellation, ref phase);
+            var seasonal = FitCandidate(data, o, host, shape, null, diagnostics, cancellation, ref phase);
+            (fit, selection) = SeasonalCandidateChoice.Choose(plain, seasonal, host.Log);
+        }
+        else
+            fit = FitCandidate(data, o, host, shape, resume, diagnostics, cancellation, ref phase);
+        var first = fit.Members[0];
+        var finalWeights = LstmNetworkWeights.Ensemble(fit.Members.Select(f => f.Weights).ToArray());
+        finalWeights = ConformalCalibration.Calibrate(finalWeights, fit.Members.Select(f => f.Calibration).ToArray(), o, host.Log);
         if (o.EnsembleSize > 1)
             host.Log?.Info(MessageSensitivity.None, $"Trained {o.EnsembleSize} member networks; the model averages their outputs.");
         phase = diagnostics.Lap("final weights, dispose tensors", phase);
-        return LstmModelAssembler.Assemble(data, o, host.Seed, first.Device, finalWeights, first.BestEpoch, first.History, input, diagnostics, phase);
+        return LstmModelAssembler.Assemble(data, o, host.Seed, first.Device, finalWeights, first.BestEpoch, first.History, input, diagnostics, phase, selection);
+    }
+
+    /// <summary>Trains one candidate network of <paramref name="shape"/>: every member of the ensemble, each with its own seed.</summary>
+    private static LstmCandidateFit FitCandidate(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
+        LstmResumePoint? resume, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase)
+    {
+        var fits = new List<LstmMemberFit>(o.EnsembleSize);
+        for (int member = 0; member < o.EnsembleSize; member++)
+            fits.Add(FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase));
+        return new LstmCandidateFit(shape, fits);
     }
 
     /// <summary>
