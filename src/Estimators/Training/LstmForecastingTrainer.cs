@@ -129,7 +129,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>Device, fallback and threads (see <see cref="TorchDeviceOptions"/>; its Seed is overridden by <see cref="Seed"/>).</summary>
         public TorchDeviceOptions Device { get; set; } = new();
 
-        /// <summary>Receives each epoch's number, training and validation loss and duration.</summary>
+        /// <summary>Receives each epoch's number, training and validation loss and duration (with an
+        /// <see cref="AutoSeasonalPeriod"/> choice, both candidates' epochs, the plain network's first).</summary>
         public IProgress<LstmEpochProgress>? Progress { get; set; }
 
         /// <summary>
@@ -187,7 +188,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         /// <summary>
         /// The value of <see cref="SeasonalPeriod"/> that detects the period at <c>Fit</c> from the training windows'
-        /// target column (<see cref="SeasonalPeriod"/> documents the rule).
+        /// target column and, with validation windows, keeps the seasonal network only when its validation loss is not
+        /// higher than the plain network's (<see cref="SeasonalPeriod"/> documents the rules).
         /// </summary>
         public const int AutoSeasonalPeriod = -1;
 
@@ -208,6 +210,17 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// network is the plain one. On the training rows of the accuracy suite's series (docs/accuracy.md) it finds 12
         /// for ukdriverdeaths and usaccdeaths, 4 for ukgas and johnsonjohnson, and nothing for bjsales, nile and the DAX.
         /// With <see cref="InitialModel"/>, auto takes the initial model's period.</para>
+        /// <para>With a period found and validation windows (<see cref="ValidationFraction"/> &gt; 0 or a
+        /// <see cref="ValidationSet"/>), auto chooses rather than imposes: it trains the plain network and the seasonal
+        /// one (that period, <see cref="SeasonalInput"/>), each exactly as a fit with <see cref="SeasonalPeriod"/> 0 or
+        /// m would (same seed, ensemble members, early stopping, best-weight restore), and keeps the one with the lower
+        /// validation loss of the weights it keeps (with an ensemble the mean over the members); a tie keeps the
+        /// seasonal one. Both losses are on the same validation windows in the same normalised label units. The fit
+        /// takes twice as long; <see cref="LstmTrainingSettings.SeasonalSelection"/> holds both losses and the log
+        /// says which network was kept (a plain choice gives the graph of <see cref="SeasonalPeriod"/> = 0, byte for
+        /// byte). Without validation windows the seasonal network is kept untested (logged). Auto with validation
+        /// windows cannot be combined with <see cref="CheckpointDirectory"/> or <see cref="ResumeFromCheckpoint"/>
+        /// (a checkpoint holds one network; set the period, or 0, to checkpoint).</para>
         /// </summary>
         public int SeasonalPeriod { get; set; }
 
