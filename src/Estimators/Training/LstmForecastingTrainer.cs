@@ -379,9 +379,9 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         LstmSeasonalSelection? selection = null;
         if (SeasonalCandidateChoice.IsNeeded(o, data, shape.Seasonality, host.Log))
         {
-            var plain = FitCandidate(data, o, host, shape with { Seasonality = LstmSeasonality.None }, null, diagnostics, cancellation, ref phase);
-            var seasonal = FitCandidate(data, o, host, shape, null, diagnostics, cancellation, ref phase);
-            (fit, selection) = SeasonalCandidateChoice.Choose(plain, seasonal, host.Log);
+            var plain = FitCandidate(data, o, host, shape with { Seasonality = LstmSeasonality.None }, null, diagnostics, cancellation, ref phase, scoreValidation: true);
+            var seasonal = FitCandidate(data, o, host, shape, null, diagnostics, cancellation, ref phase, scoreValidation: true);
+            (fit, selection) = SeasonalCandidateChoice.Choose(plain, seasonal, data, host.Log);
         }
         else
             fit = FitCandidate(data, o, host, shape, resume, diagnostics, cancellation, ref phase);
@@ -394,13 +394,16 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         return LstmModelAssembler.Assemble(data, o, host.Seed, first.Device, finalWeights, first.BestEpoch, first.History, input, diagnostics, phase, selection);
     }
 
-    /// <summary>Trains one candidate network of <paramref name="shape"/>: every member of the ensemble, each with its own seed.</summary>
+    /// <summary>
+    /// Trains one candidate network of <paramref name="shape"/>: every member of the ensemble, each with its own seed;
+    /// with <paramref name="scoreValidation"/> each member also scores the validation windows with the weights it keeps.
+    /// </summary>
     private static LstmCandidateFit FitCandidate(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
-        LstmResumePoint? resume, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase)
+        LstmResumePoint? resume, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase, bool scoreValidation = false)
     {
         var fits = new List<LstmMemberFit>(o.EnsembleSize);
         for (int member = 0; member < o.EnsembleSize; member++)
-            fits.Add(FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase));
+            fits.Add(FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase, scoreValidation));
         return new LstmCandidateFit(shape, fits);
     }
 
@@ -425,9 +428,12 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         return found.Period > 0 ? new LstmSeasonality(found.Period, input) : LstmSeasonality.None;
     }
 
-    /// <summary>Trains one network with <paramref name="seed"/> (setup, epochs, choice of weights).</summary>
+    /// <summary>
+    /// Trains one network with <paramref name="seed"/> (setup, epochs, choice of weights); with
+    /// <paramref name="scoreValidation"/> it scores the validation windows with the weights it keeps.
+    /// </summary>
     private static LstmMemberFit FitMember(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
-        LstmResumePoint? resume, int seed, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase)
+        LstmResumePoint? resume, int seed, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase, bool scoreValidation)
     {
         var best = new EarlyStopping(o.EarlyStoppingPatience, o.EarlyStoppingMinDelta, o.RestoreBestWeights);
         var checkpoints = new CheckpointWriter(o.CheckpointDirectory, shape, o.Optimizer, host.Log);
@@ -438,6 +444,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         var history = new LstmEpochLoop(setup, o, host, best, checkpoints, cancellation).Run(startEpoch, seed);
         phase = Stopwatch.GetTimestamp();
         var (weights, bestEpoch) = LstmModelAssembler.ChooseWeights(setup, best, history, startEpoch, o.RestoreBestWeights, host.Log);
-        return new LstmMemberFit(weights, bestEpoch, history, device, ConformalCalibration.Predict(setup, weights, o));
+        var validationOutputs = scoreValidation && setup.XValidation is { } xv ? ConformalCalibration.Score(setup, weights, xv, setup.FValidation, o) : null;
+        return new LstmMemberFit(weights, bestEpoch, history, device, ConformalCalibration.Predict(setup, weights, o), validationOutputs);
     }
 }
