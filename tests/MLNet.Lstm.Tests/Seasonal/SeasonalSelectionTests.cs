@@ -1,10 +1,13 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Lstm.Tests.Windows;
 
 namespace MLNet.Lstm.Tests.Seasonal;
 
 /// <summary>
 /// <c>SeasonalPeriod = AutoSeasonalPeriod</c> with validation windows: the trainer trains the plain and the seasonal
-/// candidate, each as it would be trained alone, keeps the one with the lower validation loss and reports both losses;
+/// candidate, each as it would be trained alone, keeps the one with the lower validation MSE in the label's own units
+/// (checked against the standalone models' validation rows scored through the fitted chain) and reports both;
 /// without validation windows it keeps the seasonal one; with checkpoints it refuses.
 /// </summary>
 public class SeasonalSelectionTests
@@ -55,7 +58,15 @@ public class SeasonalSelectionTests
     private static IDataView Load(MLContext ml, IEnumerable<double> values) =>
         ml.Data.LoadFromEnumerable(values.Select(v => new Row { X = (float)v }).ToArray());
 
-    private static (LstmForecastingTransformer Model, List<string> Messages) Fit(IDataView data, LstmForecastingTrainer.Options o)
+    private static (LstmForecastingTransformer Model, List<string> Messages) Fit(IDataView data, LstmForecastingTrainer.Options o) =>
+        FitAndMeasure(data, o) is var f ? (f.Model, f.Messages) : default;
+
+    /// <summary>
+    /// Fits the chain and measures, independently of the trainer, the validation MSE in the label's own units: the
+    /// validation rows (the last <c>ValidationFraction</c> of the labelled windows, the trainer's split) scored through
+    /// the fitted transformers (whose Score is de-normalised), (Score − Label)² averaged.
+    /// </summary>
+    private static (LstmForecastingTransformer Model, List<string> Messages, double ValidationMse) FitAndMeasure(IDataView data, LstmForecastingTrainer.Options o)
     {
         var ml = new MLContext(1);
         var messages = new List<string>();
@@ -64,8 +75,19 @@ public class SeasonalSelectionTests
         var chain = ml.Transforms.SlidingWindow("Window", new[] { "X" }, Window, 1)
             .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.ZScore))
             .Append(ml.Forecasting.Lstm(o)).Fit(data);
-        return (chain.LastTransformer, messages);
+        var scored = chain.Transform(data);
+        var labels = scored.GetColumn<float>("Label").ToArray();
+        var scores = WindowTestUtil.Vectors(scored, "Score");
+        var labelled = Enumerable.Range(0, labels.Length).Where(i => !float.IsNaN(labels[i])).ToArray();
+        int validation = (int)Math.Round(labelled.Length * (double)o.ValidationFraction);
+        double mse = validation == 0 ? double.NaN
+            : labelled.TakeLast(validation).Average(i => Math.Pow((double)scores[i][0] - labels[i], 2));
+        return (chain.LastTransformer, messages, mse);
     }
+
+    /// <summary>The trainer's label-unit MSE (float forwards in torch) against the ONNX scoring's, to a relative 1e-4.</summary>
+    private static void AssertSameMse(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-4 * Math.Abs(expected), $"validation MSE {actual} reported, {expected} recomputed from the scored validation rows");
 
     /// <summary>The validation loss of the weights a single-network model holds (its best epoch's).</summary>
     private static double HeldValidationLoss(LstmForecastingTransformer model) =>
@@ -76,9 +98,9 @@ public class SeasonalSelectionTests
     {
         var ml = new MLContext(1);
         var data = StronglySeasonal(ml);
-        var (model, messages) = Fit(data, Options(Auto));
-        var (seasonal, _) = Fit(data, Options(6));
-        var (plain, _) = Fit(data, Options(0));
+        var (model, messages, modelMse) = FitAndMeasure(data, Options(Auto));
+        var (seasonal, _, seasonalMse) = FitAndMeasure(data, Options(6));
+        var (plain, _, plainMse) = FitAndMeasure(data, Options(0));
         using (model) using (seasonal) using (plain)
         {
             var choice = model.Settings.SeasonalSelection;
@@ -91,12 +113,17 @@ public class SeasonalSelectionTests
             // Both losses are those of the candidates trained alone: the same validation windows, labels and loss.
             Assert.Equal(HeldValidationLoss(plain), choice.PlainValidationLoss);
             Assert.Equal(HeldValidationLoss(seasonal), choice.SeasonalValidationLoss);
-            Assert.True(choice.SeasonalValidationLoss < choice.PlainValidationLoss,
-                $"seasonal {choice.SeasonalValidationLoss} against plain {choice.PlainValidationLoss}");
+            // The compared errors: the standalone models' validation rows scored and measured in the label's units.
+            AssertSameMse(plainMse, choice.PlainValidationMse);
+            AssertSameMse(seasonalMse, choice.SeasonalValidationMse);
+            AssertSameMse(modelMse, choice.SeasonalValidationMse);
+            Assert.True(choice.SeasonalValidationMse < choice.PlainValidationMse,
+                $"seasonal {choice.SeasonalValidationMse} against plain {choice.PlainValidationMse}");
             Assert.Equal(seasonal.GetOnnxModel(), model.GetOnnxModel());
             Assert.Equal(seasonal.History.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss)), model.History.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss)));
             lock (messages)
-                Assert.Contains(messages, m => m.Contains($"validation loss {choice.PlainValidationLoss:G6} for the plain network, {choice.SeasonalValidationLoss:G6} for the seasonal one (period 6, Differences)")
+                Assert.Contains(messages, m => m.Contains($"validation MSE in label units {choice.PlainValidationMse:G6} for the plain network, {choice.SeasonalValidationMse:G6} for the seasonal one (period 6, Differences)")
+                    && m.Contains($"normalised validation loss {choice.PlainValidationLoss:G6} and {choice.SeasonalValidationLoss:G6}")
                     && m.Contains("keeping the seasonal network"));
         }
     }
@@ -106,19 +133,22 @@ public class SeasonalSelectionTests
     {
         var ml = new MLContext(1);
         var data = WalkWithAWeakWave(ml);
-        var (model, messages) = Fit(data, Options(Auto, epochs: 40));
-        var (plain, _) = Fit(data, Options(0, epochs: 40));
-        var (seasonal, _) = Fit(data, Options(6, epochs: 40));
+        var (model, messages, modelMse) = FitAndMeasure(data, Options(Auto, epochs: 40));
+        var (plain, _, plainMse) = FitAndMeasure(data, Options(0, epochs: 40));
+        var (seasonal, _, seasonalMse) = FitAndMeasure(data, Options(6, epochs: 40));
         using (model) using (plain) using (seasonal)
         {
             var choice = model.Settings.SeasonalSelection;
             Assert.NotNull(choice);
             Assert.Equal(6, choice!.DetectedPeriod); // the detector finds the wave ...
-            Assert.False(choice.SeasonalChosen, $"plain {choice.PlainValidationLoss} seasonal {choice.SeasonalValidationLoss} " + string.Join(" ", plain.History.Select(h => h.ValidationLoss))); // ... but the seasonal anchor loses on the validation windows
+            Assert.False(choice.SeasonalChosen, $"plain {choice.PlainValidationMse} seasonal {choice.SeasonalValidationMse}"); // ... but the seasonal anchor loses on the validation windows
             Assert.Equal(HeldValidationLoss(plain), choice.PlainValidationLoss);
             Assert.Equal(HeldValidationLoss(seasonal), choice.SeasonalValidationLoss);
-            Assert.True(choice.PlainValidationLoss < choice.SeasonalValidationLoss,
-                $"plain {choice.PlainValidationLoss} against seasonal {choice.SeasonalValidationLoss}");
+            AssertSameMse(plainMse, choice.PlainValidationMse);
+            AssertSameMse(seasonalMse, choice.SeasonalValidationMse);
+            AssertSameMse(modelMse, choice.PlainValidationMse);
+            Assert.True(choice.PlainValidationMse < choice.SeasonalValidationMse,
+                $"plain {choice.PlainValidationMse} against seasonal {choice.SeasonalValidationMse}");
             Assert.Equal(0, model.Settings.SeasonalPeriod);
             Assert.Equal(0, model.Summary.SeasonalPeriod);
             Assert.Equal(plain.GetOnnxModel(), model.GetOnnxModel()); // byte for byte the SeasonalPeriod = 0 graph
@@ -130,19 +160,23 @@ public class SeasonalSelectionTests
     }
 
     [Fact]
-    public void WithAnEnsembleTheMembersMeanDecidesAndTheChosenGraphIsTheStandaloneOne()
+    public void WithAnEnsembleTheAveragedPredictionDecidesAndTheChosenGraphIsTheStandaloneOne()
     {
         var ml = new MLContext(1);
         var data = WalkWithAWeakWave(ml);
         var (model, messages) = Fit(data, Options(Auto, epochs: 40, ensemble: 2));
-        var (plain, _) = Fit(data, Options(0, epochs: 40, ensemble: 2));
-        using (model) using (plain)
+        var (plain, _, plainMse) = FitAndMeasure(data, Options(0, epochs: 40, ensemble: 2));
+        var (seasonal, _, seasonalMse) = FitAndMeasure(data, Options(6, epochs: 40, ensemble: 2));
+        using (model) using (plain) using (seasonal)
         {
             var choice = model.Settings.SeasonalSelection!;
             Assert.False(choice.SeasonalChosen);
             Assert.Equal(plain.GetOnnxModel(), model.GetOnnxModel());
+            // The error of the ensemble's averaged prediction (what the model's graph scores), not the members' mean error.
+            AssertSameMse(plainMse, choice.PlainValidationMse);
+            AssertSameMse(seasonalMse, choice.SeasonalValidationMse);
             lock (messages)
-                Assert.Contains(messages, m => m.Contains("(means over the 2 members); keeping the plain network"));
+                Assert.Contains(messages, m => m.Contains("(the 2 members' averaged prediction)") && m.Contains("keeping the plain network"));
         }
     }
 
