@@ -196,7 +196,7 @@ public static class AccuracyLstm
         AccuracyLstmConfig config, SeriesSplit split, int seed, int threads)
     {
         var ml = new MLContext(seed);
-        // The trainer's seasonal choice (SeasonalPeriod auto: detected period, both candidates' validation losses).
+        // The trainer's seasonal choice (SeasonalPeriod auto: detected period, both candidates' validation MSE in label units and normalised losses).
         ml.Log += (_, e) =>
         {
             if (e.Source == nameof(LstmForecastingTrainer) && e.Message.Contains("SeasonalPeriod auto:", StringComparison.Ordinal))

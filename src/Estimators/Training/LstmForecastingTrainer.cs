@@ -188,8 +188,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         /// <summary>
         /// The value of <see cref="SeasonalPeriod"/> that detects the period at <c>Fit</c> from the training windows'
-        /// target column and, with validation windows, keeps the seasonal network only when its validation loss is not
-        /// higher than the plain network's (<see cref="SeasonalPeriod"/> documents the rules).
+        /// target column and, with validation windows, keeps the seasonal network only when its validation MSE in the
+        /// label's own units is not higher than the plain network's (<see cref="SeasonalPeriod"/> documents the rules).
         /// </summary>
         public const int AutoSeasonalPeriod = -1;
 
@@ -214,9 +214,13 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <see cref="ValidationSet"/>), auto chooses rather than imposes: it trains the plain network and the seasonal
         /// one (that period, <see cref="SeasonalInput"/>), each exactly as a fit with <see cref="SeasonalPeriod"/> 0 or
         /// m would (same seed, ensemble members, early stopping, best-weight restore), and keeps the one with the lower
-        /// validation loss of the weights it keeps (with an ensemble the mean over the members); a tie keeps the
-        /// seasonal one. Both losses are on the same validation windows in the same normalised label units. The fit
-        /// takes twice as long; <see cref="LstmTrainingSettings.SeasonalSelection"/> holds both losses and the log
+        /// validation MSE in the label's own units; a tie keeps the seasonal one. That MSE is the point prediction
+        /// (the median with <see cref="Quantiles"/>; with an ensemble the members' averaged prediction, as the model
+        /// makes it) of the weights each candidate keeps, on the validation windows, with prediction and label
+        /// de-normalised by each window's target shift and scale, averaged over windows and horizon steps. It is not
+        /// the normalised validation loss, which weights each window by 1/scale² and so over-weights quiet windows (on
+        /// ukgas it favoured the plain network, whose test error is several times the seasonal one's). The fit
+        /// takes twice as long; <see cref="LstmTrainingSettings.SeasonalSelection"/> holds both errors and the log
         /// says which network was kept (a plain choice gives the graph of <see cref="SeasonalPeriod"/> = 0, byte for
         /// byte). Without validation windows the seasonal network is kept untested (logged). Auto with validation
         /// windows cannot be combined with <see cref="CheckpointDirectory"/> or <see cref="ResumeFromCheckpoint"/>

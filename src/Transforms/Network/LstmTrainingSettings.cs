@@ -45,8 +45,8 @@ public sealed record LstmTrainingSettings
 
     /// <summary>
     /// With <c>AutoSeasonalPeriod</c>, a detected period and validation windows: the period detected and the validation
-    /// losses of the plain and the seasonal candidate the trainer compared (<see cref="SeasonalPeriod"/> is the one it
-    /// kept, 0 for the plain network). Null when no choice was made (an explicit period, no period detected, no
+    /// errors (MSE in label units, compared; normalised losses, reported) of the plain and the seasonal candidate
+    /// (<see cref="SeasonalPeriod"/> is the one it kept, 0 for the plain network). Null when no choice was made (an explicit period, no period detected, no
     /// validation windows, a warm start) and for a loaded model (the file holds the chosen network only).
     /// </summary>
     public LstmSeasonalSelection? SeasonalSelection { get; init; }
