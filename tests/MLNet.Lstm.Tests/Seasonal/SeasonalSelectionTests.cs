@@ -181,6 +181,21 @@ public class SeasonalSelectionTests
     }
 
     [Fact]
+    public void WithAQuantileHeadTheMedianThatBecomesScoreIsMeasured()
+    {
+        var ml = new MLContext(1);
+        var o = Options(Auto);
+        o.Quantiles = new[] { 0.1f, 0.5f, 0.9f };
+        var (model, _, modelMse) = FitAndMeasure(StronglySeasonal(ml), o);
+        using (model)
+        {
+            var choice = model.Settings.SeasonalSelection!;
+            // The kept candidate's reported error is that of the model's Score (the median), in label units.
+            AssertSameMse(modelMse, choice.SeasonalChosen ? choice.SeasonalValidationMse : choice.PlainValidationMse);
+        }
+    }
+
+    [Fact]
     public void WithoutValidationWindowsTheSeasonalNetworkIsKeptUntested()
     {
         var ml = new MLContext(1);
