@@ -154,6 +154,7 @@ public sealed record AccuracyLstmConfig(
             var chain = (EstimatorChain<LstmForecastingTransformer>)ml.Forecasting.ForecastByLstm("y", WindowSize(series), horizon, seed: seed);
             var options = ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions;
             options.Device = new TorchDeviceOptions { Device = "cpu", Threads = threads };
+            options.Context = ml; // the trainer's log: AccuracyLstm.Run prints its seasonal choice
             options.SeasonalPeriod = EffectiveSeasonalPeriod;
             options.SeasonalInput = EffectiveSeasonalPeriod == 0 ? null : EffectiveSeasonalInput;
             return chain;
@@ -178,6 +179,7 @@ public sealed record AccuracyLstmConfig(
                 SeasonalInput = EffectiveSeasonalInput,
                 Seed = seed,
                 Device = new TorchDeviceOptions { Device = "cpu", Threads = threads },
+                Context = ml,
             }));
     }
 }
@@ -204,6 +206,12 @@ public static class AccuracyLstm
         AccuracyLstmConfig config, SeriesSplit split, int seed, int threads)
     {
         var ml = new MLContext(seed);
+        // The trainer's seasonal choice (SeasonalPeriod auto: detected period, both candidates' validation MSE in label units and normalised losses).
+        ml.Log += (_, e) =>
+        {
+            if (e.Source == nameof(LstmForecastingTrainer) && e.Message.Contains("SeasonalPeriod auto:", StringComparison.Ordinal))
+                Console.Error.WriteLine($"accuracy: {split.Series.Name} {config.Name} seed {seed}: {e.Message[e.Message.IndexOf("SeasonalPeriod auto:", StringComparison.Ordinal)..]}");
+        };
         // User steps (docs/accuracy.md): LogTarget: the models see log(y), forecasts exponentiated; SeasonalDifference:
         // the models see d[t] = y[t] - y[t-m] (rows m..N-1), forecasts undone as y[t-m] (observed or forecast) + d.
         var modelled = config.LogTarget ? split.Values.Select(v => Math.Log(v)).ToArray() : split.Values;

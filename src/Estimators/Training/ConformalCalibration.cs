@@ -22,6 +22,19 @@ internal static class ConformalCalibration
     {
         if (o.ConformalLevel is null || setup.XCalibration is not { } x || setup.YCalibration is not { } y)
             return null;
+        var predictions = Score(setup, weights, x, setup.FCalibration, o);
+        float[] labels;
+        using (var scope = torch.NewDisposeScope())
+            labels = y.cpu().contiguous().data<float>().ToArray();
+        return new Predictions(predictions, labels, (int)x.shape[0]);
+    }
+
+    /// <summary>
+    /// The windows <paramref name="x"/> (with their <paramref name="future"/> covariates) scored by
+    /// <paramref name="weights"/> loaded into the setup's network: the network's outputs <c>[n, h·q]</c>, normalised.
+    /// </summary>
+    public static float[] Score(LstmTrainingSetup setup, LstmNetworkWeights weights, torch.Tensor x, torch.Tensor? future, LstmForecastingTrainer.Options o)
+    {
         setup.Network.SetWeights(weights);
         int n = (int)x.shape[0], h = setup.Shape.Horizon, q = weights.Interval.QuantileCount;
         var predictions = new float[n * h * q];
@@ -30,14 +43,11 @@ internal static class ConformalCalibration
         {
             using var scope = torch.NewDisposeScope();
             int count = Math.Min(batch, n - start);
-            var future = setup.FCalibration?.narrow(0, start, count).to(setup.Dev);
-            var p = setup.Network.ForwardForEvaluation(x.narrow(0, start, count).to(setup.Dev), future).cpu().contiguous();
+            var f = future?.narrow(0, start, count).to(setup.Dev);
+            var p = setup.Network.ForwardForEvaluation(x.narrow(0, start, count).to(setup.Dev), f).cpu().contiguous();
             Array.Copy(p.data<float>().ToArray(), 0, predictions, (long)start * h * q, (long)count * h * q);
         }
-        float[] labels;
-        using (var scope = torch.NewDisposeScope())
-            labels = y.cpu().contiguous().data<float>().ToArray();
-        return new Predictions(predictions, labels, n);
+        return predictions;
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ internal static class LstmEnsemble
 
 /// <summary>
 /// One member network's fit: its chosen weights, the epoch they are from, its epochs, its device and, with
-/// <c>ConformalLevel</c>, its predictions on the calibration windows.
+/// <c>ConformalLevel</c>, its predictions on the calibration windows and, when the seasonal choice needs them, its
+/// outputs <c>[n, h·q]</c> (normalised) on the validation windows.
 /// </summary>
 internal readonly record struct LstmMemberFit(LstmNetworkWeights Weights, int BestEpoch, List<LstmEpochResult> History, string Device,
-    ConformalCalibration.Predictions? Calibration = null);
+    ConformalCalibration.Predictions? Calibration = null, float[]? ValidationOutputs = null);

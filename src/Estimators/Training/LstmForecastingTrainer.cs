@@ -129,7 +129,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>Device, fallback and threads (see <see cref="TorchDeviceOptions"/>; its Seed is overridden by <see cref="Seed"/>).</summary>
         public TorchDeviceOptions Device { get; set; } = new();
 
-        /// <summary>Receives each epoch's number, training and validation loss and duration.</summary>
+        /// <summary>Receives each epoch's number, training and validation loss and duration (with an
+        /// <see cref="AutoSeasonalPeriod"/> choice, both candidates' epochs, the plain network's first).</summary>
         public IProgress<LstmEpochProgress>? Progress { get; set; }
 
         /// <summary>
@@ -187,7 +188,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         /// <summary>
         /// The value of <see cref="SeasonalPeriod"/> that detects the period at <c>Fit</c> from the training windows'
-        /// target column (<see cref="SeasonalPeriod"/> documents the rule).
+        /// target column and, with validation windows, keeps the seasonal network only when its validation MSE in the
+        /// label's own units is not higher than the plain network's (<see cref="SeasonalPeriod"/> documents the rules).
         /// </summary>
         public const int AutoSeasonalPeriod = -1;
 
@@ -208,6 +210,21 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// network is the plain one. On the training rows of the accuracy suite's series (docs/accuracy.md) it finds 12
         /// for ukdriverdeaths and usaccdeaths, 4 for ukgas and johnsonjohnson, and nothing for bjsales, nile and the DAX.
         /// With <see cref="InitialModel"/>, auto takes the initial model's period.</para>
+        /// <para>With a period found and validation windows (<see cref="ValidationFraction"/> &gt; 0 or a
+        /// <see cref="ValidationSet"/>), auto chooses rather than imposes: it trains the plain network and the seasonal
+        /// one (that period, <see cref="SeasonalInput"/>), each exactly as a fit with <see cref="SeasonalPeriod"/> 0 or
+        /// m would (same seed, ensemble members, early stopping, best-weight restore), and keeps the one with the lower
+        /// validation MSE in the label's own units; a tie keeps the seasonal one. That MSE is the point prediction
+        /// (the median with <see cref="Quantiles"/>; with an ensemble the members' averaged prediction, as the model
+        /// makes it) of the weights each candidate keeps, on the validation windows, with prediction and label
+        /// de-normalised by each window's target shift and scale, averaged over windows and horizon steps. It is not
+        /// the normalised validation loss, which weights each window by 1/scale² and so over-weights quiet windows (on
+        /// ukgas it favoured the plain network, whose test error is several times the seasonal one's). The fit
+        /// takes twice as long; <see cref="LstmTrainingSettings.SeasonalSelection"/> holds both errors and the log
+        /// says which network was kept (a plain choice gives the graph of <see cref="SeasonalPeriod"/> = 0, byte for
+        /// byte). Without validation windows the seasonal network is kept untested (logged). Auto with validation
+        /// windows cannot be combined with <see cref="CheckpointDirectory"/> or <see cref="ResumeFromCheckpoint"/>
+        /// (a checkpoint holds one network; set the period, or 0, to checkpoint).</para>
         /// </summary>
         public int SeasonalPeriod { get; set; }
 
@@ -259,6 +276,12 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             if (EnsembleSize > 1 && (CheckpointDirectory is not null || ResumeFromCheckpoint is not null || InitialModel is not null))
                 throw new ArgumentOutOfRangeException(nameof(EnsembleSize), EnsembleSize,
                     "EnsembleSize > 1 trains several networks, which CheckpointDirectory, ResumeFromCheckpoint and InitialModel (one network each) do not support; set EnsembleSize = 1 or leave those options null.");
+            if (SeasonalPeriod == AutoSeasonalPeriod && InitialModel is null && (ValidationFraction > 0 || ValidationSet is not null)
+                && (CheckpointDirectory is not null || ResumeFromCheckpoint is not null))
+                throw new ArgumentOutOfRangeException(nameof(SeasonalPeriod), SeasonalPeriod,
+                    "SeasonalPeriod = AutoSeasonalPeriod with validation windows trains two candidate networks (plain and seasonal) and keeps the one with the lower validation loss, " +
+                    "but CheckpointDirectory and ResumeFromCheckpoint hold one network. To checkpoint, set SeasonalPeriod to the period (e.g. the one a fit without checkpoints chose, " +
+                    "its Settings.SeasonalPeriod) or to 0 for the plain network, or leave CheckpointDirectory and ResumeFromCheckpoint null.");
             if (InitialModel is { Weights.EnsembleSize: > 1 } ensemble)
                 throw new ArgumentOutOfRangeException(nameof(InitialModel), ensemble.Weights.EnsembleSize,
                     $"InitialModel is an ensemble of {ensemble.Weights.EnsembleSize} networks; a warm start needs a single network (EnsembleSize = 1).");
@@ -356,16 +379,36 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         // Threads and the random generator are process-wide in torch: hold them for the whole training.
         using var seeded = TorchRandomLock.Enter();
-        var fits = new List<LstmMemberFit>(o.EnsembleSize);
-        for (int member = 0; member < o.EnsembleSize; member++)
-            fits.Add(FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase));
-        var first = fits[0];
-        var finalWeights = LstmNetworkWeights.Ensemble(fits.Select(f => f.Weights).ToArray());
-        finalWeights = ConformalCalibration.Calibrate(finalWeights, fits.Select(f => f.Calibration).ToArray(), o, host.Log);
+        LstmCandidateFit fit;
+        LstmSeasonalSelection? selection = null;
+        if (SeasonalCandidateChoice.IsNeeded(o, data, shape.Seasonality, host.Log))
+        {
+            var plain = FitCandidate(data, o, host, shape with { Seasonality = LstmSeasonality.None }, null, diagnostics, cancellation, ref phase, scoreValidation: true);
+            var seasonal = FitCandidate(data, o, host, shape, null, diagnostics, cancellation, ref phase, scoreValidation: true);
+            (fit, selection) = SeasonalCandidateChoice.Choose(plain, seasonal, data, host.Log);
+        }
+        else
+            fit = FitCandidate(data, o, host, shape, resume, diagnostics, cancellation, ref phase);
+        var first = fit.Members[0];
+        var finalWeights = LstmNetworkWeights.Ensemble(fit.Members.Select(f => f.Weights).ToArray());
+        finalWeights = ConformalCalibration.Calibrate(finalWeights, fit.Members.Select(f => f.Calibration).ToArray(), o, host.Log);
         if (o.EnsembleSize > 1)
             host.Log?.Info(MessageSensitivity.None, $"Trained {o.EnsembleSize} member networks; the model averages their outputs.");
         phase = diagnostics.Lap("final weights, dispose tensors", phase);
-        return LstmModelAssembler.Assemble(data, o, host.Seed, first.Device, finalWeights, first.BestEpoch, first.History, input, diagnostics, phase);
+        return LstmModelAssembler.Assemble(data, o, host.Seed, first.Device, finalWeights, first.BestEpoch, first.History, input, diagnostics, phase, selection);
+    }
+
+    /// <summary>
+    /// Trains one candidate network of <paramref name="shape"/>: every member of the ensemble, each with its own seed;
+    /// with <paramref name="scoreValidation"/> each member also scores the validation windows with the weights it keeps.
+    /// </summary>
+    private static LstmCandidateFit FitCandidate(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
+        LstmResumePoint? resume, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase, bool scoreValidation = false)
+    {
+        var fits = new List<LstmMemberFit>(o.EnsembleSize);
+        for (int member = 0; member < o.EnsembleSize; member++)
+            fits.Add(FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase, scoreValidation));
+        return new LstmCandidateFit(shape, fits);
     }
 
     /// <summary>
@@ -389,9 +432,12 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         return found.Period > 0 ? new LstmSeasonality(found.Period, input) : LstmSeasonality.None;
     }
 
-    /// <summary>Trains one network with <paramref name="seed"/> (setup, epochs, choice of weights).</summary>
+    /// <summary>
+    /// Trains one network with <paramref name="seed"/> (setup, epochs, choice of weights); with
+    /// <paramref name="scoreValidation"/> it scores the validation windows with the weights it keeps.
+    /// </summary>
     private static LstmMemberFit FitMember(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
-        LstmResumePoint? resume, int seed, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase)
+        LstmResumePoint? resume, int seed, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase, bool scoreValidation)
     {
         var best = new EarlyStopping(o.EarlyStoppingPatience, o.EarlyStoppingMinDelta, o.RestoreBestWeights);
         var checkpoints = new CheckpointWriter(o.CheckpointDirectory, shape, o.Optimizer, host.Log);
@@ -402,6 +448,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         var history = new LstmEpochLoop(setup, o, host, best, checkpoints, cancellation).Run(startEpoch, seed);
         phase = Stopwatch.GetTimestamp();
         var (weights, bestEpoch) = LstmModelAssembler.ChooseWeights(setup, best, history, startEpoch, o.RestoreBestWeights, host.Log);
-        return new LstmMemberFit(weights, bestEpoch, history, device, ConformalCalibration.Predict(setup, weights, o));
+        var validationOutputs = scoreValidation && setup.XValidation is { } xv ? ConformalCalibration.Score(setup, weights, xv, setup.FValidation, o) : null;
+        return new LstmMemberFit(weights, bestEpoch, history, device, ConformalCalibration.Predict(setup, weights, o), validationOutputs);
     }
 }

@@ -31,12 +31,13 @@ internal static class LstmModelAssembler
 
     /// <summary>Exports <paramref name="weights"/> and builds the transformer.</summary>
     public static LstmForecastingTransformer Assemble(LstmTrainingInput input, LstmForecastingTrainer.Options o, int seed, string device,
-        LstmNetworkWeights weights, int bestEpoch, IReadOnlyList<LstmEpochResult> history, IDataView schemaSource, TrainerDiagnostics diagnostics, long phase)
+        LstmNetworkWeights weights, int bestEpoch, IReadOnlyList<LstmEpochResult> history, IDataView schemaSource, TrainerDiagnostics diagnostics, long phase,
+        LstmSeasonalSelection? selection = null)
     {
         var layout = input.Columns.ToLayout();
         var onnx = LstmOnnxExporter.Export(weights, layout);
         phase = diagnostics.Lap("ONNX export", phase);
-        var model = new LstmForecastingTransformer(onnx, weights, layout, history, bestEpoch, Settings(input, o, seed, device, weights.Seasonality), schemaSource);
+        var model = new LstmForecastingTransformer(onnx, weights, layout, history, bestEpoch, Settings(input, o, seed, device, weights.Seasonality) with { SeasonalSelection = selection }, schemaSource);
         diagnostics.Lap("OnnxTransformer creation", phase);
         return model;
     }

@@ -73,13 +73,21 @@ internal sealed record LstmColumns(
 /// <summary>Windows and labels read once into contiguous row-major buffers.</summary>
 internal sealed class LstmDataset
 {
-    public LstmDataset(float[] x, float[] y, int count, float[]? future = null)
+    public LstmDataset(float[] x, float[] y, int count, float[]? future = null, float[]? targetShift = null, float[]? targetScale = null)
     {
         X = x;
         Y = y;
         Count = count;
         Future = future;
+        TargetShift = targetShift;
+        TargetScale = targetScale;
     }
+
+    /// <summary>[Count] the target feature's shift of each row's window normalisation, or null when the window is raw.</summary>
+    public float[]? TargetShift { get; }
+
+    /// <summary>[Count] the target feature's scale of each row's window normalisation, or null when the window is raw.</summary>
+    public float[]? TargetScale { get; }
 
     /// <summary>[Count, h·C] known-future covariate values (raw), or null when the model has none.</summary>
     public float[]? Future { get; }
@@ -120,6 +128,8 @@ internal sealed class LstmDataset
         var y = new float[capacity * h];
         int fs = cols.FutureSize;
         var future = fs > 0 ? new float[capacity * fs] : null;
+        var targetShift = cols.ShiftColumnName is null ? null : new float[capacity];
+        var targetScale = cols.ShiftColumnName is null ? null : new float[capacity];
         int n = 0;
         using (var cursor = data.GetRowCursor(active))
         {
@@ -154,7 +164,9 @@ internal sealed class LstmDataset
                 {
                     getShift(ref sb);
                     getScale!(ref cb);
-                    NormalizeLabels(labels, sb.GetItemOrDefault(cols.TargetIndex), cb.GetItemOrDefault(cols.TargetIndex));
+                    targetShift![n] = sb.GetItemOrDefault(cols.TargetIndex);
+                    targetScale![n] = cb.GetItemOrDefault(cols.TargetIndex);
+                    NormalizeLabels(labels, targetShift[n], targetScale[n]);
                 }
                 labels.CopyTo(y.AsSpan(n * h, h));
                 if (getFuture is not null)
@@ -169,7 +181,7 @@ internal sealed class LstmDataset
             throw new InvalidOperationException(
                 $"The {what} data has no labelled rows: every row's label '{cols.LabelColumnName}' is missing (NaN) or the data is empty. Give windows with known next values (e.g. SlidingWindow without only trailing unlabelled windows).");
         // Rows without a label leave unused space at the end; tensors view the first Count rows (no copy).
-        return new LstmDataset(x, y, n, future);
+        return new LstmDataset(x, y, n, future, targetShift, targetScale);
     }
 
     /// <summary>

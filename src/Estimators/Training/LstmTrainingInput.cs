@@ -42,6 +42,12 @@ internal sealed class LstmTrainingInput
     /// <summary>The number of validation windows, from either source.</summary>
     public int ValidationCount => ValidationData?.Count ?? SplitValidationCount;
 
+    /// <summary>
+    /// Where the validation windows' rows are: the separate set from its first row, or <see cref="Data"/> from the
+    /// start of its validation split; <see cref="ValidationCount"/> rows.
+    /// </summary>
+    public (LstmDataset Rows, int Start) ValidationRows => ValidationData is { } v ? (v, 0) : (Data, Data.Count - SplitValidationCount);
+
     /// <summary>Reads the training data and the validation data of <paramref name="o"/>.</summary>
     public static LstmTrainingInput Read(IDataView input, LstmColumns cols, LstmForecastingTrainer.Options o, TrainerDiagnostics diagnostics, ref long phase)
     {

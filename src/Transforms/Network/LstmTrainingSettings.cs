@@ -43,6 +43,14 @@ public sealed record LstmTrainingSettings
     /// </summary>
     public int SeasonalPeriod { get; init; }
 
+    /// <summary>
+    /// With <c>AutoSeasonalPeriod</c>, a detected period and validation windows: the period detected and the validation
+    /// errors (MSE in label units, compared; normalised losses, reported) of the plain and the seasonal candidate
+    /// (<see cref="SeasonalPeriod"/> is the one it kept, 0 for the plain network). Null when no choice was made (an explicit period, no period detected, no
+    /// validation windows, a warm start) and for a loaded model (the file holds the chosen network only).
+    /// </summary>
+    public LstmSeasonalSelection? SeasonalSelection { get; init; }
+
     /// <summary>What the layers read with a <see cref="SeasonalPeriod"/> (<see cref="SeasonalNetworkInput.Differences"/> without one).</summary>
     public SeasonalNetworkInput SeasonalInput { get; init; } = SeasonalNetworkInput.Differences;
 

@@ -1,0 +1,86 @@
+using Microsoft.ML.Runtime;
+
+namespace MLNet.Lstm.Training;
+
+/// <summary>One candidate network of a fit: its architecture and its members' fits (one per ensemble member).</summary>
+internal sealed record LstmCandidateFit(LstmNetworkShape Shape, IReadOnlyList<LstmMemberFit> Members)
+{
+    /// <summary>
+    /// The validation loss of the weights the members keep (their best epoch's with <c>RestoreBestWeights</c>, else
+    /// their last), averaged over the members; NaN without validation. In the network's (normalised) label units.
+    /// </summary>
+    public double ValidationLoss => Members.Average(m => m.History.LastOrDefault(e => e.Epoch == m.BestEpoch)?.ValidationLoss ?? double.NaN);
+
+    /// <summary>
+    /// The mean squared error, in the label's own units, of the candidate's point prediction on the validation
+    /// windows: the members' outputs (scored with the weights they keep) averaged as the model's graph averages them,
+    /// the median output with a quantile head (the one that becomes <c>Score</c>), prediction and label de-normalised
+    /// with each window's target shift and scale (<see cref="WindowNormalizer.Denormalize"/>; raw windows: as they
+    /// are), the squared errors averaged over the windows and the horizon steps.
+    /// </summary>
+    public double ValidationMse(LstmTrainingInput data)
+    {
+        var (rows, start) = data.ValidationRows;
+        int n = data.ValidationCount, h = data.Columns.Horizon;
+        var interval = Members[0].Weights.Interval;
+        int q = interval.QuantileCount, median = interval.MedianIndex;
+        var outputs = Members.Select(m => m.ValidationOutputs
+            ?? throw new InvalidOperationException("A candidate member has no validation outputs to compare.")).ToArray();
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int row = start + i;
+            float shift = rows.TargetShift?[row] ?? 0f, scale = rows.TargetScale?[row] ?? 1f;
+            for (int s = 0; s < h; s++)
+            {
+                float p = 0;
+                foreach (var o in outputs)
+                    p += o[(i * h + s) * q + median];
+                p /= outputs.Length;
+                double error = (double)WindowNormalizer.Denormalize(p, shift, scale) - WindowNormalizer.Denormalize(rows.Y[row * h + s], shift, scale);
+                sum += error * error;
+            }
+        }
+        return sum / ((double)n * h);
+    }
+}
+
+/// <summary>
+/// The decision of <c>SeasonalPeriod = AutoSeasonalPeriod</c> between the plain and the seasonal network
+/// (docs/trainer.md, "Seasonal period"): with a detected period and validation windows both candidates are trained
+/// (each as it would be alone) and the one with the lower validation MSE in the label's own units is kept (per-window
+/// normalisation weights each window's error by 1/scale², so the normalised loss would favour quiet windows), ties to
+/// the seasonal one; without validation windows the seasonal network is kept untested.
+/// </summary>
+internal static class SeasonalCandidateChoice
+{
+    /// <summary>Whether the fit trains both candidates; logs the rule when a detected period is kept without a comparison.</summary>
+    public static bool IsNeeded(LstmForecastingTrainer.Options o, LstmTrainingInput data, LstmSeasonality detected, IChannel? log)
+    {
+        if (o.SeasonalPeriod != LstmForecastingTrainer.Options.AutoSeasonalPeriod || o.InitialModel is not null || !detected.IsOn)
+            return false;
+        if (data.ValidationCount > 0)
+            return true;
+        log?.Info(MessageSensitivity.None,
+            $"SeasonalPeriod auto: no validation windows to compare the plain and the seasonal network, so the seasonal one (period {detected.Period}) is kept; " +
+            "set ValidationFraction or ValidationSet to have the trainer choose.");
+        return false;
+    }
+
+    /// <summary>The candidate with the lower validation MSE in label units (ties: the seasonal one), and both candidates' figures for the model's settings.</summary>
+    public static (LstmCandidateFit Chosen, LstmSeasonalSelection Selection) Choose(LstmCandidateFit plain, LstmCandidateFit seasonal, LstmTrainingInput data, IChannel? log)
+    {
+        var period = seasonal.Shape.Seasonality;
+        var selection = new LstmSeasonalSelection(period.Period, period.Input, plain.ValidationMse(data), seasonal.ValidationMse(data))
+        {
+            PlainValidationLoss = plain.ValidationLoss,
+            SeasonalValidationLoss = seasonal.ValidationLoss,
+        };
+        string members = seasonal.Members.Count > 1 ? $" (the {seasonal.Members.Count} members' averaged prediction)" : "";
+        log?.Info(MessageSensitivity.None,
+            $"SeasonalPeriod auto: validation MSE in label units {selection.PlainValidationMse:G6} for the plain network, {selection.SeasonalValidationMse:G6} for the seasonal one " +
+            $"(period {period.Period}, {period.Input}){members}; normalised validation loss {selection.PlainValidationLoss:G6} and {selection.SeasonalValidationLoss:G6}; " +
+            $"keeping the {(selection.SeasonalChosen ? "seasonal" : "plain")} network.");
+        return (selection.SeasonalChosen ? seasonal : plain, selection);
+    }
+}

@@ -1,0 +1,30 @@
+namespace MLNet.Lstm;
+
+/// <summary>
+/// How <c>LstmForecastingTrainer.Options.SeasonalPeriod = AutoSeasonalPeriod</c> chose between the plain network and
+/// the seasonal one (docs/trainer.md, "Seasonal period"): the period it detected and both candidates' validation
+/// errors. The fitted model's <see cref="LstmTrainingSettings.SeasonalSelection"/>; null when no choice was made.
+/// </summary>
+/// <param name="DetectedPeriod">The seasonal period m the detector found in the training windows.</param>
+/// <param name="Input">What the seasonal candidate's layers read (the trainer's <c>SeasonalInput</c>).</param>
+/// <param name="PlainValidationMse">The plain candidate's mean squared error on the validation windows in the label's
+/// own units: its point prediction (the median with quantiles; with a seed ensemble the members' averaged prediction,
+/// as the model makes it) from the weights it keeps (its best epoch's with <c>RestoreBestWeights</c>, else its last),
+/// prediction and label de-normalised with each window's shift and scale, averaged over windows and horizon steps.
+/// The choice compares these.</param>
+/// <param name="SeasonalValidationMse">The seasonal candidate's, measured alike on the same windows.</param>
+public sealed record LstmSeasonalSelection(int DetectedPeriod, SeasonalNetworkInput Input, double PlainValidationMse, double SeasonalValidationMse)
+{
+    /// <summary>
+    /// The plain candidate's validation loss as training measured it (the training loss, in the normalised label
+    /// units, of the weights it keeps; the mean over the members of an ensemble). Reported, not compared: per-window
+    /// normalisation weights each window's error by 1/scale², so it over-weights quiet windows.
+    /// </summary>
+    public double PlainValidationLoss { get; init; } = double.NaN;
+
+    /// <summary>The seasonal candidate's validation loss as training measured it (see <see cref="PlainValidationLoss"/>).</summary>
+    public double SeasonalValidationLoss { get; init; } = double.NaN;
+
+    /// <summary>Whether the model is the seasonal candidate: its validation MSE in label units is not higher than the plain one's (ties go to it).</summary>
+    public bool SeasonalChosen => !(PlainValidationMse < SeasonalValidationMse);
+}
