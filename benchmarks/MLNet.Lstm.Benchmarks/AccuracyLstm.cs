@@ -118,6 +118,8 @@ public sealed record AccuracyLstmConfig(
         ForecastByLstm with { Name = "ForecastByLstm differences", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.Differences },
         ForecastByLstm with { Name = "ForecastByLstm levels", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.LevelsAndDifferences },
         ForecastByLstm with { Name = "ForecastByLstm plain", SeasonalPeriod = 0 },
+        Small with { Name = "small seasonal standardized", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.StandardizedDifferences },
+        ForecastByLstm with { Name = "ForecastByLstm standardized", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.StandardizedDifferences },
     };
 
     /// <summary>Every configuration by name (documented run and ablations).</summary>

@@ -267,13 +267,14 @@ internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Ho
     /// <summary>
     /// The architecture hash a checkpoint sidecar records (<see cref="LstmCheckpointInfo.HashOf"/>), with
     /// <c>-Gru</c> for a GRU, <c>-Fut{h·C}</c> with future covariates, <c>-Q{levels}</c> for a quantile head and
-    /// <c>-S{m}</c> (seasonal differences) or <c>-S{m}L</c> (levels and differences) with a seasonal period (an LSTM
+    /// <c>-S{m}</c> (seasonal differences), <c>-S{m}L</c> (levels and differences) or <c>-S{m}Z</c> (standardised
+    /// differences) with a seasonal period (an LSTM
     /// point model without them keeps the hash it had before these existed, so its checkpoints still resume).
     /// </summary>
     public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes)
         + (Cell == RecurrentCell.Lstm ? "" : "-" + Cell) + (FutureSize > 0 ? $"-Fut{FutureSize}" : "")
         + (QuantileLevels is null ? "" : $"-Q{new LstmIntervalHead(QuantileLevels, null, null).LevelsText}") // a quantile head (issue 9)
-        + (Seasonality.IsOn ? $"-S{Seasonality.Period}" + (Seasonality.Input == SeasonalNetworkInput.LevelsAndDifferences ? "L" : "") : "");
+        + (Seasonality.IsOn ? $"-S{Seasonality.Period}" + (Seasonality.Input switch { SeasonalNetworkInput.LevelsAndDifferences => "L", SeasonalNetworkInput.StandardizedDifferences => "Z", _ => "" }) : "");
 
     public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, Cell, FutureSize, QuantileLevels, Seasonality, TargetIndex);
 

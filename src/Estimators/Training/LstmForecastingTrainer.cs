@@ -230,9 +230,11 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         /// <summary>
         /// What the recurrent layers read with a <see cref="SeasonalPeriod"/>: <see cref="SeasonalNetworkInput.Differences"/>
-        /// (the seasonal differences alone; null, the default, means this) or
+        /// (the seasonal differences alone; null, the default, means this),
         /// <see cref="SeasonalNetworkInput.LevelsAndDifferences"/> (the levels x[t] and the differences d[t], 2F features
-        /// per step). Setting it with <see cref="SeasonalPeriod"/> = 0 is an error; with <see cref="AutoSeasonalPeriod"/>
+        /// per step) or <see cref="SeasonalNetworkInput.StandardizedDifferences"/> (the differences standardised by their
+        /// own window mean μ and deviation σ per column, and <c>out[k] = x[T − m + k, target] + μ + σ · head[k]</c>: a zero
+        /// head is the seasonal naive forecast plus the window's mean seasonal change). Setting it with <see cref="SeasonalPeriod"/> = 0 is an error; with <see cref="AutoSeasonalPeriod"/>
         /// it applies when a period is found.
         /// </summary>
         public SeasonalNetworkInput? SeasonalInput { get; set; }
@@ -268,7 +270,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(SeasonalPeriod >= 0 || SeasonalPeriod == AutoSeasonalPeriod, nameof(SeasonalPeriod), SeasonalPeriod,
                 $"0 (off), a period of 1 or more, or AutoSeasonalPeriod ({AutoSeasonalPeriod}, detected at Fit)");
             Check(SeasonalInput is null || Enum.IsDefined(SeasonalInput.Value), nameof(SeasonalInput), SeasonalInput,
-                $"null, {SeasonalNetworkInput.Differences} or {SeasonalNetworkInput.LevelsAndDifferences}");
+                $"null or one of {string.Join(", ", Enum.GetNames<SeasonalNetworkInput>())}");
             if (SeasonalInput is not null && SeasonalPeriod == 0)
                 throw new ArgumentOutOfRangeException(nameof(SeasonalInput), SeasonalInput,
                     $"SeasonalInput is {SeasonalInput} but SeasonalPeriod is 0 (off), so the network reads the plain windows and SeasonalInput would be ignored. " +

@@ -18,7 +18,11 @@ namespace MLNet.Lstm.Training;
 /// <c>d[t] = x[t] − x[t−m]</c>, t = m .. T−1 (with <see cref="SeasonalNetworkInput.LevelsAndDifferences"/> the
 /// concatenation <c>x[t] ‖ d[t]</c>), and the seasonal-naive value <c>x[T − m + k, target]</c> is added to every
 /// output (every quantile) of step k, after the non-crossing transform: with a zero head the network is the seasonal
-/// naive forecast. The ONNX exporter writes the same Slice/Sub(/Concat) and Slice + Add.</para>
+/// naive forecast. With <see cref="SeasonalNetworkInput.StandardizedDifferences"/> the layers read
+/// <c>(d − μ) / σ</c>, μ and σ the mean and population deviation (1 when 0) of each column's T − m differences in
+/// the window, and <c>out[k] = x[T − m + k, target] + μ_target + σ_target · head[k]</c>: a zero head is the seasonal
+/// naive forecast plus the window's mean seasonal change. The ONNX exporter writes the same Slice/Sub(/Concat or
+/// ReduceMean/Div) and Slice + Add (<see cref="SeasonalSkipOnnx"/>).</para>
 /// </remarks>
 internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
 {
@@ -77,7 +81,7 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     {
         if ((future is null) != (FutureSize == 0))
             throw new InvalidOperationException($"The network reads {FutureSize} future covariate values per window, but was given {(future is null ? "none" : future.shape[^1].ToString())}.");
-        Tensor y = SeasonalLayerInput(x);
+        var (y, standardization) = SeasonalLayerInput(x);
         for (int i = 0; i < layers.Count; i++)
         {
             var output = RecurrentLayers.Run(layers[i], y);
@@ -86,26 +90,52 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
         var last = y.select(1, -1);
         var headInput = dropout.call(last);
         var result = QuantileHead.NonCrossing(head.call(future is null ? headInput : cat(new[] { headInput, future }, 1)), Interval, Horizon);
-        return Seasonality.IsOn ? result + SeasonalSkip(x) : result;
+        if (!Seasonality.IsOn)
+            return result;
+        if (standardization is null)
+            return result + SeasonalSkip(x, null);
+        var (mean, std) = standardization.Value;
+        var scale = std.select(2, TargetIndex); // [N, 1]
+        return result * scale + SeasonalSkip(x, mean.select(2, TargetIndex));
     }
 
-    /// <summary>What the layers read: the window itself, or its seasonal differences (‖ the levels they belong to).</summary>
-    private Tensor SeasonalLayerInput(Tensor x)
+    /// <summary>
+    /// What the layers read: the window itself, or its seasonal differences (‖ the levels they belong to), or the
+    /// differences standardised per window and column (with their mean and deviation <c>[N, 1, F]</c>).
+    /// </summary>
+    private (Tensor Input, (Tensor Mean, Tensor Std)? Standardization) SeasonalLayerInput(Tensor x)
     {
         if (!Seasonality.IsOn)
-            return x;
+            return (x, null);
         int m = Seasonality.Period;
         long steps = x.shape[1] - m;
         var current = x.narrow(1, m, steps);
         var differences = current - x.narrow(1, 0, steps);
-        return Seasonality.Input == SeasonalNetworkInput.LevelsAndDifferences ? cat(new[] { current, differences }, 2) : differences;
+        switch (Seasonality.Input)
+        {
+            case SeasonalNetworkInput.LevelsAndDifferences:
+                return (cat(new[] { current, differences }, 2), null);
+            case SeasonalNetworkInput.StandardizedDifferences:
+                var mean = differences.mean(new long[] { 1 }, keepdim: true);
+                var centered = differences - mean;
+                var std = (centered * centered).mean(new long[] { 1 }, keepdim: true).sqrt();
+                std = where(std.eq(0), ones_like(std), std);
+                return (centered / std, (mean, std));
+            default:
+                return (differences, null);
+        }
     }
 
-    /// <summary>The seasonal-naive values <c>x[T − m + k, target]</c>, k = 0 .. h−1, repeated for each quantile: <c>[N, h·q]</c>.</summary>
-    private Tensor SeasonalSkip(Tensor x)
+    /// <summary>
+    /// The seasonal-naive values <c>x[T − m + k, target]</c> (plus <paramref name="drift"/> <c>[N, 1]</c>, the target's
+    /// mean difference, when given), k = 0 .. h−1, repeated for each quantile: <c>[N, h·q]</c>.
+    /// </summary>
+    private Tensor SeasonalSkip(Tensor x, Tensor? drift)
     {
         long t = x.shape[1];
         var naive = x.narrow(1, t - Seasonality.Period, Horizon).select(2, TargetIndex); // [N, h]
+        if (drift is not null)
+            naive = naive + drift;
         int q = Interval.QuantileCount;
         return q == 1 ? naive : naive.unsqueeze(2).expand(-1, Horizon, q).reshape(-1, Horizon * q);
     }

@@ -31,8 +31,9 @@ namespace MLNet.Lstm.Training;
 /// is unchanged).</item>
 /// <item>Seasonal networks (version 4, a <c>SeasonalPeriod</c>; <see cref="SeasonalSkipOnnx"/>): the layers read the
 /// seasonal differences of <c>window_tnf</c> (Slice, Sub, and Concat with the levels for
-/// <c>LevelsAndDifferences</c>), and each member adds the seasonal-naive values (Slice of the window's target column)
-/// to its head output; metadata <c>mlnet_lstm.seasonal_period</c>, <c>mlnet_lstm.seasonal_input</c>.</item>
+/// <c>LevelsAndDifferences</c>, or ReduceMean/Sqrt/Div for <c>StandardizedDifferences</c>), and each member adds the
+/// seasonal-naive values (Slice of the window's target column; for <c>StandardizedDifferences</c> plus μ, its output
+/// scaled by σ) to its head output; metadata <c>mlnet_lstm.seasonal_period</c>, <c>mlnet_lstm.seasonal_input</c>.</item>
 /// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
 /// <item>Version 3, quantile and conformal models only (<see cref="IntervalHeadOnnx"/>): the head is
 /// <c>[N, h·q]</c>; inside each member the non-crossing transform (Reshape <c>[N, h, q]</c>, Softplus, MatMul with
@@ -99,8 +100,9 @@ internal static class LstmOnnxExporter
         string x = b.AddNode("Reshape", new[] { window, "shape_ntf" }, new[] { "window_ntf" });
         string windowNtf = x;
         x = b.AddNode("Transpose", new[] { x }, new[] { "window_tnf" }, OnnxAttribute.Of("perm", new long[] { 1, 0, 2 }));
-        x = SeasonalSkipOnnx.AddLayerInput(b, net.Seasonality, x, net.WindowSize);
-        string? naive = SeasonalSkipOnnx.AddNaive(b, net.Seasonality, windowNtf, net.WindowSize, net.Horizon, layout.TargetIndex,
+        var seasonalInput = SeasonalSkipOnnx.AddLayerInput(b, net.Seasonality, x, net.WindowSize);
+        x = seasonalInput.LayerInput;
+        var naive = SeasonalSkipOnnx.AddNaive(b, net.Seasonality, seasonalInput, windowNtf, net.WindowSize, net.Horizon, layout.TargetIndex,
             quantileHead: net.Interval.QuantileLevels is not null);
 
         string? future = layout.HasFuture ? layout.FutureColumnName : null;
@@ -202,7 +204,7 @@ internal static class LstmOnnxExporter
     /// <c>[N, h·q]</c> and the non-crossing transform. Every node and initializer name starts with
     /// <paramref name="prefix"/> (empty for a single network, so its graph is the one written before ensembles existed).
     /// </summary>
-    private static string AddMember(OnnxModelBuilder b, LstmNetworkWeights net, string x, string? future, string? naive, string prefix)
+    private static string AddMember(OnnxModelBuilder b, LstmNetworkWeights net, string x, string? future, SeasonalSkipNodes? naive, string prefix)
     {
         int hq = net.Horizon * net.Interval.QuantileCount;
         string last = AddRecurrentLayers(b, net, x, prefix);

@@ -12,13 +12,22 @@ public enum SeasonalNetworkInput
 
     /// <summary>The layers read <c>x[t] ‖ d[t]</c> for t = m .. T−1 (2F features per step: the levels, then the differences).</summary>
     LevelsAndDifferences = 1,
+
+    /// <summary>
+    /// The layers read the differences standardised per window and column, <c>(d[t, f] − μ_f) / σ_f</c> (μ_f and σ_f the
+    /// mean and population standard deviation of the column's T − m differences in the window, σ_f = 1 when 0; F
+    /// features per step), and the head's output is scaled back: <c>out[k] = x[T − m + k, c] + μ_c + σ_c · head[k]</c>
+    /// (c the target). A zero head is the seasonal naive forecast plus the window's mean seasonal change (a drift).
+    /// </summary>
+    StandardizedDifferences = 2,
 }
 
 /// <summary>
 /// The seasonal structure of a network (issue 11 follow-up, docs/design.md "Seasonal skip"): with a period m ≥ 1 the
 /// recurrent layers read the seasonal differences of the window (<see cref="Input"/>) and the head's output gets the
 /// seasonal-naive value of the target column added, <c>out[k] = head[k] + x[T − m + k, target]</c> for every quantile of
-/// step k (all in normalised units). <see cref="None"/> (period 0) is the plain network.
+/// step k (all in normalised units; with <see cref="SeasonalNetworkInput.StandardizedDifferences"/>
+/// <c>out[k] = x[T − m + k, target] + μ_target + σ_target · head[k]</c>). <see cref="None"/> (period 0) is the plain network.
 /// </summary>
 /// <param name="Period">The seasonal period m, or 0 for none.</param>
 /// <param name="Input">What the layers read (ignored without a period; <see cref="SeasonalNetworkInput.Differences"/> then).</param>
@@ -50,7 +59,7 @@ internal sealed record LstmSeasonality(int Period, SeasonalNetworkInput Input)
         if (!IsOn)
             return;
         if (!Enum.IsDefined(Input))
-            throw new ArgumentOutOfRangeException("SeasonalInput", Input, $"SeasonalInput must be {SeasonalNetworkInput.Differences} or {SeasonalNetworkInput.LevelsAndDifferences}.");
+            throw new ArgumentOutOfRangeException("SeasonalInput", Input, $"SeasonalInput must be one of {string.Join(", ", Enum.GetNames<SeasonalNetworkInput>())}.");
         if (horizon > Period)
             throw new ArgumentOutOfRangeException("SeasonalPeriod", Period,
                 $"SeasonalPeriod {Period} is shorter than the horizon {horizon}: the seasonal skip adds the value one period before each forecast step, which must be inside the window (horizon ≤ SeasonalPeriod). " +

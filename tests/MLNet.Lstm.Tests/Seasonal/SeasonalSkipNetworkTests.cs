@@ -28,6 +28,12 @@ public class SeasonalSkipNetworkTests
     [InlineData(SeasonalNetworkInput.LevelsAndDifferences, 1, Head.QuantileEnsemble)]
     [InlineData(SeasonalNetworkInput.LevelsAndDifferences, 2, Head.FutureGru)]
     [InlineData(SeasonalNetworkInput.Differences, 1, Head.FutureGru)]
+    [InlineData(SeasonalNetworkInput.StandardizedDifferences, 1, Head.Point)]
+    [InlineData(SeasonalNetworkInput.StandardizedDifferences, 2, Head.Point)]
+    [InlineData(SeasonalNetworkInput.StandardizedDifferences, 1, Head.Quantiles)]
+    [InlineData(SeasonalNetworkInput.StandardizedDifferences, 2, Head.Ensemble)]
+    [InlineData(SeasonalNetworkInput.StandardizedDifferences, 2, Head.QuantileEnsemble)]
+    [InlineData(SeasonalNetworkInput.StandardizedDifferences, 1, Head.FutureGru)]
     public void OnnxGraphEqualsTheTorchForward(SeasonalNetworkInput input, int layers, Head head)
     {
         const int C = 2;
