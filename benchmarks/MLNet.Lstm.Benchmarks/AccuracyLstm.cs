@@ -25,8 +25,15 @@ public sealed record AccuracyLstmConfig(
     bool SeasonalDifference = false,
     LstmLearningRateSchedule Schedule = LstmLearningRateSchedule.Constant,
     int? SeasonalPeriod = null,
-    SeasonalNetworkInput? SeasonalInput = null)
+    SeasonalNetworkInput? SeasonalInput = null,
+    bool SeriesPeriod = false)
 {
+    /// <summary>
+    /// The trainer's SeasonalPeriod for <paramref name="series"/>: with <see cref="SeriesPeriod"/> the series' own
+    /// period (no automatic choice; 0 for annual series and the DAX), else <see cref="EffectiveSeasonalPeriod"/>.
+    /// </summary>
+    private int SeasonalPeriodFor(AccuracySeries series) => SeriesPeriod ? (series.Period > 1 ? series.Period : 0) : EffectiveSeasonalPeriod;
+
     /// <summary>The trainer's SeasonalPeriod: this record's, else ForecastByLstm's own (one call) or 0.</summary>
     private int EffectiveSeasonalPeriod => SeasonalPeriod ?? (OneCall ? ForecastByLstmCatalog.RecommendedTrainerOptions().SeasonalPeriod : 0);
 
@@ -120,6 +127,8 @@ public sealed record AccuracyLstmConfig(
         ForecastByLstm with { Name = "ForecastByLstm plain", SeasonalPeriod = 0 },
         Small with { Name = "small seasonal standardized", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.StandardizedDifferences },
         ForecastByLstm with { Name = "ForecastByLstm standardized", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.StandardizedDifferences },
+        ForecastByLstm with { Name = "ForecastByLstm standardized m", SeriesPeriod = true, SeasonalInput = SeasonalNetworkInput.StandardizedDifferences },
+        ForecastByLstm with { Name = "ForecastByLstm differences m", SeriesPeriod = true, SeasonalInput = SeasonalNetworkInput.Differences },
     };
 
     /// <summary>Every configuration by name (documented run and ablations).</summary>
@@ -145,7 +154,8 @@ public sealed record AccuracyLstmConfig(
         (OneCall ? " (mlContext.Forecasting.ForecastByLstm)" : "") +
         (Schedule != LstmLearningRateSchedule.Constant ? $", learning rate {Schedule}" : "") +
         (SeasonalDifference ? ", models y[t] - y[t-m] (m = the period, 1 for annual/DAX; undone after)" : "") +
-        (EffectiveSeasonalPeriod == 0 ? "" :
+        (SeriesPeriod ? $", SeasonalPeriod = the series' period (no choice; 0 for annual/DAX), layers read {EffectiveSeasonalInput ?? SeasonalNetworkInput.Differences}" :
+        EffectiveSeasonalPeriod == 0 ? "" :
             $", SeasonalPeriod {(EffectiveSeasonalPeriod == LstmForecastingTrainer.Options.AutoSeasonalPeriod ? "auto (detected at Fit)" : EffectiveSeasonalPeriod.ToString())}, layers read {EffectiveSeasonalInput ?? SeasonalNetworkInput.Differences}");
 
     /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded, forecasting <paramref name="horizon"/> steps at once.</summary>
@@ -157,8 +167,8 @@ public sealed record AccuracyLstmConfig(
             var options = ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions;
             options.Device = new TorchDeviceOptions { Device = "cpu", Threads = threads };
             options.Context = ml; // the trainer's log: AccuracyLstm.Run prints its seasonal choice
-            options.SeasonalPeriod = EffectiveSeasonalPeriod;
-            options.SeasonalInput = EffectiveSeasonalPeriod == 0 ? null : EffectiveSeasonalInput;
+            options.SeasonalPeriod = SeasonalPeriodFor(series);
+            options.SeasonalInput = options.SeasonalPeriod == 0 ? null : EffectiveSeasonalInput;
             return chain;
         }
         return ml.Transforms.SlidingWindow("Window", new[] { "y" }, WindowSize(series), horizon, labelColumnName: "Label")
@@ -177,8 +187,8 @@ public sealed record AccuracyLstmConfig(
                 RestoreBestWeights = true,
                 EnsembleSize = EnsembleSize,
                 LearningRateSchedule = Schedule,
-                SeasonalPeriod = EffectiveSeasonalPeriod,
-                SeasonalInput = EffectiveSeasonalInput,
+                SeasonalPeriod = SeasonalPeriodFor(series),
+                SeasonalInput = SeasonalPeriodFor(series) == 0 ? null : EffectiveSeasonalInput,
                 Seed = seed,
                 Device = new TorchDeviceOptions { Device = "cpu", Threads = threads },
                 Context = ml,

@@ -10,7 +10,8 @@ namespace MLNet.Lstm.Onnx;
 /// blocks (i, o, f, c) — for a GRU <c>gru{l}_W</c> <c>[1, 3H, in]</c>, <c>gru{l}_R</c>, <c>gru{l}_B</c> <c>[1, 6H]</c>
 /// with ONNX's blocks (z, r, h) — and the head <c>head_W</c> <c>[H + h·C, h·q]</c>, <c>head_b</c> <c>[h·q]</c> (q = 1 for
 /// a point model); for a seed ensemble the same per member network, prefixed <c>m{i}_</c>. With a seasonal period
-/// (<c>mlnet_lstm.seasonal_input</c> <c>LevelsAndDifferences</c>) the first layer's input is 2F wide.
+/// (<c>mlnet_lstm.seasonal_input</c> <c>LevelsAndDifferences</c>) the first layer's input is 2F wide; with
+/// <c>StandardizedDifferences</c> (same shapes) the graph must have the node writing <c>seasonal_standardized</c>.
 /// </summary>
 internal static class SavedLstmWeights
 {
@@ -21,11 +22,26 @@ internal static class SavedLstmWeights
 
     public static LstmNetworkWeights Read(SavedGraph graph, Shape shape)
     {
-        var initializers = ModelProto.Parser.ParseFrom(graph.Model).Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var proto = ModelProto.Parser.ParseFrom(graph.Model).Graph;
+        CheckStandardization(graph, proto, shape.Seasonality ?? LstmSeasonality.None);
+        var initializers = proto.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         if (shape.EnsembleSize == 1)
             return ReadMember(graph, initializers, "", shape);
         return LstmNetworkWeights.Ensemble(Enumerable.Range(0, shape.EnsembleSize)
             .Select(i => ReadMember(graph, initializers, $"m{i}_", shape)).ToArray());
+    }
+
+    /// <summary>
+    /// Standardised differences have the same weight shapes as plain ones, so the metadata must agree with the graph's
+    /// nodes: the graph standardises (a node writes <c>seasonal_standardized</c>) exactly when
+    /// <c>mlnet_lstm.seasonal_input</c> is <c>StandardizedDifferences</c>.
+    /// </summary>
+    private static void CheckStandardization(SavedGraph graph, GraphProto proto, LstmSeasonality seasonality)
+    {
+        bool standardizes = proto.Node.Any(n => n.Output.Contains("seasonal_standardized"));
+        bool says = seasonality.IsOn && seasonality.Input == SeasonalNetworkInput.StandardizedDifferences;
+        if (standardizes != says)
+            throw graph.Metadata.Error($"has metadata 'mlnet_lstm.seasonal_input' = '{(seasonality.IsOn ? seasonality.Input.ToString() : "(none)")}', but its graph {(standardizes ? "standardises" : "does not standardise")} the seasonal differences (node output 'seasonal_standardized')");
     }
 
     /// <summary>One member network, its initializer names prefixed with <paramref name="prefix"/> (empty for a single network).</summary>

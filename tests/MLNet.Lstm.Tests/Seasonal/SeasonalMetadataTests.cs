@@ -11,6 +11,9 @@ public class SeasonalMetadataTests
     {
         { "mlnet_lstm.seasonal_input", "Levels", new[] { "'mlnet_lstm.seasonal_input' = 'Levels'", "Differences, LevelsAndDifferences" } },
         { "mlnet_lstm.seasonal_input", "LevelsAndDifferences", new[] { "lstm0_W" } },
+        { "mlnet_lstm.seasonal_input", "Standardized", new[] { "'mlnet_lstm.seasonal_input' = 'Standardized'", "Differences, LevelsAndDifferences, StandardizedDifferences" } },
+        { "mlnet_lstm.seasonal_input", "StandardizedDifferences", new[] { "'mlnet_lstm.seasonal_input' = 'StandardizedDifferences', but its graph does not standardise" } },
+        { "mlnet_lstm.seasonal_input", "3", new[] { "'mlnet_lstm.seasonal_input' = '3'" } },
         { "mlnet_lstm.seasonal_period", "13", new[] { "SeasonalPeriod 13 needs a window of at least 15 steps" } },
         { "mlnet_lstm.seasonal_period", "0", new[] { "'mlnet_lstm.seasonal_period' = '0'" } },
         { "mlnet_lstm.seasonal_period", null, new[] { "no metadata entry 'mlnet_lstm.seasonal_period'" } },

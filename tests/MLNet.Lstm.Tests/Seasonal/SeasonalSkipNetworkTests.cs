@@ -99,11 +99,51 @@ public class SeasonalSkipNetworkTests
     }
 
     /// <summary>
-    /// The whole chain SlidingWindow → NormalizeWindows(ZScore) → the exported seasonal network with a zero head,
-    /// scored by ML.NET: Score[k] is the series value one period before step k, y[t + k − m], in the target's units.
+    /// Standardised differences with a zero head: x[T − m + k, target] + μ_target (the window's mean seasonal change of
+    /// the target), in torch and in the graph; a window whose differences are constant (σ = 0, taken as 1) gives that
+    /// value too. (A quantile head's zero weights do not give zero quantiles, so this is a point head; the parity test
+    /// covers quantiles.)
     /// </summary>
     [Fact]
-    public void WithAZeroHeadTheScoredChainIsTheSeasonalNaiveForecastInLabelUnits()
+    public void WithAZeroHeadStandardizedDifferencesAreTheSeasonalNaivePlusTheMeanChange()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(2);
+        using var net = new LstmNetwork(F, new[] { 4 }, 0f, H, seasonality: new LstmSeasonality(M, SeasonalNetworkInput.StandardizedDifferences), targetIndex: Target);
+        var weights = ZeroHead(net.GetWeights(T));
+        net.SetWeights(weights);
+        var rng = new Random(3);
+        var x = Enumerable.Range(0, N * T * F).Select(_ => (float)rng.NextDouble()).ToArray();
+        for (int t = 0; t < T; t++) // window 0: x[t] = t / 4 in both columns, so every seasonal difference is 1 (σ = 0)
+            for (int f = 0; f < F; f++)
+                x[t * F + f] = t / 4f;
+        var output = net.ForwardForEvaluation(torch.tensor(x).view(N, T, F)).data<float>().ToArray();
+        using var session = new InferenceSession(LstmOnnxExporter.Export(weights, new LstmScoringLayout("Window", "Label", null, null, null, Target)));
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(x, new[] { N, T * F })) });
+        var onnx = results.Single(r => r.Name == "Score").AsTensor<float>().ToArray();
+        Assert.Equal(N * H, onnx.Length);
+        for (int i = 0; i < N; i++)
+        {
+            double drift = Enumerable.Range(M, T - M).Average(t => (double)x[(i * T + t) * F + Target] - x[(i * T + t - M) * F + Target]);
+            for (int k = 0; k < H; k++)
+            {
+                double expected = x[(i * T + T - M + k) * F + Target] + drift;
+                Assert.True(Math.Abs(expected - output[i * H + k]) <= 1e-6, $"window {i} step {k}: torch {output[i * H + k]} vs {expected}");
+                Assert.True(Math.Abs(expected - onnx[i * H + k]) <= 1e-6, $"window {i} step {k}: ONNX {onnx[i * H + k]} vs {expected}");
+            }
+        }
+        Assert.Equal(1.5f + 1f, output[0], 6); // window 0, step 0: x[T − m] = 6/4, plus the constant change 1
+    }
+
+    /// <summary>
+    /// The whole chain SlidingWindow → NormalizeWindows(ZScore) → the exported seasonal network with a zero head,
+    /// scored by ML.NET: Score[k] is the series value one period before step k, y[t + k − m], in the target's units
+    /// (with standardised differences plus the window's mean seasonal change of y).
+    /// </summary>
+    [Theory]
+    [InlineData(SeasonalNetworkInput.Differences)]
+    [InlineData(SeasonalNetworkInput.StandardizedDifferences)]
+    public void WithAZeroHeadTheScoredChainIsTheSeasonalNaiveForecastInLabelUnits(SeasonalNetworkInput input)
     {
         var ml = new MLContext(1);
         var rows = Enumerable.Range(0, 40).Select(i => new Row { A = 50 + i % 7, Y = (float)(100 + 10 * Math.Sin(i * 0.9) + i) }).ToArray();
@@ -111,7 +151,7 @@ public class SeasonalSkipNetworkTests
         var windows = ml.Transforms.SlidingWindow("Window", new[] { "A", "Y" }, T, horizon: H, targetColumnName: "Y")
             .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.ZScore)).Fit(data).Transform(data);
         using var scope = torch.NewDisposeScope();
-        using var net = new LstmNetwork(F, new[] { 4 }, 0f, H, seasonality: new LstmSeasonality(M, SeasonalNetworkInput.Differences), targetIndex: Target);
+        using var net = new LstmNetwork(F, new[] { 4 }, 0f, H, seasonality: new LstmSeasonality(M, input), targetIndex: Target);
         var weights = ZeroHead(net.GetWeights(T));
         var layout = new LstmScoringLayout("Window", "Label", nameof(WindowNormalization.ZScore), "WindowShift", "WindowScale", Target);
         using var model = new LstmForecastingTransformer(LstmOnnxExporter.Export(weights, layout), weights, layout,
@@ -123,11 +163,13 @@ public class SeasonalSkipNetworkTests
             for (int k = 0; k < H; k++)
             {
                 float expected = rows[i + T - M + k].Y; // window i covers rows i .. i + T − 1; step k is row i + T + k
+                if (input == SeasonalNetworkInput.StandardizedDifferences)
+                    expected += (float)Enumerable.Range(i + M, T - M).Average(r => (double)rows[r].Y - rows[r - M].Y);
                 Assert.True(Math.Abs(expected - scores[i][k]) <= 1e-4f * Math.Abs(expected), $"window {i} step {k}: {scores[i][k]} vs seasonal naive {expected}");
             }
         }
         Assert.Equal(M, model.Summary.SeasonalPeriod);
-        Assert.Contains("seasonal period 4 (Differences)", model.Summary.ToString());
+        Assert.Contains($"seasonal period 4 ({input})", model.Summary.ToString());
     }
 
     [Fact]
