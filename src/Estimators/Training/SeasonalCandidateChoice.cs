@@ -18,7 +18,13 @@ internal sealed record LstmCandidateFit(LstmNetworkShape Shape, IReadOnlyList<Ls
     /// with each window's target shift and scale (<see cref="WindowNormalizer.Denormalize"/>; raw windows: as they
     /// are), the squared errors averaged over the windows and the horizon steps.
     /// </summary>
-    public double ValidationMse(LstmTrainingInput data)
+    public double ValidationMse(LstmTrainingInput data) => ValidationErrors(data).Average();
+
+    /// <summary>
+    /// Each validation window's squared error in label units (see <see cref="ValidationMse"/>), averaged over its
+    /// horizon steps: one value per window, in window order, so two candidates can be compared window by window.
+    /// </summary>
+    public double[] ValidationErrors(LstmTrainingInput data)
     {
         var (rows, start) = data.ValidationRows;
         int n = data.ValidationCount, h = data.Columns.Horizon;
@@ -26,11 +32,12 @@ internal sealed record LstmCandidateFit(LstmNetworkShape Shape, IReadOnlyList<Ls
         int q = interval.QuantileCount, median = interval.MedianIndex;
         var outputs = Members.Select(m => m.ValidationOutputs
             ?? throw new InvalidOperationException("A candidate member has no validation outputs to compare.")).ToArray();
-        double sum = 0;
+        var errors = new double[n];
         for (int i = 0; i < n; i++)
         {
             int row = start + i;
             float shift = rows.TargetShift?[row] ?? 0f, scale = rows.TargetScale?[row] ?? 1f;
+            double sum = 0;
             for (int s = 0; s < h; s++)
             {
                 float p = 0;
@@ -40,17 +47,35 @@ internal sealed record LstmCandidateFit(LstmNetworkShape Shape, IReadOnlyList<Ls
                 double error = (double)WindowNormalizer.Denormalize(p, shift, scale) - WindowNormalizer.Denormalize(rows.Y[row * h + s], shift, scale);
                 sum += error * error;
             }
+            errors[i] = sum / h;
         }
-        return sum / ((double)n * h);
+        return errors;
+    }
+
+    /// <summary>
+    /// The standard error of the mean of the paired differences <c>a[i] − b[i]</c> (sample standard deviation over
+    /// √n); 0 for fewer than two pairs.
+    /// </summary>
+    public static double PairedStandardError(double[] a, double[] b)
+    {
+        int n = a.Length;
+        if (n < 2)
+            return 0;
+        var d = a.Zip(b, (x, y) => x - y).ToArray();
+        double mean = d.Average();
+        double variance = d.Sum(v => (v - mean) * (v - mean)) / (n - 1);
+        return Math.Sqrt(variance / n);
     }
 }
 
 /// <summary>
 /// The decision of <c>SeasonalPeriod = AutoSeasonalPeriod</c> between the plain and the seasonal network
 /// (docs/trainer.md, "Seasonal period"): with a detected period and validation windows both candidates are trained
-/// (each as it would be alone) and the one with the lower validation MSE in the label's own units is kept (per-window
-/// normalisation weights each window's error by 1/scale², so the normalised loss would favour quiet windows), ties to
-/// the seasonal one; without validation windows the seasonal network is kept untested.
+/// (each as it would be alone) and compared by their validation MSE in the label's own units (per-window
+/// normalisation weights each window's error by 1/scale², so the normalised loss would favour quiet windows): the
+/// seasonal one is kept unless the plain one is better by more than one standard error of the window-by-window
+/// difference (<see cref="LstmSeasonalSelection.SeasonalChosen"/>); without validation windows the seasonal network
+/// is kept untested.
 /// </summary>
 internal static class SeasonalCandidateChoice
 {
@@ -71,15 +96,17 @@ internal static class SeasonalCandidateChoice
     public static (LstmCandidateFit Chosen, LstmSeasonalSelection Selection) Choose(LstmCandidateFit plain, LstmCandidateFit seasonal, LstmTrainingInput data, IChannel? log)
     {
         var period = seasonal.Shape.Seasonality;
-        var selection = new LstmSeasonalSelection(period.Period, period.Input, plain.ValidationMse(data), seasonal.ValidationMse(data))
+        double[] plainErrors = plain.ValidationErrors(data), seasonalErrors = seasonal.ValidationErrors(data);
+        var selection = new LstmSeasonalSelection(period.Period, period.Input, plainErrors.Average(), seasonalErrors.Average())
         {
+            DifferenceStandardError = LstmCandidateFit.PairedStandardError(plainErrors, seasonalErrors),
             PlainValidationLoss = plain.ValidationLoss,
             SeasonalValidationLoss = seasonal.ValidationLoss,
         };
         string members = seasonal.Members.Count > 1 ? $" (the {seasonal.Members.Count} members' averaged prediction)" : "";
         log?.Info(MessageSensitivity.None,
             $"SeasonalPeriod auto: validation MSE in label units {selection.PlainValidationMse:G6} for the plain network, {selection.SeasonalValidationMse:G6} for the seasonal one " +
-            $"(period {period.Period}, {period.Input}){members}; normalised validation loss {selection.PlainValidationLoss:G6} and {selection.SeasonalValidationLoss:G6}; " +
+            $"(period {period.Period}, {period.Input}){members}, standard error of their difference {selection.DifferenceStandardError:G6}; normalised validation loss {selection.PlainValidationLoss:G6} and {selection.SeasonalValidationLoss:G6}; " +
             $"keeping the {(selection.SeasonalChosen ? "seasonal" : "plain")} network.");
         return (selection.SeasonalChosen ? seasonal : plain, selection);
     }

@@ -25,6 +25,18 @@ public sealed record LstmSeasonalSelection(int DetectedPeriod, SeasonalNetworkIn
     /// <summary>The seasonal candidate's validation loss as training measured it (see <see cref="PlainValidationLoss"/>).</summary>
     public double SeasonalValidationLoss { get; init; } = double.NaN;
 
-    /// <summary>Whether the model is the seasonal candidate: its validation MSE in label units is not higher than the plain one's (ties go to it).</summary>
-    public bool SeasonalChosen => !(PlainValidationMse < SeasonalValidationMse);
+    /// <summary>
+    /// The standard error of the mean, over the validation windows, of the plain candidate's squared error minus the
+    /// seasonal one's (each window's error in label units, averaged over its horizon steps): how much of the MSE
+    /// difference the comparison's noise could explain. 0 for fewer than two validation windows.
+    /// </summary>
+    public double DifferenceStandardError { get; init; }
+
+    /// <summary>
+    /// Whether the model is the seasonal candidate: the one-standard-error rule. Once a period is detected the seasonal
+    /// structure is kept unless the plain network's validation MSE is lower by more than
+    /// <see cref="DifferenceStandardError"/> (<c>Plain &lt; Seasonal − SE</c>), so a near-tie on a few validation windows
+    /// does not throw the seasonality away.
+    /// </summary>
+    public bool SeasonalChosen => !(PlainValidationMse < SeasonalValidationMse - DifferenceStandardError);
 }

@@ -42,7 +42,7 @@ public class SeasonalSelectionTests
     /// autocorrelation at lag 6 pass the detector's threshold, but six steps of the walk make the seasonal-naive anchor
     /// y[t−6] a poor start, where the last value is a good one.
     /// </summary>
-    private static IDataView WalkWithAWeakWave(MLContext ml, int rows = 300)
+    private static IDataView WalkWithAWeakWave(MLContext ml, int rows = 1000)
     {
         var rng = new Random(11);
         double level = 100;
@@ -66,7 +66,7 @@ public class SeasonalSelectionTests
     /// validation rows (the last <c>ValidationFraction</c> of the labelled windows, the trainer's split) scored through
     /// the fitted transformers (whose Score is de-normalised), (Score − Label)² averaged.
     /// </summary>
-    private static (LstmForecastingTransformer Model, List<string> Messages, double ValidationMse) FitAndMeasure(IDataView data, LstmForecastingTrainer.Options o)
+    private static (LstmForecastingTransformer Model, List<string> Messages, double ValidationMse, double[] Errors) FitAndMeasure(IDataView data, LstmForecastingTrainer.Options o)
     {
         var ml = new MLContext(1);
         var messages = new List<string>();
@@ -80,9 +80,8 @@ public class SeasonalSelectionTests
         var scores = WindowTestUtil.Vectors(scored, "Score");
         var labelled = Enumerable.Range(0, labels.Length).Where(i => !float.IsNaN(labels[i])).ToArray();
         int validation = (int)Math.Round(labelled.Length * (double)o.ValidationFraction);
-        double mse = validation == 0 ? double.NaN
-            : labelled.TakeLast(validation).Average(i => Math.Pow((double)scores[i][0] - labels[i], 2));
-        return (chain.LastTransformer, messages, mse);
+        var errors = labelled.TakeLast(validation).Select(i => Math.Pow((double)scores[i][0] - labels[i], 2)).ToArray();
+        return (chain.LastTransformer, messages, validation == 0 ? double.NaN : errors.Average(), errors);
     }
 
     /// <summary>The trainer's label-unit MSE (float forwards in torch) against the ONNX scoring's, to a relative 1e-4.</summary>
@@ -98,9 +97,9 @@ public class SeasonalSelectionTests
     {
         var ml = new MLContext(1);
         var data = StronglySeasonal(ml);
-        var (model, messages, modelMse) = FitAndMeasure(data, Options(Auto));
-        var (seasonal, _, seasonalMse) = FitAndMeasure(data, Options(6));
-        var (plain, _, plainMse) = FitAndMeasure(data, Options(0));
+        var (model, messages, modelMse, _) = FitAndMeasure(data, Options(Auto));
+        var (seasonal, _, seasonalMse, _) = FitAndMeasure(data, Options(6));
+        var (plain, _, plainMse, _) = FitAndMeasure(data, Options(0));
         using (model) using (seasonal) using (plain)
         {
             var choice = model.Settings.SeasonalSelection;
@@ -133,15 +132,20 @@ public class SeasonalSelectionTests
     {
         var ml = new MLContext(1);
         var data = WalkWithAWeakWave(ml);
-        var (model, messages, modelMse) = FitAndMeasure(data, Options(Auto, epochs: 40));
-        var (plain, _, plainMse) = FitAndMeasure(data, Options(0, epochs: 40));
-        var (seasonal, _, seasonalMse) = FitAndMeasure(data, Options(6, epochs: 40));
+        var (model, messages, modelMse, _) = FitAndMeasure(data, Options(Auto, epochs: 40));
+        var (plain, _, plainMse, plainErrors) = FitAndMeasure(data, Options(0, epochs: 40));
+        var (seasonal, _, seasonalMse, seasonalErrors) = FitAndMeasure(data, Options(6, epochs: 40));
         using (model) using (plain) using (seasonal)
         {
             var choice = model.Settings.SeasonalSelection;
             Assert.NotNull(choice);
             Assert.Equal(6, choice!.DetectedPeriod); // the detector finds the wave ...
-            Assert.False(choice.SeasonalChosen, $"plain {choice.PlainValidationMse} seasonal {choice.SeasonalValidationMse}"); // ... but the seasonal anchor loses on the validation windows
+            Assert.False(choice.SeasonalChosen, $"plain {choice.PlainValidationMse} seasonal {choice.SeasonalValidationMse} SE {choice.DifferenceStandardError}"); // ... but the seasonal anchor loses on the validation windows by more than one standard error
+            // The standard error recomputed from the standalone chains' scored validation rows, window by window.
+            var d = plainErrors.Zip(seasonalErrors, (a, b) => a - b).ToArray();
+            double se = Math.Sqrt(d.Sum(v => (v - d.Average()) * (v - d.Average())) / (d.Length - 1) / d.Length);
+            Assert.True(Math.Abs(se - choice.DifferenceStandardError) <= 1e-3 * se, $"standard error {choice.DifferenceStandardError} reported, {se} recomputed");
+            Assert.True(choice.PlainValidationMse < choice.SeasonalValidationMse - choice.DifferenceStandardError);
             Assert.Equal(HeldValidationLoss(plain), choice.PlainValidationLoss);
             Assert.Equal(HeldValidationLoss(seasonal), choice.SeasonalValidationLoss);
             AssertSameMse(plainMse, choice.PlainValidationMse);
@@ -165,8 +169,8 @@ public class SeasonalSelectionTests
         var ml = new MLContext(1);
         var data = WalkWithAWeakWave(ml);
         var (model, messages) = Fit(data, Options(Auto, epochs: 40, ensemble: 2));
-        var (plain, _, plainMse) = FitAndMeasure(data, Options(0, epochs: 40, ensemble: 2));
-        var (seasonal, _, seasonalMse) = FitAndMeasure(data, Options(6, epochs: 40, ensemble: 2));
+        var (plain, _, plainMse, _) = FitAndMeasure(data, Options(0, epochs: 40, ensemble: 2));
+        var (seasonal, _, seasonalMse, _) = FitAndMeasure(data, Options(6, epochs: 40, ensemble: 2));
         using (model) using (plain) using (seasonal)
         {
             var choice = model.Settings.SeasonalSelection!;
@@ -186,7 +190,7 @@ public class SeasonalSelectionTests
         var ml = new MLContext(1);
         var o = Options(Auto);
         o.Quantiles = new[] { 0.1f, 0.5f, 0.9f };
-        var (model, _, modelMse) = FitAndMeasure(StronglySeasonal(ml), o);
+        var (model, _, modelMse, _) = FitAndMeasure(StronglySeasonal(ml), o);
         using (model)
         {
             var choice = model.Settings.SeasonalSelection!;
@@ -229,5 +233,24 @@ public class SeasonalSelectionTests
     private sealed class Row
     {
         public float X { get; set; }
+    }
+
+    [Theory]
+    [InlineData(10.0, 11.0, 2.0, true)]   // plain lower by 1, within one standard error: the seasonal structure stays
+    [InlineData(10.0, 11.0, 0.5, false)]  // plain lower by more than one standard error: plain
+    [InlineData(11.0, 11.0, 0.0, true)]   // a tie: seasonal
+    [InlineData(12.0, 11.0, 0.0, true)]   // seasonal lower
+    public void TheOneStandardErrorRuleKeepsTheSeasonalNetworkUnlessThePlainOneIsClearlyBetter(double plain, double seasonal, double se, bool seasonalChosen)
+    {
+        var choice = new LstmSeasonalSelection(12, SeasonalNetworkInput.Differences, plain, seasonal) { DifferenceStandardError = se };
+        Assert.Equal(seasonalChosen, choice.SeasonalChosen);
+    }
+
+    [Fact]
+    public void ThePairedStandardErrorIsTheSampleStandardDeviationOfTheDifferencesOverRootN()
+    {
+        // d = [1, 2, 3]: mean 2, sample variance ((1 + 0 + 1) / 2) = 1, standard error sqrt(1 / 3).
+        Assert.Equal(Math.Sqrt(1.0 / 3), MLNet.Lstm.Training.LstmCandidateFit.PairedStandardError(new[] { 1.0, 3.0, 5.0 }, new[] { 0.0, 1.0, 2.0 }), 12);
+        Assert.Equal(0, MLNet.Lstm.Training.LstmCandidateFit.PairedStandardError(new[] { 4.0 }, new[] { 1.0 }));
     }
 }
