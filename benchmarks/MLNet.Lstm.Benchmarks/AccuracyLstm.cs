@@ -126,7 +126,6 @@ public sealed record AccuracyLstmConfig(
         ForecastByLstm with { Name = "ForecastByLstm levels", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.LevelsAndDifferences },
         ForecastByLstm with { Name = "ForecastByLstm plain", SeasonalPeriod = 0 },
         Small with { Name = "small seasonal standardized", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.StandardizedDifferences },
-        ForecastByLstm with { Name = "ForecastByLstm standardized", SeasonalPeriod = LstmForecastingTrainer.Options.AutoSeasonalPeriod, SeasonalInput = SeasonalNetworkInput.StandardizedDifferences },
         ForecastByLstm with { Name = "ForecastByLstm standardized m", SeriesPeriod = true, SeasonalInput = SeasonalNetworkInput.StandardizedDifferences },
         ForecastByLstm with { Name = "ForecastByLstm differences m", SeriesPeriod = true, SeasonalInput = SeasonalNetworkInput.Differences },
     };
