@@ -188,8 +188,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
 
         /// <summary>
         /// The value of <see cref="SeasonalPeriod"/> that detects the period at <c>Fit</c> from the training windows'
-        /// target column and, with validation windows, keeps the seasonal network only when its validation MSE in the
-        /// label's own units is not higher than the plain network's (<see cref="SeasonalPeriod"/> documents the rules).
+        /// target column and, with validation windows, keeps the seasonal network unless the plain network's validation
+        /// MSE in the label's own units is lower by more than one standard error (<see cref="SeasonalPeriod"/> documents the rules).
         /// </summary>
         public const int AutoSeasonalPeriod = -1;
 
@@ -213,8 +213,10 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <para>With a period found and validation windows (<see cref="ValidationFraction"/> &gt; 0 or a
         /// <see cref="ValidationSet"/>), auto chooses rather than imposes: it trains the plain network and the seasonal
         /// one (that period, <see cref="SeasonalInput"/>), each exactly as a fit with <see cref="SeasonalPeriod"/> 0 or
-        /// m would (same seed, ensemble members, early stopping, best-weight restore), and keeps the one with the lower
-        /// validation MSE in the label's own units; a tie keeps the seasonal one. That MSE is the point prediction
+        /// m would (same seed, ensemble members, early stopping, best-weight restore), and keeps the seasonal one unless
+        /// the plain one's validation MSE in the label's own units is lower by more than one standard error of the
+        /// window-by-window difference of their squared errors (<see cref="LstmSeasonalSelection.SeasonalChosen"/>).
+        /// That MSE is the point prediction
         /// (the median with <see cref="Quantiles"/>; with an ensemble the members' averaged prediction, as the model
         /// makes it) of the weights each candidate keeps, on the validation windows, with prediction and label
         /// de-normalised by each window's target shift and scale, averaged over windows and horizon steps. It is not
@@ -281,7 +283,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             if (SeasonalPeriod == AutoSeasonalPeriod && InitialModel is null && (ValidationFraction > 0 || ValidationSet is not null)
                 && (CheckpointDirectory is not null || ResumeFromCheckpoint is not null))
                 throw new ArgumentOutOfRangeException(nameof(SeasonalPeriod), SeasonalPeriod,
-                    "SeasonalPeriod = AutoSeasonalPeriod with validation windows trains two candidate networks (plain and seasonal) and keeps the one with the lower validation loss, " +
+                    "SeasonalPeriod = AutoSeasonalPeriod with validation windows trains two candidate networks (plain and seasonal) and keeps one of them by their validation error, " +
                     "but CheckpointDirectory and ResumeFromCheckpoint hold one network. To checkpoint, set SeasonalPeriod to the period (e.g. the one a fit without checkpoints chose, " +
                     "its Settings.SeasonalPeriod) or to 0 for the plain network, or leave CheckpointDirectory and ResumeFromCheckpoint null.");
             if (InitialModel is { Weights.EnsembleSize: > 1 } ensemble)

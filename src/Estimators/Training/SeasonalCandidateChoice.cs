@@ -92,7 +92,11 @@ internal static class SeasonalCandidateChoice
         return false;
     }
 
-    /// <summary>The candidate with the lower validation MSE in label units (ties: the seasonal one), and both candidates' figures for the model's settings.</summary>
+    /// <summary>
+    /// The candidate the one-standard-error rule keeps (the seasonal one unless the plain one's validation MSE in label
+    /// units is lower by more than one standard error of the window-by-window difference), and both candidates'
+    /// figures for the model's settings.
+    /// </summary>
     public static (LstmCandidateFit Chosen, LstmSeasonalSelection Selection) Choose(LstmCandidateFit plain, LstmCandidateFit seasonal, LstmTrainingInput data, IChannel? log)
     {
         var period = seasonal.Shape.Seasonality;

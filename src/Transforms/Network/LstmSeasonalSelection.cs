@@ -11,7 +11,7 @@ namespace MLNet.Lstm;
 /// own units: its point prediction (the median with quantiles; with a seed ensemble the members' averaged prediction,
 /// as the model makes it) from the weights it keeps (its best epoch's with <c>RestoreBestWeights</c>, else its last),
 /// prediction and label de-normalised with each window's shift and scale, averaged over windows and horizon steps.
-/// The choice compares these.</param>
+/// The choice compares these, with <see cref="DifferenceStandardError"/>.</param>
 /// <param name="SeasonalValidationMse">The seasonal candidate's, measured alike on the same windows.</param>
 public sealed record LstmSeasonalSelection(int DetectedPeriod, SeasonalNetworkInput Input, double PlainValidationMse, double SeasonalValidationMse)
 {
