@@ -6,7 +6,7 @@ namespace MLNet.Lstm.Tests.Seasonal;
 
 /// <summary>
 /// <c>SeasonalPeriod = AutoSeasonalPeriod</c> with validation windows: the trainer trains the plain and the seasonal
-/// candidate, each as it would be trained alone, keeps the one with the lower validation MSE in the label's own units
+/// candidate, each as it would be trained alone, keeps the seasonal one unless the plain one's validation MSE in the label's own units is lower by more than one standard error
 /// (checked against the standalone models' validation rows scored through the fitted chain) and reports both;
 /// without validation windows it keeps the seasonal one; with checkpoints it refuses.
 /// </summary>
