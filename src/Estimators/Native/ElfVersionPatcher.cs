@@ -3,34 +3,6 @@ using System.Text;
 
 namespace MLNet.Lstm;
 
-/// <summary>What <see cref="ElfVersionPatcher"/> found for a requested symbol version.</summary>
-internal enum ElfVersionPatchOutcome
-{
-    /// <summary>The file does not require the version at all: nothing to patch.</summary>
-    NotReferenced,
-
-    /// <summary>The version requirement is already weak (<c>VER_FLG_WEAK</c> set): nothing to patch.</summary>
-    AlreadyWeak,
-
-    /// <summary>The requirement was strong; <c>VER_FLG_WEAK</c> has been set in its <c>vna_flags</c>.</summary>
-    Patched,
-}
-
-/// <summary>The result of looking up (and possibly weakening) one version requirement.</summary>
-/// <param name="Outcome">What was found or done.</param>
-/// <param name="Version">The version string that was asked for, e.g. <c>GLIBCXX_3.4.32</c>.</param>
-/// <param name="RequiredFrom">The library the version is required from (the <c>vn_file</c> of its
-/// <c>Elf64_Verneed</c>), e.g. <c>libstdc++.so.6</c>; null when not referenced.</param>
-/// <param name="FlagsOffset">File offset of the 16-bit <c>vna_flags</c> field; -1 when not referenced.</param>
-internal readonly record struct ElfVersionPatchResult(
-    ElfVersionPatchOutcome Outcome, string Version, string? RequiredFrom, long FlagsOffset);
-
-/// <summary>Thrown when a file is not a well-formed 64-bit little-endian ELF file as far as the patcher needs.</summary>
-internal sealed class ElfFormatException : Exception
-{
-    public ElfFormatException(string message) : base(message) { }
-}
-
 /// <summary>
 /// Minimal, bounds-checked ELF64 little-endian reader that finds an <c>Elf64_Vernaux</c> entry of the
 /// <c>.gnu.version_r</c> section (<c>SHT_GNU_verneed</c>) by version name and marks it weak

@@ -4,39 +4,6 @@ using TorchSharp.Modules;
 
 namespace MLNet.Lstm.Training;
 
-/// <summary>
-/// The JSON sidecar of a checkpoint (<c>last.json</c> / <c>best.json</c> next to <c>last.pt</c> / <c>best.pt</c>,
-/// TorchSharp state dicts of <see cref="LstmNetwork"/>, and, from format 2 on, <c>last.opt</c> / <c>best.opt</c>, the
-/// optimizer's state dict).
-/// </summary>
-/// <remarks>
-/// Format versions: 1: weights and this sidecar; 2: adds <see cref="Optimizer"/>, the <c>.opt</c> file and the SHA-256
-/// of both files, checked on reading (the three files are renamed into place one by one, so an interrupted save shows
-/// as a mismatch instead of silently pairing new weights with an old sidecar). Version 1 checkpoints still resume, with
-/// a fresh optimizer state.
-/// </remarks>
-internal sealed record LstmCheckpointInfo(
-    int FormatVersion,
-    int Epoch,
-    int BestEpoch,
-    double BestLoss,
-    double TrainLoss,
-    double? ValidationLoss,
-    string ArchitectureHash,
-    int WindowSize,
-    int FeatureCount,
-    int Horizon,
-    int[] HiddenSizes,
-    string? Optimizer = null,
-    string? WeightsSha256 = null,
-    string? OptimizerSha256 = null)
-{
-    public const int CurrentFormatVersion = 2;
-
-    public static string HashOf(int windowSize, int featureCount, int horizon, IEnumerable<int> hiddenSizes) =>
-        $"T{windowSize}-F{featureCount}-h{horizon}-H{string.Join("x", hiddenSizes)}";
-}
-
 internal static class LstmCheckpoint
 {
     public const string LastName = "last";
@@ -258,41 +225,4 @@ internal static class LstmCheckpoint
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream));
     }
-}
-
-/// <summary>The architecture of the network a fit trains, to create it (again) from a checkpoint.</summary>
-internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Horizon, int[] HiddenSizes, float Dropout,
-    RecurrentCell Cell = RecurrentCell.Lstm, int FutureSize = 0)
-{
-    /// <summary>
-    /// The architecture hash a checkpoint sidecar records (<see cref="LstmCheckpointInfo.HashOf"/>), with
-    /// <c>-Gru</c> for a GRU, <c>-Fut{h·C}</c> with future covariates, <c>-Q{levels}</c> for a quantile head and
-    /// <c>-S{m}</c> (seasonal differences), <c>-S{m}L</c> (levels and differences) or <c>-S{m}Z</c> (standardised
-    /// differences) with a seasonal period (an LSTM
-    /// point model without them keeps the hash it had before these existed, so its checkpoints still resume).
-    /// </summary>
-    public string ArchitectureHash => LstmCheckpointInfo.HashOf(WindowSize, FeatureCount, Horizon, HiddenSizes)
-        + (Cell == RecurrentCell.Lstm ? "" : "-" + Cell) + (FutureSize > 0 ? $"-Fut{FutureSize}" : "")
-        + (QuantileLevels is null ? "" : $"-Q{new LstmIntervalHead(QuantileLevels, null, null).LevelsText}") // a quantile head (issue 9)
-        + (Seasonality.IsOn ? $"-S{Seasonality.Period}" + (Seasonality.Input switch { SeasonalNetworkInput.LevelsAndDifferences => "L", SeasonalNetworkInput.StandardizedDifferences => "Z", _ => "" }) : "");
-
-    /// <summary>The network of <paramref name="o"/> on the windows of <paramref name="cols"/>, with <paramref name="seasonality"/>.</summary>
-    public static LstmNetworkShape Of(LstmForecastingTrainer.Options o, LstmColumns cols, LstmSeasonality seasonality) =>
-        new(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
-        {
-            QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
-            Seasonality = seasonality,
-            TargetIndex = cols.TargetIndex,
-        };
-
-    public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, Cell, FutureSize, QuantileLevels, Seasonality, TargetIndex);
-
-    /// <summary>The seasonal differences and skip (<see cref="LstmSeasonality.None"/>: the plain network).</summary>
-    public LstmSeasonality Seasonality { get; init; } = LstmSeasonality.None;
-
-    /// <summary>The target's index among the window's features (read by the seasonal skip).</summary>
-    public int TargetIndex { get; init; }
-
-    /// <summary>The quantile levels of a quantile head (0.5 included), or null for a point model.</summary>
-    public float[]? QuantileLevels { get; init; }
 }

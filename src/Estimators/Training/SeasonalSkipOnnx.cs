@@ -134,14 +134,3 @@ internal static class SeasonalSkipOnnx
         return b.AddNode("Slice", new[] { input, name + "_starts", name + "_ends", name + "_axes" }, new[] { name });
     }
 }
-
-/// <summary>What <see cref="SeasonalSkipOnnx.AddLayerInput"/> wrote: the layers' input and, for standardised differences, μ and σ <c>[1, N, F]</c>.</summary>
-/// <param name="LayerInput">The tensor the first recurrent layer reads, <c>[T or T − m, N, F or 2F]</c>.</param>
-/// <param name="Mean">μ per window and column, or null.</param>
-/// <param name="Std">σ per window and column (1 where 0), or null.</param>
-internal sealed record SeasonalLayerInputNodes(string LayerInput, string? Mean, string? Std);
-
-/// <summary>The seasonal skip each member applies: <c>output (· Scale) + Base</c>.</summary>
-/// <param name="Base">The seasonal-naive values (plus the target's mean difference for standardised differences).</param>
-/// <param name="Scale">The target's deviation σ for standardised differences, or null.</param>
-internal sealed record SeasonalSkipNodes(string Base, string? Scale);

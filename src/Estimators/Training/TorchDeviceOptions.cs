@@ -1,4 +1,3 @@
-using System.Globalization;
 using TorchSharp;
 
 namespace MLNet.Lstm;
@@ -118,56 +117,5 @@ public sealed class TorchDeviceOptions
                 $"valid indices are 0 to {cudaDeviceCount - 1}.");
         }
         return new TorchDeviceSelection(new torch.Device(DeviceType.CUDA, index), false, null);
-    }
-}
-
-/// <summary>The device chosen by <see cref="TorchDeviceOptions.Resolve"/>.</summary>
-public sealed class TorchDeviceSelection
-{
-    internal TorchDeviceSelection(torch.Device device, bool fellBackToCpu, string? reason)
-    {
-        Device = device;
-        FellBackToCpu = fellBackToCpu;
-        CpuReason = reason;
-    }
-
-    /// <summary>The torch device to place tensors and modules on.</summary>
-    public torch.Device Device { get; }
-
-    /// <summary>True when CUDA was asked for explicitly but the CPU is used (<see cref="TorchDeviceOptions.FallbackToCpu"/>).</summary>
-    public bool FellBackToCpu { get; }
-
-    /// <summary>Why the CPU is used although CUDA was allowed (null when CPU was asked for or CUDA is used).</summary>
-    public string? CpuReason { get; }
-
-    /// <summary>True when <see cref="Device"/> is a CUDA device.</summary>
-    public bool IsCuda => Device.type == DeviceType.CUDA;
-
-    /// <inheritdoc/>
-    public override string ToString() => CpuReason == null ? Device.ToString() : $"{Device} ({CpuReason})";
-}
-
-internal enum TorchDeviceKind { Auto, Cpu, Cuda }
-
-/// <summary>A parsed device string.</summary>
-internal readonly record struct TorchDeviceSpec(TorchDeviceKind Kind, int Index)
-{
-    public static TorchDeviceSpec Parse(string? device)
-    {
-        string text = (device ?? "").Trim().ToLowerInvariant();
-        switch (text)
-        {
-            case "auto": return new(TorchDeviceKind.Auto, 0);
-            case "cpu": return new(TorchDeviceKind.Cpu, 0);
-            case "cuda": return new(TorchDeviceKind.Cuda, 0);
-        }
-        if (text.StartsWith("cuda:", StringComparison.Ordinal)
-            && text.Length > 5 && text.Skip(5).All(char.IsAsciiDigit)
-            && int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
-        {
-            return new(TorchDeviceKind.Cuda, index);
-        }
-        throw new ArgumentException(
-            $"Invalid device \"{device}\". Accepted forms: {TorchDeviceOptions.AcceptedDeviceForms}.", nameof(TorchDeviceOptions.Device));
     }
 }

@@ -1,12 +1,6 @@
 namespace MLNet.Lstm;
 
 /// <summary>
-/// The weights of one recurrent layer in PyTorch's layout: LSTM gate blocks in the order i, f, g, o (GRU: r, z, n);
-/// <c>WeightIh</c> is <c>[G·H, InputSize]</c> and <c>WeightHh</c> is <c>[G·H, H]</c>, both row-major, G = 4 (LSTM) or 3 (GRU).
-/// </summary>
-internal sealed record LstmLayerWeights(int InputSize, int HiddenSize, float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh);
-
-/// <summary>
 /// A fitted network as plain arrays (no TorchSharp): stacked recurrent layers (<see cref="Cell"/>) and the linear head
 /// <c>[Horizon, H + FutureSize]</c> over the last hidden state followed by the flattened future covariates, and the
 /// optional seasonal structure (<see cref="Seasonality"/>: seasonal differences in, seasonal-naive skip out).
@@ -117,60 +111,4 @@ internal sealed class LstmNetworkWeights
         {
             Members = Members.Select(m => m.With(interval)).ToArray(),
         };
-}
-
-/// <summary>
-/// How the ONNX graph meets the data: the input column names, the target's index among the window's features and
-/// whether scores are de-normalised with per-window shift/scale columns.
-/// </summary>
-internal sealed record LstmScoringLayout(
-    string FeatureColumnName,
-    string LabelColumnName,
-    string? NormalizationMode,
-    string? ShiftColumnName,
-    string? ScaleColumnName,
-    int TargetIndex,
-    string ScoreColumnName = "Score",
-    string? FutureColumnName = null,
-    int FutureSize = 0)
-{
-    /// <summary>The <c>mlnet_lstm.format</c> of the LSTM graph (written by the trainer's exporter).</summary>
-    public const string OnnxFormat = "LstmForecaster";
-
-    /// <summary>
-    /// The <c>mlnet_lstm.version</c> of the LSTM graph: 2 since the graph turns a non-finite input into a NaN Score
-    /// (version 1 could score such a window as a number); 3 adds <c>mlnet_lstm.cell</c> (GRU layers), the optional
-    /// future covariate input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>) and seed ensembles
-    /// (<c>mlnet_lstm.ensemble_size</c>, member networks prefixed <c>m{i}_</c>, averaged); a version-2 graph reads as a
-    /// single LSTM without future covariates. Version 3 also adds quantile and conformal models: the outputs
-    /// <c>LowerBound</c>, <c>UpperBound</c> (and <c>Quantiles</c>) with the metadata <c>mlnet_lstm.quantile_levels</c>,
-    /// <c>.conformal_level</c>, <c>.interval_level</c> and the initializer <c>conformal_width</c>; a plain point LSTM
-    /// without future covariates or ensemble still writes version 2 (its graph is unchanged). Version 4 adds seasonal
-    /// networks (<c>SeasonalPeriod</c>): the layers read the window's seasonal differences and the head's output gets
-    /// the seasonal-naive value added, metadata <c>mlnet_lstm.seasonal_period</c> and <c>mlnet_lstm.seasonal_input</c>
-    /// (a version-3 reader would read such weights as a plain network's); only seasonal graphs write it, every other
-    /// graph keeps the version it had. Readers of saved graphs check against this constant.
-    /// </summary>
-    public const int OnnxFormatVersion = 4;
-
-    /// <summary>The version of graphs with GRU cells, future covariates, ensembles or bounds, and no seasonal period.</summary>
-    public const int ExtendedFormatVersion = 3;
-
-    /// <summary>The lower bound output column of quantile and conformal models.</summary>
-    public const string LowerBoundColumnName = "LowerBound";
-
-    /// <summary>The upper bound output column of quantile and conformal models.</summary>
-    public const string UpperBoundColumnName = "UpperBound";
-
-    /// <summary>The quantiles output column of quantile models (<c>[h, q]</c>, quantile-minor).</summary>
-    public const string QuantilesColumnName = "Quantiles";
-
-    public bool IsNormalized => ShiftColumnName is not null && ScaleColumnName is not null;
-
-    /// <summary>Whether the graph has the future covariate input (float <c>[N, FutureSize]</c>).</summary>
-    public bool HasFuture => FutureColumnName is not null;
-
-    public string[] InputColumnNames => (IsNormalized
-        ? new[] { FeatureColumnName, ShiftColumnName!, ScaleColumnName! }
-        : new[] { FeatureColumnName }).Concat(HasFuture ? new[] { FutureColumnName! } : Array.Empty<string>()).ToArray();
 }

@@ -36,19 +36,17 @@ namespace MLNet.Lstm;
 public sealed class NormalizeWindowsTransformer : ITransformer
 {
     /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.format</c> of the saved graph.</summary>
-    public const string OnnxFormat = "NormalizeWindows";
+    public const string OnnxFormat = OnnxGraphFormats.NormalizeWindows.Name;
 
     /// <summary>
-    /// The newest value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph: 2 gives NaN for
-    /// windows that cannot be normalised; 3 sums ZScore's mean and variance in float32 in time order (Split + Adds), as
-    /// the C# kernel does, so that the two agree bitwise; 4 adds the series-level modes (a key input and fitted tables,
-    /// see <see cref="SeriesScaling"/>), written only by those modes: the per-window modes still write version 3,
-    /// byte for byte as before. Earlier versions still load and score as they were saved.
+    /// The newest value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph, written by the
+    /// series-level modes (the version history is in <c>src/Transforms/Onnx/OnnxGraphFormats.cs</c>). Earlier versions
+    /// still load and score as they were saved.
     /// </summary>
-    public const int OnnxFormatVersion = 4;
+    public const int OnnxFormatVersion = OnnxGraphFormats.NormalizeWindows.Version;
 
     /// <summary>The version the per-window modes write (their graph form is that of version 3).</summary>
-    internal const int PerWindowFormatVersion = 3;
+    internal const int PerWindowFormatVersion = OnnxGraphFormats.NormalizeWindows.PerWindowVersion;
 
     private readonly string[] _featureNames;
 

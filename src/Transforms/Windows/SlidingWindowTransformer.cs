@@ -30,12 +30,11 @@ namespace MLNet.Lstm;
 public sealed class SlidingWindowTransformer : ITransformer
 {
     /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.format</c> of the saved graph.</summary>
-    public const string OnnxFormat = "SlidingWindow";
+    public const string OnnxFormat = OnnxGraphFormats.SlidingWindow.Name;
 
-    /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph.</summary>
-    /// <remarks>Version 2 adds the optional <c>mlnet_lstm.series_column</c>, <c>mlnet_lstm.future_covariate_columns</c>
-    /// and <c>mlnet_lstm.future_column</c> entries (absent in version 1: one series, no future covariates).</remarks>
-    public const int OnnxFormatVersion = 2;
+    /// <summary>Value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph (the version history is
+    /// in <c>src/Transforms/Onnx/OnnxGraphFormats.cs</c>).</summary>
+    public const int OnnxFormatVersion = OnnxGraphFormats.SlidingWindow.Version;
 
     private readonly SlidingWindowEstimator.Options _options;
 
