@@ -5,9 +5,6 @@ using MLNet.Lstm.Onnx;
 
 namespace MLNet.Lstm;
 
-/// <summary>The fitted shifts and scales (F each) of one series key.</summary>
-internal readonly record struct SeriesScalingRow(ReadOnlyMemory<float> Shift, ReadOnlyMemory<float> Scale);
-
 /// <summary>
 /// The statistics of <see cref="WindowNormalization.SeriesMinMax"/> and <see cref="WindowNormalization.SeriesZScore"/>:
 /// per series key (in the order the keys first appear in the training data) and per column, a shift and a scale
@@ -152,28 +149,4 @@ internal sealed class SeriesScaling
         b.SetMetadata("mlnet_lstm.series_key_type", KeyType.ToString());
         b.SetMetadata("mlnet_lstm.series_keys", JsonSerializer.Serialize(Keys));
     }
-}
-
-/// <summary>The column types a series key can have, and their ONNX element types.</summary>
-internal static class KeyTypes
-{
-    private static readonly (Type Raw, OnnxElementType Onnx, DataViewType Column)[] Table =
-    {
-        (typeof(ReadOnlyMemory<char>), OnnxElementType.String, TextDataViewType.Instance),
-        (typeof(sbyte), OnnxElementType.Int8, NumberDataViewType.SByte),
-        (typeof(byte), OnnxElementType.UInt8, NumberDataViewType.Byte),
-        (typeof(short), OnnxElementType.Int16, NumberDataViewType.Int16),
-        (typeof(ushort), OnnxElementType.UInt16, NumberDataViewType.UInt16),
-        (typeof(int), OnnxElementType.Int32, NumberDataViewType.Int32),
-        (typeof(uint), OnnxElementType.UInt32, NumberDataViewType.UInt32),
-        (typeof(long), OnnxElementType.Int64, NumberDataViewType.Int64),
-        (typeof(ulong), OnnxElementType.UInt64, NumberDataViewType.UInt64),
-    };
-
-    /// <summary>The element type of a key column's graph input, or null for a type a series-level mode cannot key on.</summary>
-    public static OnnxElementType? Of(DataViewType type) =>
-        type is KeyDataViewType ? null : Table.Where(e => e.Column.Equals(type)).Select(e => (OnnxElementType?)e.Onnx).FirstOrDefault();
-
-    /// <summary>The column type of a key graph input's element type.</summary>
-    public static DataViewType? Column(OnnxElementType type) => Table.Where(e => e.Onnx == type).Select(e => e.Column).FirstOrDefault();
 }

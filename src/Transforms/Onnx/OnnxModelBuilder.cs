@@ -4,56 +4,6 @@ using Onnx;
 
 namespace MLNet.Lstm.Onnx;
 
-/// <summary>ONNX tensor element types used by our graphs (values are ONNX's <c>TensorProto.DataType</c>).</summary>
-internal enum OnnxElementType
-{
-    Float = 1,
-    UInt8 = 2,
-    Int8 = 3,
-    UInt16 = 4,
-    Int16 = 5,
-    Int32 = 6,
-    Int64 = 7,
-    String = 8,
-    UInt32 = 12,
-    UInt64 = 13,
-}
-
-/// <summary>
-/// One dimension of a graph input or output: a fixed size, or a symbolic name such as the batch dimension <c>N</c>.
-/// </summary>
-internal readonly record struct OnnxDim(long Value, string? Symbol)
-{
-    /// <summary>The symbolic batch dimension used by every graph of this project.</summary>
-    public static readonly OnnxDim Batch = new(0, "N");
-
-    public static implicit operator OnnxDim(long value) => new(value, null);
-}
-
-/// <summary>A node attribute (an ONNX <c>AttributeProto</c> of one of the kinds our graphs use).</summary>
-internal sealed class OnnxAttribute
-{
-    private readonly AttributeProto _proto;
-
-    private OnnxAttribute(string name, AttributeProto.Types.AttributeType type, Action<AttributeProto> value)
-    {
-        _proto = new AttributeProto { Name = name, Type = type };
-        value(_proto);
-    }
-
-    public string Name => _proto.Name;
-
-    public static OnnxAttribute Of(string name, float value) => new(name, AttributeProto.Types.AttributeType.Float, a => a.F = value);
-    public static OnnxAttribute Of(string name, long value) => new(name, AttributeProto.Types.AttributeType.Int, a => a.I = value);
-    public static OnnxAttribute Of(string name, string value) => new(name, AttributeProto.Types.AttributeType.String, a => a.S = ByteString.CopyFromUtf8(value));
-    public static OnnxAttribute Of(string name, float[] values) => new(name, AttributeProto.Types.AttributeType.Floats, a => a.Floats.Add(values));
-    public static OnnxAttribute Of(string name, long[] values) => new(name, AttributeProto.Types.AttributeType.Ints, a => a.Ints.Add(values));
-    public static OnnxAttribute Of(string name, string[] values) => new(name, AttributeProto.Types.AttributeType.Strings, a => a.Strings.Add(values.Select(ByteString.CopyFromUtf8)));
-
-    /// <summary>A copy of the attribute's message, for a node.</summary>
-    internal AttributeProto ToProto() => _proto.Clone();
-}
-
 /// <summary>
 /// Writes an ONNX <c>ModelProto</c> through the typed ONNX messages (OnnxSharp's <c>Onnx.*Proto</c> classes on
 /// Google.Protobuf). Only what our graphs need is exposed: float/int tensors, value infos with fixed or symbolic
