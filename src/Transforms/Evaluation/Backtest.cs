@@ -99,29 +99,38 @@ internal sealed partial class Backtest
     private int[] FoldStarts()
     {
         int start = _options.Start;
-        CheckFoldFits(start, H, H, _rows, "the series has");
+        CheckFoldFits(start, new FoldRoom(_rows, H, 1, "the series has", ""));
         int count = (_rows - H - start) / _options.Stride + 1;
         return Enumerable.Range(0, count).Select(i => start + i * _options.Stride).ToArray();
     }
 
+    /// <summary>What the first fold needs of the (longest) series, for <see cref="CheckFoldFits"/>.</summary>
+    /// <param name="Rows">The rows of the (longest) series.</param>
+    /// <param name="Need">The rows a fold reads from its start: Horizon, or with known-future covariates h·ceil(Horizon / h).</param>
+    /// <param name="Step">1, or with known-future covariates the model's horizon h (a fold reads whole multiples of h).</param>
+    /// <param name="What">The series for the message, e.g. "the series has".</param>
+    /// <param name="Why">Why a fold needs <paramref name="Need"/> rows, when that is more than Horizon; else empty.</param>
+    private readonly record struct FoldRoom(int Rows, long Need, int Step, string What, string Why);
+
     /// <summary>
-    /// Before any fit, in 64-bit arithmetic: the first fold (rows <c>Start .. Start + need - 1</c>) must lie inside a
-    /// series of <paramref name="rows"/> rows. A Horizon that leaves no room for any Start (at least 1) names Horizon
-    /// and its largest valid value; otherwise Start is named, with its largest valid value.
+    /// Before any fit, in 64-bit arithmetic: the first fold (rows <c>Start .. Start + need - 1</c>) must lie inside the
+    /// series. A Horizon that leaves no room for any Start (at least 1) is refused naming Horizon and its largest valid
+    /// value; otherwise Start is named, with its largest valid value.
     /// </summary>
-    private void CheckFoldFits(int start, int horizon, long need, int rows, string what, string why = "")
+    private void CheckFoldFits(int start, FoldRoom room)
     {
+        var (rows, need, step, what, why) = room;
         if (start + need <= rows)
             return;
         if (need > rows - 1)
         {
-            long largest = rows - 1 - (need - horizon); // need - horizon: the known-future rows beyond Horizon a fold reads
-            throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Horizon), horizon,
-                $"BacktestOptions.Horizon is {horizon}, but {what} {rows} row(s): a fold needs {need} row(s) of its series after at least one row to fit on{why}. " +
-                (largest >= 1 ? $"Use Horizon ≤ {largest} (and Start ≤ {rows} - Horizon)." : "The series is too short for any fold: give it more rows."));
+            long largest = step * ((rows - 1L) / step);
+            throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Horizon), H,
+                $"BacktestOptions.Horizon is {H}, but {what} {rows} row(s): a fold needs {need} row(s) of its series after at least one row to fit on{why}. " +
+                (largest >= 1 ? $"Use Horizon ≤ {largest} (then Start ≤ {rows} - Horizon)." : "The series is too short for any fold: give it more rows."));
         }
         throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Start), start,
-            $"BacktestOptions.Start is {start} with Horizon {horizon}, but {what} {rows} row(s): a fold needs Start + {need} = {start + need} rows of its series{why}. " +
+            $"BacktestOptions.Start is {start} with Horizon {H}, but {what} {rows} row(s): a fold needs Start + {need} = {start + need} rows of its series{why}. " +
             $"Use Start ≤ {rows - need}, or a smaller Horizon.");
     }
 

@@ -92,7 +92,7 @@ internal sealed partial class Backtest
         string why = need > H
             ? $" (the model reads its known-future covariates {string.Join(", ", window.FutureCovariateColumnNames!)} for {need} step(s) from the fold's start: its horizon {window.Horizon} × ceil(Horizon / {window.Horizon}))"
             : "";
-        CheckFoldFits(start, H, need, longest.Length, what, why);
+        CheckFoldFits(start, new FoldRoom(longest.Length, need, window.FutureCount > 0 ? window.Horizon : 1, what, why));
         int count = (int)((longest.Length - need - start) / _options.Stride + 1);
         return Enumerable.Range(0, count).Select(i => start + i * _options.Stride).ToArray();
     }
