@@ -25,7 +25,9 @@ namespace MLNet.Lstm;
 /// <see cref="PredictFullSequenceBySeries"/>) read every key of a multi-series input (<see cref="SeriesWindowing.SeriesColumnName"/>)
 /// and return one <see cref="SeriesPrediction"/> per key, scoring all keys in one batched model call per recursion
 /// step; they also fill the model's <see cref="SeriesWindowing.FutureColumnName"/> column (from the data, and past its
-/// end from the caller's <c>knownFuture</c>). The single-series methods refuse a model with known-future covariates.</para>
+/// end from the caller's <c>knownFuture</c>). The single-series methods refuse a model with known-future covariates,
+/// and on a model with a series key they refuse data that holds more than one key (an <see cref="ArgumentException"/>
+/// naming the key column and the <c>...BySeries</c> methods); data of one key, or without the key column, is one series.</para>
 /// <para>A horizon-h model contributes h steps per call: its h predictions are fed back together. Input columns other
 /// than the target follow the <see cref="CovariatePolicy"/> given to each call.</para>
 /// <para>Input columns of the series: the <see cref="SeriesWindowing.FeatureColumnNames"/>, numeric scalars, one row per
