@@ -28,7 +28,10 @@ public sealed class BacktestOptions
     /// Row index (0-based; within each series when the pipeline has a series key) of the first forecast step of the
     /// first fold. The first fit sees rows <c>[0, Start)</c> (of every series), so
     /// Start must leave the pipeline enough rows to fit: at least window size T + the model's horizon for one
-    /// training window (more for the trainer's batches and validation split). Required.
+    /// training window (more for the trainer's batches and validation split). Required. Start + <see cref="Horizon"/>
+    /// (with known-future covariates, Start + h·ceil(Horizon / h)) must not exceed the rows of the (longest) series:
+    /// otherwise, before any fit, an <see cref="ArgumentOutOfRangeException"/> names Start and its largest valid value,
+    /// or Horizon and its largest valid value when no Start fits.
     /// </summary>
     public int Start { get; set; }
 
