@@ -105,7 +105,11 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// </summary>
         public int? Seed { get; set; }
 
-        /// <summary>Fraction of the labelled windows held out for validation, taken from the end (time order), in [0, 1).</summary>
+        /// <summary>
+        /// Fraction of the labelled windows held out for validation, taken from the end (time order), in [0, 1). For
+        /// keyed windows (a multi-series <c>SlidingWindow</c>) the last fraction of each series' windows, rounded per
+        /// series (docs/trainer.md, "Validation of keyed windows").
+        /// </summary>
         public float ValidationFraction { get; set; }
 
         /// <summary>A separate validation set with the same columns (takes precedence over <see cref="ValidationFraction"/>).</summary>
@@ -186,7 +190,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// </summary>
         public float? ConformalLevel { get; set; }
 
-        /// <summary>The fraction of the labelled windows (after the validation split) held out to calibrate <see cref="ConformalLevel"/>, in (0, 1); default 0.2.</summary>
+        /// <summary>The fraction of the labelled windows (after the validation split) held out to calibrate <see cref="ConformalLevel"/>, in (0, 1); default 0.2; per series for keyed windows, as <see cref="ValidationFraction"/>.</summary>
         public float CalibrationFraction { get; set; } = 0.2f;
 
         /// <summary>
