@@ -49,8 +49,8 @@ public class PerSeriesValidationTests
     private static LstmTrainingInput ReadInput(IDataView windows, LstmForecastingTrainer.Options o)
     {
         var cols = LstmColumns.Resolve(windows.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize);
-        long phase = 0;
-        return LstmTrainingInput.Read(windows, cols, o, TrainerDiagnostics.Default, ref phase);
+        using var fit = LstmFit.Start(o, CancellationToken.None);
+        return LstmTrainingInput.Read(fit, windows, cols);
     }
 
     [Fact]
