@@ -203,16 +203,17 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// A seasonal period m ≥ 1 builds seasonal differencing into the network (docs/trainer.md, "Seasonal period"):
         /// in the normalised window space, the recurrent layers read the seasonal differences
         /// <c>d[t] = x[t] − x[t−m]</c> for t = m .. T−1 (or the levels and differences, <see cref="SeasonalInput"/>),
-        /// and the head's output gets the seasonal-naive value added, <c>out[k] = head[k] + x[T − m + k, target]</c> for
-        /// step k (for every quantile of the step, which keeps quantiles non-crossing). With a network output of 0 the
-        /// model is the seasonal-naive forecast; with m = 1 it is persistence plus a learned change. Needs horizon ≤ m
-        /// and a window of at least m + 2 steps (checked at <c>Fit</c>). The ONNX graph holds the same steps, so
+        /// and the head's output gets the seasonal-naive value added, <c>out[k] = head[k] + x[T − m + (k mod m), target]</c>
+        /// for step k, the last observed value of the step's season (for every quantile of the step, which keeps
+        /// quantiles non-crossing), so any horizon, also one longer than m, is forecast directly. With a network output
+        /// of 0 the model is the seasonal-naive forecast; with m = 1 it is persistence plus a learned change. Needs a
+        /// window of at least m + 2 steps (checked at <c>Fit</c>). The ONNX graph holds the same steps, so
         /// scoring, saving and loading are unchanged; the model reports the period in
         /// <see cref="LstmTrainingSettings.SeasonalPeriod"/> and <see cref="LstmModelSummary.SeasonalPeriod"/>.
         /// <para>0 (the default): off, the plain network. <see cref="AutoSeasonalPeriod"/> (−1): detected at
         /// <c>Fit</c> from the training windows (after the validation and calibration splits): the autocorrelation of the
         /// target column's first differences, pooled over the windows, at lags 2 .. T−3; the lag with the largest
-        /// autocorrelation among the local maxima above 0.3 and at least the horizon is the period, and with none the
+        /// autocorrelation among the local maxima above 0.3 is the period, and with none the
         /// network is the plain one. On the training rows of the accuracy suite's series (docs/accuracy.md) it finds 12
         /// for ukdriverdeaths and usaccdeaths, 4 for ukgas and johnsonjohnson, and nothing for bjsales, nile and the DAX.
         /// With <see cref="InitialModel"/>, auto takes the initial model's period.</para>
@@ -241,7 +242,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// (the seasonal differences alone; null, the default, means this),
         /// <see cref="SeasonalNetworkInput.LevelsAndDifferences"/> (the levels x[t] and the differences d[t], 2F features
         /// per step) or <see cref="SeasonalNetworkInput.StandardizedDifferences"/> (the differences standardised by their
-        /// own window mean μ and deviation σ per column, and <c>out[k] = x[T − m + k, target] + μ + σ · head[k]</c>: a zero
+        /// own window mean μ and deviation σ per column, and <c>out[k] = x[T − m + (k mod m), target] + μ + σ · head[k]</c>: a zero
         /// head is the seasonal naive forecast plus the window's mean seasonal change). Setting it with <see cref="SeasonalPeriod"/> = 0 is an error; with <see cref="AutoSeasonalPeriod"/>
         /// it applies when a period is found.
         /// </summary>
