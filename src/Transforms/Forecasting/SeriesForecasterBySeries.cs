@@ -82,7 +82,9 @@ public sealed partial class SeriesForecaster
     /// series (<c>""</c> for a model of one series): one forecast per key, all keys scored in one batched model call per
     /// recursion step.
     /// </summary>
-    /// <param name="data">The series, each key's rows contiguous and in time order; each key needs at least T rows.</param>
+    /// <param name="data">The series, each key's rows contiguous and in time order. A key with fewer than T rows is
+    /// forecast from its rows left-padded to T with copies of its first row (its prediction's
+    /// <see cref="SeriesPrediction.PaddedRows"/> says how many), so every key gets a forecast.</param>
     /// <param name="steps">How many steps to forecast (1 to <see cref="MaxForecastSteps"/>).</param>
     /// <param name="policy">How to fill the other input columns for the forecast steps.</param>
     /// <param name="futureCovariates">With <see cref="CovariatePolicy.FromCaller"/>: per key, one array of F values per
@@ -100,10 +102,10 @@ public sealed partial class SeriesForecaster
         Guard.AtLeast(steps, 1);
         if (steps > MaxForecastSteps)
             throw new ArgumentOutOfRangeException(nameof(steps), steps, $"'steps' is {steps} but a forecast has at most {MaxForecastSteps:N0} steps (SeriesForecaster.MaxForecastSteps).");
-        var all = ReadKeyedSeries(data, T);
+        var (all, paddedRows) = PadShortSeries(ReadKeyedSeries(data, 1));
         var jobs = all.Select(s => Make(s, new Run(s.Values.Length - T, steps),
             policy == CovariatePolicy.FromCaller && F > 1 ? CallerCovariates(s, futureCovariates, Math.Max(0, steps - 1)) : null, knownFuture)).ToArray();
-        return Collect(all, jobs, RecurseJobs(jobs, policy, SeriesPredictionMode.Forecast), SeriesPredictionMode.Forecast, policy);
+        return RemovePadding(Collect(all, jobs, RecurseJobs(jobs, policy, SeriesPredictionMode.Forecast), SeriesPredictionMode.Forecast, policy), paddedRows);
     }
 
     private IReadOnlyList<float[]> CallerCovariates(KeyedSeries s, IReadOnlyDictionary<string, IReadOnlyList<float[]>>? all, int needed)
