@@ -85,8 +85,9 @@ internal sealed record LstmColumns(
 internal sealed class LstmDataset
 {
     public LstmDataset(float[] x, float[] y, int count, float[]? future = null, float[]? targetShift = null, float[]? targetScale = null,
-        int[]? seriesIds = null)
+        int[]? seriesIds = null, int seriesCount = 0)
     {
+        SeriesCount = seriesCount;
         X = x;
         Y = y;
         Count = count;
@@ -98,6 +99,9 @@ internal sealed class LstmDataset
 
     /// <summary>[Count] the series of each row (0 .. K − 1, in order of first appearance), or null without a series key column.</summary>
     public int[]? SeriesIds { get; }
+
+    /// <summary>K, the number of series with labelled windows (0 without a series key column).</summary>
+    public int SeriesCount { get; }
 
     /// <summary>[Count] the target feature's shift of each row's window normalisation, or null when the window is raw.</summary>
     public float[]? TargetShift { get; }
@@ -209,7 +213,7 @@ internal sealed class LstmDataset
             throw new InvalidOperationException(
                 $"The {what} data has no labelled rows: every row's label '{cols.LabelColumnName}' is missing (NaN) or the data is empty. Give windows with known next values (e.g. SlidingWindow without only trailing unlabelled windows).");
         // Rows without a label leave unused space at the end; tensors view the first Count rows (no copy).
-        return new LstmDataset(x, y, n, future, targetShift, targetScale, seriesIds);
+        return new LstmDataset(x, y, n, future, targetShift, targetScale, seriesIds, idOfKey.Count);
     }
 
     /// <summary>

@@ -121,6 +121,6 @@ public class PerSeriesValidationTests
         using var model = chain.Fit(series);
         var lstm = (LstmForecastingTransformer)model.Last();
         Assert.Equal((17, 4), (lstm.Settings.TrainingRowCount, lstm.Settings.ValidationRowCount));
-        Assert.Contains(messages, m => m.Contains("17 training windows") && m.Contains("4 validation windows (the last of each of 3 series)"));
+        Assert.Contains(messages, m => m.Contains("17 training windows of [3, 1] from 3 series") && m.Contains("4 validation windows (the last of each of 3 series)"));
     }
 }
