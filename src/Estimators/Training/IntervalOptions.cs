@@ -43,6 +43,16 @@ internal static class IntervalOptions
     public static int CalibrationCount(float conformalLevel, float fraction, int available)
     {
         int n = (int)Math.Round(available * (double)fraction);
+        CheckCalibrationCount(conformalLevel, fraction, available, n);
+        return n;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="n"/> calibration windows out of <paramref name="available"/> (e.g. the sum of each
+    /// series' share): enough for the level, and some windows left to train on.
+    /// </summary>
+    public static void CheckCalibrationCount(float conformalLevel, float fraction, int available, int n)
+    {
         int needed = ConformalQuantile.WindowsNeeded(conformalLevel);
         if (n < needed)
         {
@@ -55,6 +65,5 @@ internal static class IntervalOptions
         if (available - n <= 0)
             throw new ArgumentOutOfRangeException(nameof(LstmForecastingTrainer.Options.CalibrationFraction), fraction,
                 $"CalibrationFraction {fraction.ToString(CultureInfo.InvariantCulture)} leaves no training windows out of {available}. Lower it.");
-        return n;
     }
 }

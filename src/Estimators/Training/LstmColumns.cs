@@ -15,7 +15,8 @@ internal sealed record LstmColumns(
     string? ScaleColumnName,
     int TargetIndex,
     string? FutureColumnName = null,
-    int FutureSize = 0)
+    int FutureSize = 0,
+    string? SeriesColumnName = null)
 {
     /// <summary>The normalisation's name as the scoring layout and the ONNX metadata write it, or null when raw.</summary>
     public string? NormalizationMode => Normalization?.ToString();
@@ -66,6 +67,16 @@ internal sealed record LstmColumns(
         }
         var future = FutureCovariateColumn.Resolve(schema, feature, futureColumnName, h);
         return new LstmColumns(featureColumnName, labelColumnName, t, f, h, norm?.Mode, norm?.ShiftColumnName, norm?.ScaleColumnName, norm?.TargetIndex ?? 0,
-            future?.Name, future?.Size ?? 0);
+            future?.Name, future?.Size ?? 0, ResolveSeriesColumn(schema, feature));
+    }
+
+    /// <summary>
+    /// The series key column the window column's <see cref="WindowAnnotations.WindowSeriesColumn"/> annotation names,
+    /// when the data has it with a key type; otherwise null (<see cref="LstmTrainingInput"/> refuses a split it needs).
+    /// </summary>
+    private static string? ResolveSeriesColumn(DataViewSchema schema, DataViewSchema.Column feature)
+    {
+        var name = WindowAnnotations.GetText(feature, WindowAnnotations.WindowSeriesColumn);
+        return name is not null && schema.GetColumnOrNull(name) is { } key && SeriesKeyReader.IsSupported(key.Type) ? name : null;
     }
 }

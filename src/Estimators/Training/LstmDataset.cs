@@ -6,15 +6,24 @@ namespace MLNet.Lstm.Training;
 /// <summary>Windows and labels read once into contiguous row-major buffers.</summary>
 internal sealed class LstmDataset
 {
-    public LstmDataset(float[] x, float[] y, int count, float[]? future = null, float[]? targetShift = null, float[]? targetScale = null)
+    public LstmDataset(float[] x, float[] y, int count, float[]? future = null, float[]? targetShift = null, float[]? targetScale = null,
+        int[]? seriesIds = null, int seriesCount = 0)
     {
+        SeriesCount = seriesCount;
         X = x;
         Y = y;
         Count = count;
         Future = future;
         TargetShift = targetShift;
         TargetScale = targetScale;
+        SeriesIds = seriesIds;
     }
+
+    /// <summary>[Count] the series of each row (0 .. K − 1, in order of first appearance), or null without a series key column.</summary>
+    public int[]? SeriesIds { get; }
+
+    /// <summary>K, the number of series with labelled windows (0 without a series key column).</summary>
+    public int SeriesCount { get; }
 
     /// <summary>[Count] the target feature's shift of each row's window normalisation, or null when the window is raw.</summary>
     public float[]? TargetShift { get; }
@@ -47,6 +56,8 @@ internal sealed class LstmDataset
         }
         if (cols.FutureColumnName is not null)
             active.Add(schema[cols.FutureColumnName]);
+        if (cols.SeriesColumnName is not null)
+            active.Add(schema[cols.SeriesColumnName]);
 
         int tf = cols.WindowSize * cols.FeatureCount, h = cols.Horizon;
         // One exact buffer for the windows and one for the labels, wrapped by torch.from_array without a copy. The
@@ -63,6 +74,8 @@ internal sealed class LstmDataset
         var future = fs > 0 ? new float[capacity * fs] : null;
         var targetShift = cols.ShiftColumnName is null ? null : new float[capacity];
         var targetScale = cols.ShiftColumnName is null ? null : new float[capacity];
+        var seriesIds = cols.SeriesColumnName is null ? null : new int[capacity];
+        var idOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         int n = 0;
         using (var cursor = data.GetRowCursor(active))
         {
@@ -72,6 +85,7 @@ internal sealed class LstmDataset
             ValueGetter<VBuffer<float>>? getShift = cols.ShiftColumnName is null ? null : cursor.GetGetter<VBuffer<float>>(schema[cols.ShiftColumnName]);
             ValueGetter<VBuffer<float>>? getScale = cols.ScaleColumnName is null ? null : cursor.GetGetter<VBuffer<float>>(schema[cols.ScaleColumnName]);
             ValueGetter<VBuffer<float>>? getFuture = cols.FutureColumnName is null ? null : cursor.GetGetter<VBuffer<float>>(schema[cols.FutureColumnName]);
+            var getKey = cols.SeriesColumnName is null ? null : SeriesKeyReader.MakeReader(cursor, schema[cols.SeriesColumnName]);
             VBuffer<float> xb = default, yb = default, sb = default, cb = default, fb = default;
             float y1 = 0;
             var labels = new float[h];
@@ -107,6 +121,13 @@ internal sealed class LstmDataset
                     getFuture(ref fb);
                     FutureCovariateColumn.Copy(fb, future.AsSpan(n * fs, fs), cols.FutureColumnName!, cursor.Position, what);
                 }
+                if (getKey is not null)
+                {
+                    string key = getKey();
+                    if (!idOfKey.TryGetValue(key, out int id))
+                        idOfKey.Add(key, id = idOfKey.Count);
+                    seriesIds![n] = id;
+                }
                 n++;
             }
         }
@@ -114,7 +135,51 @@ internal sealed class LstmDataset
             throw new InvalidOperationException(
                 $"The {what} data has no labelled rows: every row's label '{cols.LabelColumnName}' is missing (NaN) or the data is empty. Give windows with known next values (e.g. SlidingWindow without only trailing unlabelled windows).");
         // Rows without a label leave unused space at the end; tensors view the first Count rows (no copy).
-        return new LstmDataset(x, y, n, future, targetShift, targetScale);
+        return new LstmDataset(x, y, n, future, targetShift, targetScale, seriesIds, idOfKey.Count);
+    }
+
+    /// <summary>
+    /// Reorders the rows in place: row i takes the row <paramref name="order"/>[i] had (a permutation of 0 .. Count − 1),
+    /// in every buffer (windows, labels, future covariates, target shift and scale, series ids); <paramref name="cols"/>
+    /// gives the row lengths.
+    /// </summary>
+    public void Reorder(int[] order, LstmColumns cols)
+    {
+        if (order.Length != Count)
+            throw new ArgumentException($"The order has {order.Length} rows, the data {Count}.", nameof(order));
+        Permute(X, cols.WindowSize * cols.FeatureCount, order);
+        Permute(Y, cols.Horizon, order);
+        if (Future is not null)
+            Permute(Future, cols.FutureSize, order);
+        if (TargetShift is not null)
+            Permute(TargetShift, 1, order);
+        if (TargetScale is not null)
+            Permute(TargetScale, 1, order);
+        if (SeriesIds is not null)
+            Permute(SeriesIds, 1, order);
+    }
+
+
+    /// <summary>Permutes the first <c>order.Length</c> rows of <paramref name="rows"/> in place, one cycle at a time (one row of extra memory).</summary>
+    private static void Permute<T>(T[] rows, int rowLength, int[] order)
+    {
+        var done = new bool[order.Length];
+        var saved = new T[rowLength];
+        for (int start = 0; start < order.Length; start++)
+        {
+            if (done[start] || order[start] == start)
+                continue;
+            rows.AsSpan(start * rowLength, rowLength).CopyTo(saved);
+            int at = start;
+            while (order[at] != start)
+            {
+                rows.AsSpan(order[at] * rowLength, rowLength).CopyTo(rows.AsSpan(at * rowLength, rowLength));
+                done[at] = true;
+                at = order[at];
+            }
+            saved.CopyTo(rows.AsSpan(at * rowLength, rowLength));
+            done[at] = true;
+        }
     }
 
     /// <summary>

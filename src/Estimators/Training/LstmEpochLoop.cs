@@ -96,7 +96,7 @@ internal sealed class LstmEpochLoop
             var yb = OnDevice(_setup.YTrain.index_select(0, idx), dev);
             optimizer.zero_grad();
             var fb = _setup.FTrain is null ? null : OnDevice(_setup.FTrain.index_select(0, idx), dev);
-            var loss = LstmLosses.Compute(network.Forward(xb, fb), yb, _o);
+            var loss = LstmLosses.Compute(network.Forward(xb, fb), yb, xb, _o, _setup.Shape);
             loss.backward();
             if (_o.GradientClipNorm is float clip)
                 torch.nn.utils.clip_grad_norm_(network.parameters(), clip);
@@ -134,9 +134,9 @@ internal sealed class LstmEpochLoop
         {
             using var scope = torch.NewDisposeScope();
             long count = Math.Min(batch, n - start);
-            var prediction = _setup.Network.ForwardForEvaluation(OnDevice(x.narrow(0, start, count), _setup.Dev),
-                future is null ? null : OnDevice(future.narrow(0, start, count), _setup.Dev));
-            var loss = LstmLosses.Compute(prediction, OnDevice(y.narrow(0, start, count), _setup.Dev), _o);
+            var window = OnDevice(x.narrow(0, start, count), _setup.Dev);
+            var prediction = _setup.Network.ForwardForEvaluation(window, future is null ? null : OnDevice(future.narrow(0, start, count), _setup.Dev));
+            var loss = LstmLosses.Compute(prediction, OnDevice(y.narrow(0, start, count), _setup.Dev), window, _o, _setup.Shape);
             sum += loss.item<float>() * (double)count;
         }
         return sum / n;

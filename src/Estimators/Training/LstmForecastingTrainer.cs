@@ -66,7 +66,10 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>Momentum of <see cref="LstmOptimizer.Sgd"/>.</summary>
         public float Momentum { get; set; } = 0.9f;
 
-        /// <summary>The training loss.</summary>
+        /// <summary>
+        /// The training loss (also the validation loss that early stopping watches): <see cref="LstmLoss.Mse"/> (the
+        /// default), <see cref="LstmLoss.Mae"/>, <see cref="LstmLoss.Huber"/> or the scale-free <see cref="LstmLoss.Mase"/>.
+        /// </summary>
         public LstmLoss Loss { get; set; } = LstmLoss.Mse;
 
         /// <summary>Threshold of <see cref="LstmLoss.Huber"/>.</summary>
@@ -90,7 +93,11 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// </summary>
         public int? Seed { get; set; }
 
-        /// <summary>Fraction of the labelled windows held out for validation, taken from the end (time order), in [0, 1).</summary>
+        /// <summary>
+        /// Fraction of the labelled windows held out for validation, taken from the end (time order), in [0, 1). For
+        /// keyed windows (a multi-series <c>SlidingWindow</c>) the last fraction of each series' windows, rounded per
+        /// series (docs/trainer.md, "Validation of keyed windows").
+        /// </summary>
         public float ValidationFraction { get; set; }
 
         /// <summary>A separate validation set with the same columns (takes precedence over <see cref="ValidationFraction"/>).</summary>
@@ -171,7 +178,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// </summary>
         public float? ConformalLevel { get; set; }
 
-        /// <summary>The fraction of the labelled windows (after the validation split) held out to calibrate <see cref="ConformalLevel"/>, in (0, 1); default 0.2.</summary>
+        /// <summary>The fraction of the labelled windows (after the validation split) held out to calibrate <see cref="ConformalLevel"/>, in (0, 1); default 0.2; per series for keyed windows, as <see cref="ValidationFraction"/>.</summary>
         public float CalibrationFraction { get; set; } = 0.2f;
 
         /// <summary>
@@ -185,16 +192,17 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// A seasonal period m ≥ 1 builds seasonal differencing into the network (docs/trainer.md, "Seasonal period"):
         /// in the normalised window space, the recurrent layers read the seasonal differences
         /// <c>d[t] = x[t] − x[t−m]</c> for t = m .. T−1 (or the levels and differences, <see cref="SeasonalInput"/>),
-        /// and the head's output gets the seasonal-naive value added, <c>out[k] = head[k] + x[T − m + k, target]</c> for
-        /// step k (for every quantile of the step, which keeps quantiles non-crossing). With a network output of 0 the
-        /// model is the seasonal-naive forecast; with m = 1 it is persistence plus a learned change. Needs horizon ≤ m
-        /// and a window of at least m + 2 steps (checked at <c>Fit</c>). The ONNX graph holds the same steps, so
+        /// and the head's output gets the seasonal-naive value added, <c>out[k] = head[k] + x[T − m + (k mod m), target]</c>
+        /// for step k, the last observed value of the step's season (for every quantile of the step, which keeps
+        /// quantiles non-crossing), so any horizon, also one longer than m, is forecast directly. With a network output
+        /// of 0 the model is the seasonal-naive forecast; with m = 1 it is persistence plus a learned change. Needs a
+        /// window of at least m + 2 steps (checked at <c>Fit</c>). The ONNX graph holds the same steps, so
         /// scoring, saving and loading are unchanged; the model reports the period in
         /// <see cref="LstmTrainingSettings.SeasonalPeriod"/> and <see cref="LstmModelSummary.SeasonalPeriod"/>.
         /// <para>0 (the default): off, the plain network. <see cref="AutoSeasonalPeriod"/> (−1): detected at
         /// <c>Fit</c> from the training windows (after the validation and calibration splits): the autocorrelation of the
         /// target column's first differences, pooled over the windows, at lags 2 .. T−3; the lag with the largest
-        /// autocorrelation among the local maxima above 0.3 and at least the horizon is the period, and with none the
+        /// autocorrelation among the local maxima above 0.3 is the period, and with none the
         /// network is the plain one. On the training rows of the accuracy suite's series (docs/accuracy.md) it finds 12
         /// for ukdriverdeaths and usaccdeaths, 4 for ukgas and johnsonjohnson, and nothing for bjsales, nile and the DAX.
         /// With <see cref="InitialModel"/>, auto takes the initial model's period.</para>
@@ -223,7 +231,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// (the seasonal differences alone; null, the default, means this),
         /// <see cref="SeasonalNetworkInput.LevelsAndDifferences"/> (the levels x[t] and the differences d[t], 2F features
         /// per step) or <see cref="SeasonalNetworkInput.StandardizedDifferences"/> (the differences standardised by their
-        /// own window mean μ and deviation σ per column, and <c>out[k] = x[T − m + k, target] + μ + σ · head[k]</c>: a zero
+        /// own window mean μ and deviation σ per column, and <c>out[k] = x[T − m + (k mod m), target] + μ + σ · head[k]</c>: a zero
         /// head is the seasonal naive forecast plus the window's mean seasonal change). Setting it with <see cref="SeasonalPeriod"/> = 0 is an error; with <see cref="AutoSeasonalPeriod"/>
         /// it applies when a period is found.
         /// </summary>
@@ -249,6 +257,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(BatchSize > 0, nameof(BatchSize), BatchSize, "positive");
             Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "positive and finite");
             Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
+            Check(Enum.IsDefined(Loss), nameof(Loss), Loss, $"one of {string.Join(", ", Enum.GetNames<LstmLoss>())}");
             Check(HuberDelta > 0, nameof(HuberDelta), HuberDelta, "positive");
             Check(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "0 or positive");
             Check(GradientClipNorm is null || GradientClipNorm > 0, nameof(GradientClipNorm), GradientClipNorm, "null or positive");
@@ -356,6 +365,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             LstmCheckpoint.EnsureWritable(o.CheckpointDirectory);
         if (o.SeasonalPeriod > 0)
             new LstmSeasonality(o.SeasonalPeriod, o.SeasonalInput ?? SeasonalNetworkInput.Differences).Validate(cols.WindowSize, cols.Horizon);
+        LstmLosses.ValidateWindow(o.Loss, cols.WindowSize);
 
         var data = LstmTrainingInput.Read(fit, input, cols);
         fit.Cancellation.ThrowIfCancellationRequested();

@@ -16,11 +16,11 @@ namespace MLNet.Lstm.Training;
 /// (one Concat), and lets every horizon step's output see every future step; a decoder over the h steps is future work.
 /// <para>Seasonal structure (<see cref="Seasonality"/>, period m): the layers read the seasonal differences
 /// <c>d[t] = x[t] − x[t−m]</c>, t = m .. T−1 (with <see cref="SeasonalNetworkInput.LevelsAndDifferences"/> the
-/// concatenation <c>x[t] ‖ d[t]</c>), and the seasonal-naive value <c>x[T − m + k, target]</c> is added to every
-/// output (every quantile) of step k, after the non-crossing transform: with a zero head the network is the seasonal
+/// concatenation <c>x[t] ‖ d[t]</c>), and the seasonal-naive value <c>x[T − m + (k mod m), target]</c> is added to every
+/// output (every quantile) of step k (any horizon: beyond the period the same season's last value again), after the non-crossing transform: with a zero head the network is the seasonal
 /// naive forecast. With <see cref="SeasonalNetworkInput.StandardizedDifferences"/> the layers read
 /// <c>(d − μ) / σ</c>, μ and σ the mean and population deviation (1 when 0) of each column's T − m differences in
-/// the window, and <c>out[k] = x[T − m + k, target] + μ_target + σ_target · head[k]</c>: a zero head is the seasonal
+/// the window, and <c>out[k] = x[T − m + (k mod m), target] + μ_target + σ_target · head[k]</c>: a zero head is the seasonal
 /// naive forecast plus the window's mean seasonal change. The ONNX exporter writes the same Slice/Sub(/Concat or
 /// ReduceMean/Div) and Slice + Add (<see cref="SeasonalSkipOnnx"/>).</para>
 /// </remarks>
@@ -127,13 +127,17 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The seasonal-naive values <c>x[T − m + k, target]</c> (plus <paramref name="drift"/> <c>[N, 1]</c>, the target's
-    /// mean difference, when given), k = 0 .. h−1, repeated for each quantile: <c>[N, h·q]</c>.
+    /// The seasonal-naive values <c>x[T − m + (k mod m), target]</c> (<see cref="LstmSeasonality.NaiveSteps"/>; plus
+    /// <paramref name="drift"/> <c>[N, 1]</c>, the target's mean difference, when given), k = 0 .. h−1, repeated for each
+    /// quantile: <c>[N, h·q]</c>.
     /// </summary>
     private Tensor SeasonalSkip(Tensor x, Tensor? drift)
     {
-        long t = x.shape[1];
-        var naive = x.narrow(1, t - Seasonality.Period, Horizon).select(2, TargetIndex); // [N, h]
+        int t = (int)x.shape[1];
+        var target = x.select(2, TargetIndex); // [N, T]
+        var naive = Horizon <= Seasonality.Period
+            ? target.narrow(1, t - Seasonality.Period, Horizon)
+            : target.index_select(1, tensor(Seasonality.NaiveSteps(t, Horizon), device: x.device)); // [N, h]
         if (drift is not null)
             naive = naive + drift;
         int q = Interval.QuantileCount;

@@ -23,6 +23,7 @@ internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Ho
             QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
             Seasonality = seasonality,
             TargetIndex = cols.TargetIndex,
+            LossSeasonalLag = LstmLosses.SeasonalLag(seasonality.Period, cols.WindowSize),
         };
 
     public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, Cell, FutureSize, QuantileLevels, Seasonality, TargetIndex);
@@ -35,4 +36,10 @@ internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Ho
 
     /// <summary>The quantile levels of a quantile head (0.5 included), or null for a point model.</summary>
     public float[]? QuantileLevels { get; init; }
+
+    /// <summary>
+    /// The lag m of <see cref="LstmLoss.Mase"/>'s in-sample seasonal-naive scale: the fit's seasonal period (the given
+    /// or detected one, also for the plain candidate of a seasonal choice), else 1. Not part of the architecture.
+    /// </summary>
+    public int LossSeasonalLag { get; init; } = 1;
 }

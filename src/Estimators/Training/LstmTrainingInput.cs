@@ -4,12 +4,15 @@ namespace MLNet.Lstm.Training;
 
 /// <summary>
 /// Stage 1 of a fit: the training windows read once into buffers, the validation windows (a separate
-/// <c>ValidationSet</c>, or the last <c>ValidationFraction</c> of the training windows in time order) and the counts.
+/// <c>ValidationSet</c>, or the last <c>ValidationFraction</c> of the training windows in time order: of each series'
+/// windows for keyed windows, <see cref="SeriesTemporalSplit"/>) and the counts.
 /// </summary>
 internal sealed class LstmTrainingInput
 {
-    private LstmTrainingInput(LstmColumns columns, LstmDataset data, LstmDataset? validationData, int splitValidationCount, int calibrationCount)
+    private LstmTrainingInput(LstmColumns columns, LstmDataset data, LstmDataset? validationData, int splitValidationCount, int calibrationCount,
+        int splitSeriesCount)
     {
+        SplitSeriesCount = splitSeriesCount;
         CalibrationCount = calibrationCount;
         Columns = columns;
         Data = data;
@@ -36,6 +39,12 @@ internal sealed class LstmTrainingInput
     /// </summary>
     public int CalibrationCount { get; }
 
+    /// <summary>
+    /// The number of series whose last windows the validation and calibration splits took one by one (keyed windows),
+    /// or 0 when the splits took the last windows of the data as a whole.
+    /// </summary>
+    public int SplitSeriesCount { get; }
+
     /// <summary>The number of windows trained on.</summary>
     public int TrainCount => Data.Count - SplitValidationCount - CalibrationCount;
 
@@ -56,12 +65,49 @@ internal sealed class LstmTrainingInput
         fit.Clock.Lap("read training data");
         var validationData = o.ValidationSet is null ? null : ReadValidationSet(o.ValidationSet, cols, o);
         fit.Clock.Lap("read validation data");
+        if (data.SeriesIds is not null && (validationData is null && o.ValidationFraction > 0 || o.ConformalLevel is not null))
+            return SplitBySeries(cols, data, validationData, o);
+        RefuseUnkeyedSplit(input, cols, o, validationData);
         int split = validationData is null ? (int)Math.Round(data.Count * (double)o.ValidationFraction) : 0;
         if (data.Count - split <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction),
                 $"ValidationFraction {o.ValidationFraction} leaves no training windows out of {data.Count}.");
         int calibration = o.ConformalLevel is float level ? IntervalOptions.CalibrationCount(level, o.CalibrationFraction, data.Count - split) : 0;
-        return new LstmTrainingInput(cols, data, validationData, split, calibration);
+        return new LstmTrainingInput(cols, data, validationData, split, calibration, 0);
+    }
+
+    /// <summary>
+    /// The splits of keyed windows: the last fraction of each series' windows (<see cref="SeriesTemporalSplit"/>),
+    /// with the rows reordered into training | calibration | validation.
+    /// </summary>
+    private static LstmTrainingInput SplitBySeries(LstmColumns cols, LstmDataset data, LstmDataset? validationData, LstmForecastingTrainer.Options o)
+    {
+        double validationFraction = validationData is null ? o.ValidationFraction : 0;
+        var plan = SeriesTemporalSplit.Plan(data.SeriesIds.AsSpan(0, data.Count), validationFraction, o.ConformalLevel is null ? null : o.CalibrationFraction);
+        if (data.Count - plan.ValidationCount <= 0)
+            throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction),
+                $"ValidationFraction {o.ValidationFraction} leaves no training windows out of {data.Count} (the last fraction of each of {plan.SeriesCount} series).");
+        if (o.ConformalLevel is float level)
+            IntervalOptions.CheckCalibrationCount(level, o.CalibrationFraction, data.Count - plan.ValidationCount, plan.CalibrationCount);
+        data.Reorder(plan.Order, cols);
+        return new LstmTrainingInput(cols, data, validationData, validationData is null ? plan.ValidationCount : 0, plan.CalibrationCount, plan.SeriesCount);
+    }
+
+    /// <summary>
+    /// Refuses a validation or calibration split of keyed windows whose key column is not in the data (it would take
+    /// whole series instead of each series' last windows).
+    /// </summary>
+    private static void RefuseUnkeyedSplit(IDataView input, LstmColumns cols, LstmForecastingTrainer.Options o, LstmDataset? validationData)
+    {
+        bool splits = validationData is null && o.ValidationFraction > 0 || o.ConformalLevel is not null;
+        var name = WindowAnnotations.GetText(input.Schema[cols.FeatureColumnName], WindowAnnotations.WindowSeriesColumn);
+        if (!splits || name is null || cols.SeriesColumnName is not null)
+            return;
+        var key = input.Schema.GetColumnOrNull(name);
+        throw new ArgumentOutOfRangeException(nameof(input),
+            $"The window column '{cols.FeatureColumnName}' holds the windows of several series keyed by column '{name}' (annotation {WindowAnnotations.WindowSeriesColumn}), " +
+            $"but the data {(key is null ? "has no column of that name" : $"has it as {key.Value.Type}, not text or an integer")}, and ValidationFraction or ConformalLevel must hold out each series' last windows by that key. " +
+            $"Keep the key column in the data given to the trainer (do not drop it after SlidingWindow), or give a ValidationSet. Columns: {string.Join(", ", input.Schema.Select(c => c.Name))}.");
     }
 
     /// <summary>Reads a separate validation set, which must have the training data's window shape and normalisation.</summary>

@@ -59,9 +59,9 @@ internal sealed class LstmTrainingSetup : IDisposable
             log?.Warning(MessageSensitivity.None, $"Training on the CPU: {device.CpuReason}");
         var cols = input.Columns;
         log?.Info(MessageSensitivity.None,
-            $"Training {o.Cell.OnnxOperator()} [{string.Join(", ", o.HiddenSizes)}] on {device}: {input.TrainCount} training windows of [{cols.WindowSize}, {cols.FeatureCount}], " +
+            $"Training {o.Cell.OnnxOperator()} [{string.Join(", ", o.HiddenSizes)}] on {device}: {input.TrainCount} training windows of [{cols.WindowSize}, {cols.FeatureCount}]" + (input.Data.SeriesCount > 0 ? $" from {input.Data.SeriesCount} series" : "") + ", " +
             (cols.FutureColumnName is null ? "" : $"future covariates '{cols.FutureColumnName}' [{cols.Horizon}, {cols.FutureSize / cols.Horizon}], ") +
-            $"{input.ValidationCount} validation windows, horizon {cols.Horizon}, {o.Epochs} epoch(s), batch {o.BatchSize}" +
+            $"{input.ValidationCount} validation windows" + (input.SplitSeriesCount > 0 ? $" (the last of each of {input.SplitSeriesCount} series{(input.CalibrationCount > 0 ? $", as are the {input.CalibrationCount} calibration windows" : "")})" : "") + $", horizon {cols.Horizon}, {o.Epochs} epoch(s), batch {o.BatchSize}" +
             (shape.Seasonality.IsOn ? $", seasonal period {shape.Seasonality.Period} ({shape.Seasonality.Input})" : "") +
             (resume is { } from ? $", resuming from '{from.StatePath}' after epoch {from.Info.Epoch}" : "") + ".");
 

@@ -12,7 +12,7 @@ namespace MLNet.Lstm.Training;
 /// all windows, divided by the mean of <c>(e_i[j] − μ)²</c> (each lag averaged over its own count·(T − 1 − k) pairs, so a
 /// lag of half the window is not shrunk by the short windows). Among the lags
 /// k = 2 .. T−3 that are local maxima (<c>acf[k] ≥ acf[k−1]</c> and <c>acf[k] ≥ acf[k+1]</c>) with <c>acf[k] &gt;
-/// <see cref="Threshold"/></c> and k ≥ h, the one with the largest autocorrelation is the period; none → no seasonality.
+/// <see cref="Threshold"/></c>, the one with the largest autocorrelation is the period; none → no seasonality.
 /// Windows with a non-finite target value are left out. First differences remove a trend (a level series' raw
 /// autocorrelation is high at every lag); lag 1 is never a candidate (a period needs two steps).
 /// </remarks>
@@ -37,10 +37,10 @@ internal static class SeasonalPeriodDetector
         if (o.InitialModel is not null)
             return o.InitialModel.Weights.Seasonality;
         var cols = data.Columns;
-        var found = Detect(data.Data.X, data.TrainCount, cols.WindowSize, cols.FeatureCount, cols.TargetIndex, cols.Horizon);
+        var found = Detect(data.Data.X, data.TrainCount, cols.WindowSize, cols.FeatureCount, cols.TargetIndex);
         fit.Log?.Info(MessageSensitivity.None, found.Period > 0
             ? $"SeasonalPeriod auto: period {found.Period} (autocorrelation of the first differences {found.Autocorrelation:0.00}); the layers read {input}."
-            : $"SeasonalPeriod auto: no seasonality (largest autocorrelation of the first differences {found.Autocorrelation:0.00} at lag {found.BestLag}, needs a local maximum above {Threshold} at a lag of at least the horizon {cols.Horizon}); the plain network.");
+            : $"SeasonalPeriod auto: no seasonality (largest autocorrelation of the first differences {found.Autocorrelation:0.00} at lag {found.BestLag}, needs a local maximum above {Threshold}); the plain network.");
         return found.Period > 0 ? new LstmSeasonality(found.Period, input) : LstmSeasonality.None;
     }
 
@@ -50,8 +50,7 @@ internal static class SeasonalPeriodDetector
     /// <param name="windowSize">T.</param>
     /// <param name="featureCount">F.</param>
     /// <param name="targetIndex">c, the target's feature index.</param>
-    /// <param name="horizon">h: a period must be at least h.</param>
-    public static SeasonalPeriodDetection Detect(ReadOnlySpan<float> x, int count, int windowSize, int featureCount, int targetIndex, int horizon)
+    public static SeasonalPeriodDetection Detect(ReadOnlySpan<float> x, int count, int windowSize, int featureCount, int targetIndex)
     {
         var acf = Autocorrelations(x, count, windowSize, featureCount, targetIndex);
         int period = 0, bestLag = 0;
@@ -64,7 +63,7 @@ internal static class SeasonalPeriodDetector
             if (double.IsNaN(bestSeen) || a > bestSeen)
                 (bestSeen, bestLag) = (a, k);
             bool localMax = a >= acf[k - 1] && a >= acf[k + 1];
-            if (localMax && a > Threshold && k >= horizon && (double.IsNaN(best) || a > best))
+            if (localMax && a > Threshold && (double.IsNaN(best) || a > best))
                 (best, period) = (a, k);
         }
         return period > 0 ? new SeasonalPeriodDetection(period, best, period) : new SeasonalPeriodDetection(0, bestSeen, bestLag);

@@ -17,6 +17,7 @@ namespace MLNet.Lstm.Training;
 /// <c>seasonal_mean</c> μ = ReduceMean(diff, axis 0), <c>seasonal_std</c> σ = Sqrt(ReduceMean((diff − μ)², axis 0)) (Where 0: 1),
 /// <c>[1, N, F]</c>, and <c>seasonal_standardized</c> = (diff − μ) / σ. The layers read it instead of the window.</item>
 /// <item><c>seasonal_naive</c> = Slice(window <c>[N, T, F]</c>, axes 1, 2: T − m .. T − m + h, c .. c + 1) <c>[N, h, 1]</c>
+/// for h ≤ m; for h &gt; m Gather(window, <c>seasonal_naive_steps</c> = T − m + (k mod m), axis 1) then the Slice of c
 /// (a point model: reshaped to <c>[N, h]</c>); each member adds it to its head output (<c>{prefix}seasonal_out</c>),
 /// after the quantiles' non-crossing transform, so every quantile of a step moves by the same value. With standardised
 /// differences the skip is <c>output · σ_c + (naive + μ_c)</c> (<c>seasonal_base</c>; μ_c, σ_c sliced at the target
@@ -86,8 +87,7 @@ internal static class SeasonalSkipOnnx
     {
         if (!seasonality.IsOn)
             return null;
-        long start = windowSize - seasonality.Period;
-        string naive = Slice(b, windowNtf, new[] { start, targetIndex }, new[] { start + horizon, targetIndex + 1L }, new long[] { 1, 2 }, "seasonal_naive_nh1");
+        string naive = AddNaiveValues(b, seasonality, windowNtf, windowSize, horizon, targetIndex);
         if (!quantileHead)
         {
             b.AddInt64Vector("seasonal_shape_nh", -1, horizon);
@@ -103,6 +103,21 @@ internal static class SeasonalSkipOnnx
         }
         string drift = b.AddNode("Add", new[] { naive, TargetStat(input.Mean) }, new[] { "seasonal_base" });
         return new(drift, TargetStat(input.Std));
+    }
+
+    /// <summary>
+    /// The target's values at <see cref="LstmSeasonality.NaiveSteps"/>, <c>[N, h, 1]</c>: one Slice of the steps
+    /// T − m .. T − m + h when h ≤ m (the graph this library always wrote), else a Gather of the steps
+    /// <c>T − m + (k mod m)</c> along axis 1, then the Slice of the target column.
+    /// </summary>
+    private static string AddNaiveValues(OnnxModelBuilder b, LstmSeasonality seasonality, string windowNtf, int windowSize, int horizon, int targetIndex)
+    {
+        long start = windowSize - seasonality.Period;
+        if (horizon <= seasonality.Period)
+            return Slice(b, windowNtf, new[] { start, targetIndex }, new[] { start + horizon, targetIndex + 1L }, new long[] { 1, 2 }, "seasonal_naive_nh1");
+        b.AddInt64Vector("seasonal_naive_steps", seasonality.NaiveSteps(windowSize, horizon));
+        string steps = b.AddNode("Gather", new[] { windowNtf, "seasonal_naive_steps" }, new[] { "seasonal_naive_nhf" }, OnnxAttribute.Of("axis", 1L));
+        return Slice(b, steps, new long[] { targetIndex }, new[] { targetIndex + 1L }, new long[] { 2 }, "seasonal_naive_nh1");
     }
 
     /// <summary>

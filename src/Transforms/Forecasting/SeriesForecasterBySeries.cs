@@ -56,7 +56,9 @@ public sealed partial class SeriesForecaster
     /// series (<c>""</c> for a model of one series): one forecast per key, all keys scored in one batched model call per
     /// recursion step.
     /// </summary>
-    /// <param name="data">The series, each key's rows contiguous and in time order; each key needs at least T rows.</param>
+    /// <param name="data">The series, each key's rows contiguous and in time order. A key with fewer than T rows is
+    /// forecast from its rows left-padded to T with copies of its first row (its prediction's
+    /// <see cref="SeriesPrediction.PaddedRows"/> says how many), so every key gets a forecast.</param>
     /// <param name="steps">How many steps to forecast (1 to <see cref="MaxForecastSteps"/>).</param>
     /// <param name="policy">How to fill the other input columns for the forecast steps.</param>
     /// <param name="futureCovariates">With <see cref="CovariatePolicy.FromCaller"/>: per key, one array of F values per
@@ -73,13 +75,13 @@ public sealed partial class SeriesForecaster
         IReadOnlyDictionary<string, IReadOnlyList<float[]>>? knownFuture = null)
     {
         CheckSteps(steps, withAdvice: false);
-        var all = ReadKeyedSeries(data, T);
+        var (all, paddedRows) = PadShortSeries(ReadKeyedSeries(data, 1));
         bool fromCaller = policy == CovariatePolicy.FromCaller && F > 1;
         var jobs = all.Select(s => Make(s, new Run(s.Values.Length - T, steps),
             fromCaller ? CallerCovariates(s, futureCovariates, Math.Max(0, steps - 1)) : null, knownFuture)).ToArray();
         foreach (var job in jobs)
             CheckSharedColumns(job, Math.Max(0, steps - 1));
-        return PredictAll(all, jobs, SeriesPredictionMode.Forecast, policy);
+        return RemovePadding(PredictAll(all, jobs, SeriesPredictionMode.Forecast, policy), paddedRows);
     }
 
     private IReadOnlyDictionary<string, SeriesPrediction> PredictAll(IReadOnlyList<KeyedSeries> all, Job[] jobs, SeriesPredictionMode mode,

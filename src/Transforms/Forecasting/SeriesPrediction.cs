@@ -63,6 +63,13 @@ public sealed class SeriesPrediction
     /// <summary>The observed target values of the series, one per row (for plots and comparisons).</summary>
     public float[] Observed { get; }
 
+    /// <summary>
+    /// The rows of left-padding (copies of the first row) the forecast's first window needed because the series is
+    /// shorter than the window (<c>SeriesForecaster.ForecastBySeries</c>); 0 when none. <see cref="Observed"/> and the
+    /// segments' rows are the series' own.
+    /// </summary>
+    public int PaddedRows { get; init; }
+
     /// <summary>The predicted runs. Point-by-point: one value per window; multiple sequences: one run per restart.</summary>
     public IReadOnlyList<ForecastSegment> Segments { get; }
 

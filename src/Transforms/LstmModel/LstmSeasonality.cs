@@ -3,9 +3,9 @@ namespace MLNet.Lstm;
 /// <summary>
 /// The seasonal structure of a network (issue 11 follow-up, docs/design.md "Seasonal skip"): with a period m ≥ 1 the
 /// recurrent layers read the seasonal differences of the window (<see cref="Input"/>) and the head's output gets the
-/// seasonal-naive value of the target column added, <c>out[k] = head[k] + x[T − m + k, target]</c> for every quantile of
-/// step k (all in normalised units; with <see cref="SeasonalNetworkInput.StandardizedDifferences"/>
-/// <c>out[k] = x[T − m + k, target] + μ_target + σ_target · head[k]</c>). <see cref="None"/> (period 0) is the plain network.
+/// seasonal-naive value of the target column added, <c>out[k] = head[k] + x[T − m + (k mod m), target]</c> for every
+/// quantile of step k (all in normalised units; with <see cref="SeasonalNetworkInput.StandardizedDifferences"/>
+/// <c>out[k] = x[T − m + (k mod m), target] + μ_target + σ_target · head[k]</c>). <see cref="None"/> (period 0) is the plain network.
 /// </summary>
 /// <param name="Period">The seasonal period m, or 0 for none.</param>
 /// <param name="Input">What the layers read (ignored without a period; <see cref="SeasonalNetworkInput.Differences"/> then).</param>
@@ -28,8 +28,21 @@ internal sealed record LstmSeasonality(int Period, SeasonalNetworkInput Input)
     public override string ToString() => IsOn ? $"m={Period} {Input}" : "none";
 
     /// <summary>
-    /// Checks that a network of window <paramref name="windowSize"/> and horizon <paramref name="horizon"/> can have
-    /// this structure (h ≤ m so the skip reads observed values, T ≥ m + 2 so the layers read at least 2 steps).
+    /// The window steps the seasonal skip reads for forecast steps k = 0 .. h−1: <c>T − m + (k mod m)</c>, the last
+    /// observed value of step k's season (for k &lt; m the value one period before; beyond the period the same season's
+    /// last observation again, as seasonal naive forecasts every horizon).
+    /// </summary>
+    public long[] NaiveSteps(int windowSize, int horizon)
+    {
+        var steps = new long[horizon];
+        for (int k = 0; k < horizon; k++)
+            steps[k] = windowSize - Period + k % Period;
+        return steps;
+    }
+
+    /// <summary>
+    /// Checks that a network of window <paramref name="windowSize"/> can have this structure (T ≥ m + 2 so the layers
+    /// read at least 2 steps); any horizon works (<see cref="NaiveSteps"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">It cannot; the message names <c>SeasonalPeriod</c>, the values and the fix.</exception>
     public void Validate(int windowSize, int horizon)
@@ -38,10 +51,8 @@ internal sealed record LstmSeasonality(int Period, SeasonalNetworkInput Input)
             return;
         if (!Enum.IsDefined(Input))
             throw new ArgumentOutOfRangeException("SeasonalInput", Input, $"SeasonalInput must be one of {string.Join(", ", Enum.GetNames<SeasonalNetworkInput>())}.");
-        if (horizon > Period)
-            throw new ArgumentOutOfRangeException("SeasonalPeriod", Period,
-                $"SeasonalPeriod {Period} is shorter than the horizon {horizon}: the seasonal skip adds the value one period before each forecast step, which must be inside the window (horizon ≤ SeasonalPeriod). " +
-                "Use a horizon of at most the period (forecast further recursively with SeriesForecaster or Backtest), or SeasonalPeriod = 0.");
+        if (horizon < 1)
+            throw new ArgumentOutOfRangeException("horizon", horizon, $"The horizon must be at least 1, but is {horizon}.");
         if (windowSize < Period + 2)
             throw new ArgumentOutOfRangeException("SeasonalPeriod", Period,
                 $"SeasonalPeriod {Period} needs a window of at least {Period + 2} steps (period + 2, so the layers read at least 2 seasonal differences), but the window has {windowSize}. " +

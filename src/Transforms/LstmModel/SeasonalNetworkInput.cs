@@ -16,7 +16,7 @@ public enum SeasonalNetworkInput
     /// <summary>
     /// The layers read the differences standardised per window and column, <c>(d[t, f] − μ_f) / σ_f</c> (μ_f and σ_f the
     /// mean and population standard deviation of the column's T − m differences in the window, σ_f = 1 when 0; F
-    /// features per step), and the head's output is scaled back: <c>out[k] = x[T − m + k, c] + μ_c + σ_c · head[k]</c>
+    /// features per step), and the head's output is scaled back: <c>out[k] = x[T − m + (k mod m), c] + μ_c + σ_c · head[k]</c>
     /// (c the target). A zero head is the seasonal naive forecast plus the window's mean seasonal change (a drift).
     /// </summary>
     StandardizedDifferences = 2,

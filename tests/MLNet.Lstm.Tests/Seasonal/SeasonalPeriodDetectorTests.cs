@@ -32,13 +32,12 @@ public class SeasonalPeriodDetectorTests(Xunit.Abstractions.ITestOutputHelper ou
     private static double Gaussian(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
     [Theory]
-    [InlineData(4, 12, 1)]
-    [InlineData(12, 24, 1)]
-    [InlineData(12, 24, 3)]
-    public void FindsThePeriodOfASineWithTrendAndNoise(int period, int window, int horizon)
+    [InlineData(4, 12)]
+    [InlineData(12, 24)]
+    public void FindsThePeriodOfASineWithTrendAndNoise(int period, int window)
     {
         var x = Windows(SineTrendNoise(150, period, seed: period), window, out int count);
-        var found = SeasonalPeriodDetector.Detect(x, count, window, 1, 0, horizon);
+        var found = SeasonalPeriodDetector.Detect(x, count, window, 1, 0);
         Assert.Equal(period, found.Period);
         Assert.True(found.Autocorrelation > SeasonalPeriodDetector.Threshold, $"acf {found.Autocorrelation}");
     }
@@ -53,7 +52,7 @@ public class SeasonalPeriodDetectorTests(Xunit.Abstractions.ITestOutputHelper ou
         float level = 100;
         var walk = Enumerable.Range(0, 200).Select(_ => level += (float)Gaussian(rng)).ToArray();
         var x = Windows(walk, 24, out int count);
-        var found = SeasonalPeriodDetector.Detect(x, count, 24, 1, 0, 1);
+        var found = SeasonalPeriodDetector.Detect(x, count, 24, 1, 0);
         Assert.Equal(0, found.Period);
         Assert.True(found.Autocorrelation < SeasonalPeriodDetector.Threshold, $"acf {found.Autocorrelation} at lag {found.BestLag}");
     }
@@ -67,11 +66,11 @@ public class SeasonalPeriodDetectorTests(Xunit.Abstractions.ITestOutputHelper ou
         double v = 0;
         var ar = Enumerable.Range(0, 200).Select(_ => (float)(v = phi * v + Gaussian(rng))).ToArray();
         var x = Windows(ar, 24, out int count);
-        Assert.Equal(0, SeasonalPeriodDetector.Detect(x, count, 24, 1, 0, 1).Period);
+        Assert.Equal(0, SeasonalPeriodDetector.Detect(x, count, 24, 1, 0).Period);
     }
 
     [Fact]
-    public void ReadsTheTargetColumnAndNeedsAPeriodOfAtLeastTheHorizon()
+    public void ReadsTheTargetColumn()
     {
         // Two features: noise first, the period-4 series second (the target).
         var s = SineTrendNoise(120, 4, seed: 9);
@@ -84,10 +83,8 @@ public class SeasonalPeriodDetectorTests(Xunit.Abstractions.ITestOutputHelper ou
             x[2 * i] = (float)Gaussian(rng);
             x[2 * i + 1] = single[i];
         }
-        Assert.Equal(4, SeasonalPeriodDetector.Detect(x, count, t, 2, 1, 1).Period);
-        Assert.NotEqual(4, SeasonalPeriodDetector.Detect(x, count, t, 2, 0, 1).Period);
-        // A period shorter than the horizon is no candidate (the skip would read values after the window).
-        Assert.NotEqual(4, SeasonalPeriodDetector.Detect(x, count, t, 2, 1, 5).Period);
+        Assert.Equal(4, SeasonalPeriodDetector.Detect(x, count, t, 2, 1).Period);
+        Assert.NotEqual(4, SeasonalPeriodDetector.Detect(x, count, t, 2, 0).Period);
     }
 
     /// <summary>
@@ -115,7 +112,7 @@ public class SeasonalPeriodDetectorTests(Xunit.Abstractions.ITestOutputHelper ou
             .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.ZScore)).Fit(rows).Transform(rows);
         var all = WindowTestUtil.Vectors(windows, "Window");
         int count = all.Count - (int)Math.Round(all.Count * 0.2);
-        var found = SeasonalPeriodDetector.Detect(all.Take(count).SelectMany(w => w).ToArray(), count, window, 1, 0, 1);
+        var found = SeasonalPeriodDetector.Detect(all.Take(count).SelectMany(w => w).ToArray(), count, window, 1, 0);
         output.WriteLine($"{file}: period {found.Period}, acf {found.Autocorrelation:0.00} at lag {found.BestLag}");
         Assert.True(expected == found.Period, $"{file}: period {found.Period} (acf {found.Autocorrelation:0.00} at lag {found.BestLag}), expected {expected}");
     }
