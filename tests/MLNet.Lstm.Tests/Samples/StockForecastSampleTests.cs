@@ -111,7 +111,7 @@ public class StockForecastSampleTests
         Assert.Contains("--target NIKKEI is not one of --columns", result.Output);
     }
 
-    // Issue 13 item 9: each bad CSV gives exactly one line (on stderr) naming the file, row, column or value, and exit
+    // Each bad CSV gives exactly one line (on stderr) naming the file, row, column or value, and exit
     // code 2, instead of an unhandled exception, a raw message or a silently wrong column.
     [Theory]
     [InlineData("duplicate", "Day,DAX,SMI,DAX\n1,1,2,3\n2,1,2,3\n", "the header names column 'DAX' more than once (columns 2 and 4)")]

@@ -7,7 +7,7 @@ using static MLNet.Lstm.Tests.Windows.WindowTestUtil;
 namespace MLNet.Lstm.Tests.Service;
 
 /// <summary>
-/// Issue 13 §2 with issue 9's interval models: the service returns the model's LowerBound/UpperBound for forecasts
+/// With an interval model (ConformalLevel) the service returns the model's LowerBound/UpperBound for forecasts
 /// within the model's horizon (scored from the last true window, the model's own band), and null past the horizon.
 /// </summary>
 public class ServiceBoundsTests : IClassFixture<ServiceModels>
