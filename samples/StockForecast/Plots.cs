@@ -45,6 +45,7 @@ internal static class Plots
         line.LegendText = "point-by-point prediction";
         line.Color = Colors.OrangeRed;
         plot.Title($"{target}: one step ahead from true windows (test period)");
+        plot.Axes.SetLimitsX(0, prediction.Observed.Length - window); // the axis starts at the first test day
         return Save(plot, "day of test period", target, path);
     }
 
@@ -63,6 +64,7 @@ internal static class Plots
             first = false;
         }
         plot.Title($"{target}: recursive sequences restarted from true windows ({prediction.CovariatePolicy})");
+        plot.Axes.SetLimitsX(0, prediction.Observed.Length - window + 1);
         return Save(plot, "day of test period", target, path);
     }
 
