@@ -68,14 +68,18 @@ public sealed class ModelGeneration
         definition[0].ColumnName = w.WindowColumnName;
         definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, w.WindowSize, w.FeatureCount);
         var row = new WindowRow { Window = TimeMajor(lastWindow, w) };
-        var scored = _owner.Model.Transform(BoundsContext.Data.LoadFromEnumerable(new[] { row }, definition));
-        var columns = new[] { w.ScoreColumnName, "LowerBound", "UpperBound" }
-            .Select(name => scored.Schema.GetColumnOrNull(name)).ToArray();
-        using var cursor = scored.GetRowCursor(columns.Where(c => c is not null).Select(c => c!.Value));
+        var scored = _owner.Model.Transform(ScoringContext.Data.LoadFromEnumerable(new[] { row }, definition));
+        var score = scored.Schema.GetColumnOrNull(w.ScoreColumnName)
+            ?? throw new InvalidOperationException($"The model has no score column '{w.ScoreColumnName}'; serve a zip saved from a fitted SlidingWindow → ... → Lstm chain.");
+        var lower = scored.Schema.GetColumnOrNull("LowerBound");
+        var upper = scored.Schema.GetColumnOrNull("UpperBound");
+        bool banded = lower is not null && upper is not null;
+        using var cursor = scored.GetRowCursor(banded ? new[] { score, lower!.Value, upper!.Value } : new[] { score });
         if (!cursor.MoveNext())
             throw new InvalidOperationException("The model produced no row for the request's last window.");
-        var values = columns.Select(c => c is { } column ? Read(cursor, column) : null).ToArray();
-        return new WindowScore(values[0]!, values[1] is not null && values[2] is not null ? values[1] : null, values[1] is not null ? values[2] : null);
+        return banded
+            ? new WindowScore(Read(cursor, score), Read(cursor, lower!.Value), Read(cursor, upper!.Value))
+            : new WindowScore(Read(cursor, score), null, null);
     }
 
     private static float[] Read(DataViewRowCursor cursor, DataViewSchema.Column column)
@@ -95,7 +99,7 @@ public sealed class ModelGeneration
     private static IEnumerable<ITransformer> Steps(ITransformer model) =>
         model is IEnumerable<ITransformer> chain ? chain.SelectMany(Steps) : new[] { model };
 
-    private static readonly MLContext BoundsContext = new();
+    private static readonly MLContext ScoringContext = new();
 
     private static float[] TimeMajor(Microsoft.Data.Analysis.DataFrame frame, SeriesWindowing w)
     {
