@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace ForecastService;
 
 /// <summary>
@@ -11,9 +13,13 @@ public sealed class ForecastRequest
     /// all of the same length, at least the model's window size; only the last window is used. Values must be finite
     /// numbers (no null, NaN or Infinity).
     /// </summary>
+    [Description("Column name → values, oldest first: exactly the served model's columns (GET /health: model.columns), each with at least " +
+        "its window size of values (model.windowSize), all of the same length, finite numbers. Only the last window is used.")]
     public Dictionary<string, double?[]?>? Series { get; set; }
 
-    /// <summary>Steps to forecast after the last value, from 1 to the service's <c>Forecast:MaxSteps</c> (default 1,000). Default 1.</summary>
+    /// <summary>Steps to forecast after the last value, from 1 to the service's <c>Forecast:MaxSteps</c> (default 1,000); optional, default 1.</summary>
+    [DefaultValue(1)]
+    [Description("Steps to forecast after the last value: optional, default 1; at most the service's Forecast:MaxSteps (GET /health: maxSteps).")]
     public int? Steps { get; set; }
 }
 

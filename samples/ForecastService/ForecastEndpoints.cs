@@ -20,13 +20,17 @@ public static class ForecastEndpoints
         app.MapPost("/forecast", ForecastAsync)
             .WithName("Forecast")
             .WithSummary("Forecast the target column for the steps after a series.")
-            .WithDescription("Body: {\"series\": {\"<column>\": [values, oldest first], ...}, \"steps\": N}. The series must have " +
-                "exactly the model's columns (GET /health), equal lengths of at least the window size, finite values. " +
-                "400: problem details whose 'errors' name each bad field; 413: body over Forecast:MaxRequestBodyBytes.")
+            .WithDescription("Body (Content-Type: application/json): {\"series\": {\"<column>\": [values, oldest first], ...}, \"steps\": N}. " +
+                "The series must have exactly the served model's columns and at least its window size of values per column " +
+                "(GET /health: model.columns, model.windowSize), equal lengths, finite values; only the last window is used. " +
+                "steps is optional: default 1, at most Forecast:MaxSteps. " +
+                "400: problem details whose 'errors' name each bad field; 413: body over Forecast:MaxRequestBodyBytes; " +
+                "415: the body is not sent as application/json; 422: the model cannot forecast this series (the detail says why).")
             .Accepts<ForecastRequest>("application/json")
             .Produces<ForecastResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/health", (ModelHost host, ServiceOptions options) => Health(host, options))
             .WithName("Health")
@@ -66,12 +70,21 @@ public static class ForecastEndpoints
             return Results.ValidationProblem(errors, title: "The forecast request is invalid.", detail: string.Join(" ", errors.Select(e => $"{e.Key} {e.Value[0]}")));
         int steps = request.Steps ?? 1;
         float[] forecast;
-        (float[] Lower, float[] Upper)? bounds;
+        WindowScore first;
         try
         {
             var lastWindow = ForecastRequestValidator.LastWindow(request, generation.Windowing);
+            // The model's own output for the last true window first: a window it cannot score is named with the model's
+            // normalisation and the window's values (the recursion's own check can only guess at the cause).
+            first = generation.ScoreWindow(lastWindow);
+            int unscorable = Array.FindIndex(first.Score, 0, Math.Min(steps, first.Score.Length), v => !float.IsFinite(v));
+            if (unscorable >= 0)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The model cannot score this series.",
+                    detail: UnscorableWindow.Describe(request, generation.Windowing, generation.Normalization, first.Score[unscorable]),
+                    extensions: new Dictionary<string, object?> { ["field"] = "series" });
+            }
             forecast = generation.Forecast(lastWindow, steps).Segments[0].Values;
-            bounds = generation.Bounds(lastWindow, steps);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -87,7 +100,10 @@ public static class ForecastEndpoints
                 detail: $"The recursive forecast became {forecast[bad]} at step {bad + 1}; ask for fewer than {bad + 1} steps.",
                 extensions: new Dictionary<string, object?> { ["field"] = "steps" });
         }
-        return Results.Ok(new ForecastResponse(generation.Windowing.TargetColumnName, forecast, bounds?.Lower, bounds?.Upper, ModelInfo.Of(generation)));
+        // A band only where every step is predicted directly from the true window (steps within the horizon).
+        bool banded = steps <= generation.Windowing.Horizon && first.LowerBound is not null && first.UpperBound is not null;
+        return Results.Ok(new ForecastResponse(generation.Windowing.TargetColumnName, forecast,
+            banded ? first.LowerBound![..steps] : null, banded ? first.UpperBound![..steps] : null, ModelInfo.Of(generation)));
     }
 
     /// <summary>A JSON path as a field name: <c>$.series['DAX'][3]</c> → <c>series.DAX[3]</c>; the root → <c>body</c>.</summary>

@@ -14,7 +14,7 @@ public static class ForecastServiceApp
         builder.Services.AddSingleton(sp => ServiceOptions.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService<ModelFileWatcher>();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = UnsupportedMediaTypeHint.Add);
         builder.Services.AddOpenApi();
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -57,35 +57,49 @@ public sealed class ModelGeneration
     }
 
     /// <summary>
-    /// The model's prediction interval for the first <paramref name="steps"/> steps after <paramref name="lastWindow"/>
-    /// (the series' last T rows), when the model outputs <c>LowerBound</c>/<c>UpperBound</c> and the steps lie within its
-    /// horizon: those steps are predicted directly from the true window, which is what the band is calibrated for. A
-    /// recursive forecast past the horizon has no calibrated band, so this is null then, and for point models.
+    /// The model's own output for <paramref name="lastWindow"/> (the series' last T rows): the first horizon's
+    /// <c>Score</c>, and <c>LowerBound</c>/<c>UpperBound</c> when the model has them (null otherwise). These are predicted
+    /// directly from the true window, which is what a band is calibrated for.
     /// </summary>
-    public (float[] Lower, float[] Upper)? Bounds(Microsoft.Data.Analysis.DataFrame lastWindow, int steps)
+    public WindowScore ScoreWindow(Microsoft.Data.Analysis.DataFrame lastWindow)
     {
         var w = Windowing;
-        if (steps > w.Horizon)
-            return null;
         var definition = SchemaDefinition.Create(typeof(WindowRow));
         definition[0].ColumnName = w.WindowColumnName;
         definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, w.WindowSize, w.FeatureCount);
         var row = new WindowRow { Window = TimeMajor(lastWindow, w) };
-        var scored = _owner.Model.Transform(BoundsContext.Data.LoadFromEnumerable(new[] { row }, definition));
-        if (scored.Schema.GetColumnOrNull("LowerBound") is not { } lower || scored.Schema.GetColumnOrNull("UpperBound") is not { } upper)
-            return null;
-        using var cursor = scored.GetRowCursor(new[] { lower, upper });
-        var getLower = cursor.GetGetter<VBuffer<float>>(lower);
-        var getUpper = cursor.GetGetter<VBuffer<float>>(upper);
-        VBuffer<float> lo = default, hi = default;
+        var scored = _owner.Model.Transform(ScoringContext.Data.LoadFromEnumerable(new[] { row }, definition));
+        var score = scored.Schema.GetColumnOrNull(w.ScoreColumnName)
+            ?? throw new InvalidOperationException($"The model has no score column '{w.ScoreColumnName}'; serve a zip saved from a fitted SlidingWindow → ... → Lstm chain.");
+        var lower = scored.Schema.GetColumnOrNull("LowerBound");
+        var upper = scored.Schema.GetColumnOrNull("UpperBound");
+        bool banded = lower is not null && upper is not null;
+        using var cursor = scored.GetRowCursor(banded ? new[] { score, lower!.Value, upper!.Value } : new[] { score });
         if (!cursor.MoveNext())
-            return null;
-        getLower(ref lo);
-        getUpper(ref hi);
-        return (lo.DenseValues().Take(steps).ToArray(), hi.DenseValues().Take(steps).ToArray());
+            throw new InvalidOperationException("The model produced no row for the request's last window.");
+        return banded
+            ? new WindowScore(Read(cursor, score), Read(cursor, lower!.Value), Read(cursor, upper!.Value))
+            : new WindowScore(Read(cursor, score), null, null);
     }
 
-    private static readonly MLContext BoundsContext = new();
+    private static float[] Read(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> buffer = default;
+        getter(ref buffer);
+        return buffer.DenseValues().ToArray();
+    }
+
+    /// <summary>
+    /// The window normalisation of the model's <c>NormalizeWindows</c> step, or null when the chain has none (the
+    /// service names it when the model cannot score a request).
+    /// </summary>
+    public WindowNormalization? Normalization => Steps(_owner.Model).OfType<NormalizeWindowsTransformer>().FirstOrDefault()?.Mode;
+
+    private static IEnumerable<ITransformer> Steps(ITransformer model) =>
+        model is IEnumerable<ITransformer> chain ? chain.SelectMany(Steps) : new[] { model };
+
+    private static readonly MLContext ScoringContext = new();
 
     private static float[] TimeMajor(Microsoft.Data.Analysis.DataFrame frame, SeriesWindowing w)
     {
@@ -145,6 +159,9 @@ public sealed class ModelGeneration
         public override bool Return(SeriesForecaster obj) => true;
     }
 }
+
+/// <summary>The model's output for one window: <c>Score</c> (h values) and, for interval models, the band (else null).</summary>
+public sealed record WindowScore(float[] Score, float[]? LowerBound, float[]? UpperBound);
 
 /// <summary>What identifies a model file on disk: last write time and length (polled), and the SHA-256 of what was loaded.</summary>
 public sealed record ModelFileStamp(DateTime LastWriteTimeUtc, long Length, string Sha256)

@@ -31,32 +31,40 @@ internal static class Plots
 {
     private const int PlotWidth = 1200, PlotHeight = 600;
 
-    public static string PointByPoint(SeriesPrediction prediction, string target, string path)
+    /// <summary>
+    /// One step ahead from every true window over the test period. The test series starts <paramref name="window"/>
+    /// rows early (its first window ends on the last training day); the x-axis starts at the first test day (0).
+    /// </summary>
+    public static string PointByPoint(SeriesPrediction prediction, string target, int window, string path)
     {
         var plot = new Plot();
-        AddTruth(plot, prediction.Observed, target);
+        AddTruth(plot, prediction.Observed, target, window);
         var aligned = prediction.ToRowAligned();
-        var xs = Enumerable.Range(0, aligned.Length).Where(i => !float.IsNaN(aligned[i])).ToArray();
-        var line = plot.Add.ScatterLine(xs.Select(i => (double)i).ToArray(), xs.Select(i => (double)aligned[i]).ToArray());
+        var rows = Enumerable.Range(window, aligned.Length - window).Where(i => !float.IsNaN(aligned[i])).ToArray();
+        var line = plot.Add.ScatterLine(rows.Select(i => (double)(i - window)).ToArray(), rows.Select(i => (double)aligned[i]).ToArray());
         line.LegendText = "point-by-point prediction";
+        line.Color = Colors.OrangeRed;
         plot.Title($"{target}: one step ahead from true windows (test period)");
+        plot.Axes.SetLimitsX(0, prediction.Observed.Length - window); // the axis starts at the first test day
         return Save(plot, "day of test period", target, path);
     }
 
-    public static string MultipleSequences(SeriesPrediction prediction, string target, string path)
+    /// <summary>Recursive sequences restarted from true windows, on the same test-day axis as <see cref="PointByPoint"/>.</summary>
+    public static string MultipleSequences(SeriesPrediction prediction, string target, int window, string path)
     {
         var plot = new Plot();
-        AddTruth(plot, prediction.Observed, target);
+        AddTruth(plot, prediction.Observed, target, window);
         bool first = true;
         foreach (var segment in prediction.Segments)
         {
-            var xs = Enumerable.Range(segment.StartRow, segment.Values.Length).Select(i => (double)i).ToArray();
+            var xs = Enumerable.Range(segment.StartRow - window, segment.Values.Length).Select(i => (double)i).ToArray();
             var line = plot.Add.ScatterLine(xs, segment.Values.Select(v => (double)v).ToArray());
             line.LegendText = first ? "multiple-sequence predictions" : "";
             line.Color = Colors.OrangeRed;
             first = false;
         }
         plot.Title($"{target}: recursive sequences restarted from true windows ({prediction.CovariatePolicy})");
+        plot.Axes.SetLimitsX(0, prediction.Observed.Length - window + 1);
         return Save(plot, "day of test period", target, path);
     }
 
@@ -94,25 +102,31 @@ internal static class Plots
         var xs = Enumerable.Range(from, shown).Select(i => (double)i).ToArray();
         var plot = new Plot();
         var band = plot.Add.FillY(xs, lower[^shown..].Select(v => (double)v).ToArray(), upper[^shown..].Select(v => (double)v).ToArray());
-        band.FillColor = Colors.SteelBlue.WithAlpha(0.25);
-        band.LegendText = $"{level:P0} band (one step ahead)";
+        band.FillColor = Colors.Orange.WithAlpha(0.3);
+        band.LineStyle.Width = 0; // the band is a fill only: black edges would read as the true series
+        band.LegendText = $"{level:P0} band (one step ahead, test period)";
         var truth = plot.Add.ScatterLine(Enumerable.Range(from, n - from).Select(i => (double)i).ToArray(), observed[from..].Select(v => (double)v).ToArray());
         truth.LegendText = $"true {target}";
         truth.Color = Colors.Black;
         var forecast = plot.Add.ScatterLine(xs, score[^shown..].Select(v => (double)v).ToArray());
-        forecast.LegendText = "forecast";
-        forecast.Color = Colors.SteelBlue;
-        var future = Enumerable.Range(n, next.Score.Length).Select(i => (double)i).Prepend(n - 1).ToArray();
-        double last = observed[^1];
-        var fan = plot.Add.FillY(future, next.LowerBound.Select(v => (double)v).Prepend(last).ToArray(), next.UpperBound.Select(v => (double)v).Prepend(last).ToArray());
-        fan.FillColor = Colors.OrangeRed.WithAlpha(0.3);
-        fan.LegendText = $"{level:P0} band past the end";
-        var ahead = plot.Add.ScatterLine(future, next.Score.Select(v => (double)v).Prepend(last).ToArray());
-        ahead.Color = Colors.OrangeRed;
-        ahead.MarkerSize = 6;
+        forecast.LegendText = "forecast (one step ahead)";
+        forecast.Color = Colors.DarkOrange;
+        // Past the end: each forecast step as a point with its band as a vertical bar (no fill joins it to the last
+        // true value, which would draw a sliver that is no band at all).
+        for (int k = 0; k < h; k++)
+        {
+            var bar = plot.Add.Line(n + k, next.LowerBound[k], n + k, next.UpperBound[k]);
+            bar.Color = Colors.Crimson;
+            bar.LineWidth = 3;
+            bar.LegendText = k == 0 ? $"{level:P0} band past the end" : "";
+        }
+        var ahead = plot.Add.Scatter(Enumerable.Range(n, h).Select(i => (double)i).ToArray(), next.Score.Select(v => (double)v).ToArray());
+        ahead.Color = Colors.Crimson;
+        ahead.LineWidth = 0;
+        ahead.MarkerSize = 8;
         ahead.LegendText = "forecast past the end";
-        plot.Title($"{target}: forecast with its {level:P0} conformal band");
-        return Save(plot, "row", target, path);
+        plot.Title($"{target}: one-step forecasts with their {level:P0} conformal band, last {shown} test days and the day after the data");
+        return Save(plot, "row of the series", target, path);
     }
 
     /// <summary>The backtest: each fold's forecast and band against the actual values.</summary>
@@ -125,25 +139,27 @@ internal static class Plots
         if (folds[0].LowerBound is not null)
         {
             var band = plot.Add.FillY(xs, folds.Select(f => (double)f.LowerBound![step]).ToArray(), folds.Select(f => (double)f.UpperBound![step]).ToArray());
-            band.FillColor = Colors.SteelBlue.WithAlpha(0.25);
-            band.LegendText = "band";
+            band.FillColor = Colors.Orange.WithAlpha(0.3);
+            band.LineStyle.Width = 0;
+            band.LegendText = "band of the backtest forecast";
         }
         var actual = plot.Add.ScatterLine(xs, folds.Select(f => (double)f.Actual[step]).ToArray());
         actual.LegendText = $"true {target}";
         actual.Color = Colors.Black;
         var forecast = plot.Add.ScatterLine(xs, folds.Select(f => (double)f.Forecast[step]).ToArray());
         forecast.LegendText = $"backtest forecast (step {h})";
-        forecast.Color = Colors.SteelBlue;
+        forecast.Color = Colors.DarkOrange;
         forecast.MarkerSize = 5;
         plot.Title($"{target}: walk-forward backtest, {folds.Count} folds" + (result.Metrics.Coverage is double c ? $", coverage {c:P0}" : ""));
-        return Save(plot, "row", target, path);
+        return Save(plot, "row of the series", target, path);
     }
 
-    private static void AddTruth(Plot plot, float[] observed, string target)
+    /// <summary>The true series from row <paramref name="firstRow"/> on, drawn at x = row - <paramref name="firstRow"/>.</summary>
+    private static void AddTruth(Plot plot, float[] observed, string target, int firstRow)
     {
         var truth = plot.Add.ScatterLine(
-            Enumerable.Range(0, observed.Length).Select(i => (double)i).ToArray(),
-            observed.Select(v => (double)v).ToArray());
+            Enumerable.Range(0, observed.Length - firstRow).Select(i => (double)i).ToArray(),
+            observed[firstRow..].Select(v => (double)v).ToArray());
         truth.LegendText = $"true {target}";
         truth.Color = Colors.Black;
     }

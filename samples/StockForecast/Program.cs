@@ -1,10 +1,9 @@
 // Forecasting the DAX on the bundled EuStockMarkets data, an 85/15 split in time order. By default the recommended
-// configuration, mlContext.Forecasting.ForecastByLstm (docs/accuracy.md); with --tutorial the Keras stock-forecasting
-// tutorial's: windows of 49 days of four index columns, per-window normalisation (p / p0 - 1), three LSTM layers of
-// 100 with dropout 0.2, 2 epochs, batch 32. Either is printed next to persistence and seasonal naive. Where the sample
-// builds the trainer options itself (--tutorial, or the recommended options with --epochs/--hidden/--batch-size/
-// --device) it adds a 90% split-conformal band (LowerBound / UpperBound), drawn in a fan chart; the one-call
-// ForecastByLstm has no band. Every run ends with a walk-forward backtest.
+// configuration (the chain mlContext.Forecasting.ForecastByLstm builds, docs/accuracy.md); with --tutorial the Keras
+// stock-forecasting tutorial's: windows of 49 days of four index columns, per-window normalisation (p / p0 - 1), three
+// LSTM layers of 100 with dropout 0.2, 2 epochs, batch 32. Either is printed next to persistence and seasonal naive,
+// with a 90% split-conformal band (LowerBound / UpperBound) drawn in a fan chart, and a walk-forward backtest. Torch
+// runs on one thread with the seed, so every figure printed (timings aside) is the same on any machine.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -65,15 +64,16 @@ Console.WriteLine();
 Console.WriteLine($"Test metrics ({options.Target}, price units):");
 Console.WriteLine(metrics);
 if (lstm.IntervalLevel is double bandLevel)
+{
     Console.WriteLine($"Coverage of the conformal band on the test period: {metrics.Coverage:P1} (nominal {bandLevel:P0}).");
-else
-    Console.WriteLine("No interval: the one-call ForecastByLstm has no ConformalLevel (the band, its coverage and the fan chart need the trainer options: see Configurations.cs).");
+    CoverageNote.PrintIfLow(metrics.Coverage, bandLevel, rows - trainRows, options.Tutorial);
+}
 double? level = lstm.IntervalLevel;
 bool hasBand = level is not null;
 var testBands = hasBand ? TestBands.Read(scored) : null; // read now: the prediction engine below releases the model's scoring session
 Console.WriteLine();
 Baselines.Print(scored, series.GetColumn<float>(options.Target).ToArray(), trainRows, options.Season,
-    options.Tutorial ? "LSTM (tutorial)" : "ForecastByLstm (recommended)");
+    options.Tutorial ? "LSTM (tutorial)" : "LSTM (recommended)");
 
 // 4. Plots: point by point, multiple sequences, and the loss per epoch.
 var forecaster = ml.Forecasting.CreateSeriesForecaster(model);
@@ -81,8 +81,8 @@ var pointByPoint = forecaster.PredictPointByPoint(test);
 var sequences = forecaster.PredictMultipleSequences(test, predictionLength: options.Window, CovariatePolicy.HoldLastValue);
 var plots = new[]
 {
-    Plots.PointByPoint(pointByPoint, options.Target, Path.Combine(options.OutputDirectory, "point_by_point.png")),
-    Plots.MultipleSequences(sequences, options.Target, Path.Combine(options.OutputDirectory, "multiple_sequences.png")),
+    Plots.PointByPoint(pointByPoint, options.Target, options.Window, Path.Combine(options.OutputDirectory, "point_by_point.png")),
+    Plots.MultipleSequences(sequences, options.Target, options.Window, Path.Combine(options.OutputDirectory, "multiple_sequences.png")),
     Plots.Losses(lstm.History, Path.Combine(options.OutputDirectory, "loss.png")),
 };
 Console.WriteLine();
@@ -121,6 +121,8 @@ Console.WriteLine();
 Console.WriteLine($"Backtest: {backtest.Folds.Count} folds from row {trainRows}, every {stride} rows: MAE {backtest.Metrics.MeanAbsoluteError:F2} " +
     $"(persistence {backtest.Metrics.Persistence!.MeanAbsoluteError:F2})" +
     (level is double nominal ? $", coverage {backtest.Metrics.Coverage:P1} (nominal {nominal:P0})." : ", no interval."));
+if (level is double backtestLevel)
+    CoverageNote.PrintIfLow(backtest.Metrics.Coverage, backtestLevel, backtest.Folds.Count * options.Horizon, options.Tutorial);
 Console.WriteLine($"Plot: {Plots.Backtest(backtest, options.Target, Path.Combine(options.OutputDirectory, "backtest.png"))}");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 return identical ? 0 : 1;

@@ -101,6 +101,29 @@ public class ForecastServiceTests(ServiceModels models)
         Assert.True(paths.TryGetProperty("/health", out _), openApi);
         Assert.Contains("ForecastRequest", openApi);
         Assert.Contains("lowerBound", openApi);
+        // steps is optional with default 1, and the description says so and that the request must match the model's window.
+        var steps = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("ForecastRequest").GetProperty("properties").GetProperty("steps");
+        Assert.Equal(1, steps.GetProperty("default").GetInt32());
+        Assert.Contains("optional, default 1", steps.GetProperty("description").GetString());
+        string description = forecast.GetProperty("post").GetProperty("description").GetString()!;
+        Assert.Contains("steps is optional: default 1", description);
+        Assert.Contains("model.windowSize", description);
+        Assert.True(forecast.GetProperty("post").GetProperty("responses").TryGetProperty("415", out _), openApi);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")] // curl -d without -H
+    public async Task ABodyNotSentAsJsonGets415WithTheContentTypeHint(string mediaType)
+    {
+        using var service = models.Start(models.ZipA);
+        string body = JsonSerializer.Serialize(models.Request());
+        var response = await service.Client.PostAsync("/forecast", new StringContent(body, Encoding.UTF8, mediaType));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(415, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Contains("'Content-Type: application/json'", problem.RootElement.GetProperty("detail").GetString());
+        Assert.Equal("Content-Type", problem.RootElement.GetProperty("field").GetString());
     }
 
     [Fact]

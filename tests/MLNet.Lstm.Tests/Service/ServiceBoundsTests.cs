@@ -7,15 +7,15 @@ using static MLNet.Lstm.Tests.Windows.WindowTestUtil;
 namespace MLNet.Lstm.Tests.Service;
 
 /// <summary>
-/// Issue 13 §2 with issue 9's interval models: the service returns the model's LowerBound/UpperBound for forecasts
+/// With an interval model (ConformalLevel) the service returns the model's LowerBound/UpperBound for forecasts
 /// within the model's horizon (scored from the last true window, the model's own band), and null past the horizon.
 /// </summary>
-public class ServiceBoundsTests : IClassFixture<ServiceModels>
+// In the service collection: one in-process service starts at a time (WebApplicationFactory hosts of the same entry
+// point started in parallel can pick up each other's host).
+[Collection(ServiceCollection.Name)]
+public class ServiceBoundsTests(ServiceModels models)
 {
     private const int Horizon = 3;
-    private readonly ServiceModels models;
-
-    public ServiceBoundsTests(ServiceModels models) => this.models = models;
 
     private string TrainIntervalModel()
     {

@@ -3,6 +3,7 @@ using ForecastService;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Analysis;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML;
 using static MLNet.Lstm.Tests.Windows.WindowTestUtil;
 
@@ -115,6 +116,9 @@ public sealed class ServiceUnderTest(WebApplicationFactory<ServiceOptions> facto
 {
     public HttpClient Client { get; } = factory.CreateClient();
     public string ModelPath { get; } = modelPath;
+
+    /// <summary>The service's model host (its counters of file reads and model loads).</summary>
+    public ModelHost Host => factory.Services.GetRequiredService<ModelHost>();
 
     public async Task<HealthResponse> HealthAsync() =>
         (await Client.GetFromJsonAsync<HealthResponse>("/health"))!;
