@@ -19,12 +19,9 @@ namespace MLNet.Lstm;
 /// <see cref="WindowAnnotations.WindowShiftColumn"/> and <see cref="WindowAnnotations.WindowScaleColumn"/>;
 /// <c>{output}Shift</c> and <c>{output}Scale</c> (<c>Vector&lt;Single&gt;</c> of F); when the label column is present,
 /// <c>{label}Normalized</c> = <c>(y - shift[target]) / scale[target]</c>. All other columns pass through.</para>
-/// <para>Each window and column f is mapped by <c>w'[t,f] = (w[t,f] - shift[f]) / scale[f]</c> (see
-/// <see cref="WindowNormalization"/>); the inverse is <c>w = w' * scale[f] + shift[f]</c>
-/// (<see cref="NormalizeWindowsTransformer.Denormalize(float, float, float)"/>).</para>
-/// <para>T and F come from the window column's dimensions <c>[T, F]</c>, else its <see cref="WindowAnnotations.WindowSize"/>
-/// annotation, else <see cref="Options.WindowSize"/>; the target index from <see cref="WindowAnnotations.WindowTargetIndex"/>,
-/// else <see cref="Options.TargetIndex"/>, else 0.</para>
+/// <para>Each window and column f is mapped by <c>w'[t,f] = (w[t,f] - shift[f]) / scale[f]</c>; T and F come from the
+/// window column's dimensions or annotations. The modes, their inverse and the rules: docs/windows.md,
+/// 'NormalizeWindows'.</para>
 /// </remarks>
 public sealed class NormalizeWindowsEstimator : IEstimator<NormalizeWindowsTransformer>
 {
