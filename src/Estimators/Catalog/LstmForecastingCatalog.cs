@@ -10,10 +10,9 @@ public static class LstmForecastingCatalog
     /// values) predicting the label (Single, or a vector of h values) into a <c>Score</c> column.
     /// </summary>
     /// <remarks>
-    /// ML.NET gives extensions of its catalogs in other assemblies no access to the catalog's context, so this
-    /// overload trains silently with seed 0; to log to your <see cref="MLContext"/>, report progress on its progress
-    /// channel and draw the seed from it, use the <see cref="LstmForecastingTrainer.Options"/> overload with
-    /// <see cref="LstmForecastingTrainer.Options.Context"/> set.
+    /// Input columns: the label and the window column. Output: <c>Score</c>. This overload trains silently with seed 0;
+    /// to use your <see cref="MLContext"/>'s log, progress and seed, set <see cref="LstmForecastingTrainer.Options.Context"/>
+    /// (docs/trainer.md, 'The context rule').
     /// </remarks>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="labelColumnName">The label column.</param>

@@ -9,21 +9,10 @@ namespace MLNet.Lstm;
 /// Makes TorchSharp's native library loadable before anything touches <c>TorchSharp.torch</c>.
 /// </summary>
 /// <remarks>
-/// <para>
-/// TorchSharp 0.107's <c>libLibTorchSharp.so</c> requires the symbol version <c>GLIBCXX_3.4.32</c> of
-/// <c>libstdc++.so.6</c> (GCC 13), which Debian 12 and Ubuntu 22.04 do not have, so the dynamic linker refuses it and
-/// <c>torch</c>'s static constructor fails for the rest of the process. The version is required only for
-/// <c>std::ios_base_library_init()</c>, which the library never calls (no relocation refers to it). When the original
-/// does not load, this loader writes a copy with that one requirement marked weak (<c>VER_FLG_WEAK</c>) to a cache
-/// folder, loads <c>libtorch.so</c> and then the copy by full path. The copy keeps the soname
-/// <c>libLibTorchSharp.so</c>, so TorchSharp's own load and every P/Invoke then use it.
-/// </para>
-/// <para>
-/// The library calls <see cref="EnsureLoaded"/> itself (when its assembly loads, and again before it uses torch).
-/// Notebooks and scripts that use TorchSharp directly call it once before their first use of <c>torch</c>.
-/// The patched copy is cached under <c>$MLNET_LSTM_NATIVE_CACHE</c>, else <c>$XDG_CACHE_HOME/mlnet-lstm/native</c>,
-/// else <c>~/.cache/mlnet-lstm/native</c>, in a sub-folder named by the original's SHA-256; else a fresh private (0700) folder under the temporary folder, per process.
-/// </para>
+/// <para>When the original <c>libLibTorchSharp.so</c> does not load because the system's libstdc++ lacks
+/// <c>GLIBCXX_3.4.32</c>, loads a cached copy with that unused requirement marked weak. The library calls
+/// <see cref="EnsureLoaded"/> itself; code that uses TorchSharp directly calls it once before its first use of
+/// <c>torch</c>. Why and where the copy is cached: docs/trainer.md, 'Known platform issues'.</para>
 /// </remarks>
 public static partial class TorchNativeLoader
 {

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace MLNet.Lstm.Training;
 
 /// <summary>
-/// Stage 3b of a fit with <c>ConformalLevel</c> (issue 9 §2): scores the held-out calibration windows with the final
+/// Stage 3b of a fit with <c>ConformalLevel</c>: scores the held-out calibration windows with the final
 /// weights and stores the conformal width of each step (<see cref="ConformalQuantile.Widths"/>) in the weights, so
 /// that the ONNX export writes the bounds. For a seed ensemble every member scores the calibration windows
 /// (<see cref="Predict"/>) and the widths come from the members' average, the prediction the model's graph makes.

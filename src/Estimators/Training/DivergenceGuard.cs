@@ -6,14 +6,9 @@ namespace MLNet.Lstm.Training;
 /// and suggests a smaller learning rate.
 /// </summary>
 /// <remarks>
-/// The growth rule: an epoch's mean training loss is compared with the lowest of (a) the mean loss of the fit's first
-/// batches covering at least <see cref="ReferenceWindows"/> windows (the loss of the untrained, or resumed, network)
-/// and (b) every earlier epoch's mean training loss; the validation loss with the lowest earlier validation loss.
-/// A factor of 10⁴ is a 100-fold larger error in the loss's units (for MSE): far beyond the epoch-to-epoch noise of a
-/// fit that learns, which stays within a few times its best, but what a too-large step produces (Adam at learning rate
-/// 10⁶ on a series near 100 drives the training loss from about 10⁴ to above 10¹⁰ within the first epoch). Means over
-/// at least 16 windows keep a batch that happens to fit well from becoming a reference, and a best below
-/// <see cref="ReferenceFloor"/> counts as that floor (a loss that reached 0 may wobble).
+/// An epoch's mean training loss is compared with the lowest of the first batches' mean loss (at least
+/// <see cref="ReferenceWindows"/> windows) and every earlier epoch's; the validation loss with its lowest earlier
+/// value; a best below <see cref="ReferenceFloor"/> counts as that floor. Why 10⁴: docs/trainer.md, 'Divergence'.
 /// </remarks>
 internal sealed class DivergenceGuard
 {

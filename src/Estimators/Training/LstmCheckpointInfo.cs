@@ -6,10 +6,9 @@ namespace MLNet.Lstm.Training;
 /// optimizer's state dict).
 /// </summary>
 /// <remarks>
-/// Format versions: 1: weights and this sidecar; 2: adds <see cref="Optimizer"/>, the <c>.opt</c> file and the SHA-256
-/// of both files, checked on reading (the three files are renamed into place one by one, so an interrupted save shows
-/// as a mismatch instead of silently pairing new weights with an old sidecar). Version 1 checkpoints still resume, with
-/// a fresh optimizer state.
+/// Format versions: 1, weights and this sidecar; 2 adds <see cref="Optimizer"/>, the <c>.opt</c> file and the SHA-256
+/// of both files, checked on reading, so an interrupted save shows as a mismatch. Version 1 still resumes, with a fresh
+/// optimizer state.
 /// </remarks>
 internal sealed record LstmCheckpointInfo(
     int FormatVersion,

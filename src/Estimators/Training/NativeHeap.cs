@@ -8,12 +8,10 @@ namespace MLNet.Lstm.Training;
 /// is not glibc.
 /// </summary>
 /// <remarks>
-/// With glibc's defaults, libtorch's per-batch activation and gradient buffers of an LSTM (tens of MB from hidden 64
-/// or batch 512 on) are mapped fresh and unmapped again at every batch, so each batch page-faults them back in. With
-/// <see cref="MmapThreshold"/> and <see cref="TrimThreshold"/> they are reused: training from hidden 64 or batch 512
-/// on became 5–10× faster in the benchmark's scaling suite (docs/benchmarks.md, table 5); small networks are
-/// unchanged. The settings are process-wide and stay set; <see cref="TorchDeviceOptions.TuneNativeAllocator"/> turns
-/// them off, and the environment variables <c>MALLOC_MMAP_THRESHOLD_</c> / <c>MALLOC_TRIM_THRESHOLD_</c>, when set, win.
+/// Keeps libtorch's per-batch LSTM buffers (tens of MB for larger networks) on the heap instead of mapping and
+/// unmapping them at every batch (docs/benchmarks.md, '(5) Scaling'). Process-wide and stays set;
+/// <see cref="TorchDeviceOptions.TuneNativeAllocator"/> turns it off, and <c>MALLOC_MMAP_THRESHOLD_</c> /
+/// <c>MALLOC_TRIM_THRESHOLD_</c>, when set, win.
 /// </remarks>
 internal static class NativeHeap
 {

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace MLNet.Lstm.Training;
 
 /// <summary>
-/// The quantile head's torch side (issue 9 §1): the non-crossing transform of <see cref="LstmIntervalHead"/> and the
+/// The quantile head's torch side: the non-crossing transform of <see cref="LstmIntervalHead"/> and the
 /// pinball loss. The ONNX exporter writes the same transform (<see cref="LstmIntervalHead.NonCrossingMatrix"/>).
 /// </summary>
 internal static class QuantileHead

@@ -9,20 +9,13 @@ namespace MLNet.Lstm;
 /// as the month of year need no hand-written code. Create it with <c>mlContext.Transforms.SeasonalFeatures(...)</c>.
 /// </summary>
 /// <remarks>
-/// <para>Input column: <see cref="Options.InputColumnName"/>, a numeric scalar (e.g. a row index; position =
-/// value mod period, in [0, period)) or a <c>DateTime</c> (position in the period: period 12 = month of year (0 =
-/// January), 7 = day of week (0 = Sunday), 24 = hour of day, 4 = quarter, 365 or 366 = day of year (0 = 1 January);
-/// any other period is an error naming <c>period</c>).</para>
+/// <para>Input column: <see cref="Options.InputColumnName"/>, a numeric scalar (position = value mod period) or a
+/// <c>DateTime</c> (periods 12, 7, 24, 4, 365 and 366 only: month, weekday, hour, quarter, day of year).</para>
 /// <para>Output columns: for k = 1..<see cref="Options.Harmonics"/>, the <c>Single</c> scalars
-/// <c>{OutputColumnName}Sin{k}</c> = sin(2πk·position/period) and <c>{OutputColumnName}Cos{k}</c> =
-/// cos(2πk·position/period), listed by <see cref="OutputColumnNames"/>. They are scalars, not one vector, because
-/// <c>SlidingWindow</c> reads numeric scalar columns: pass them to its <c>InputColumnNames</c> and/or
-/// <c>FutureCovariateColumnNames</c>.</para>
-/// <para>Saving: with a numeric input the transform is made of ML.NET built-ins (<c>ConvertType</c> to Single, then
-/// one <c>Expression</c> per output column), so it saves and reloads with stock <c>mlContext.Model.Load</c>. ONNX and
-/// ML.NET's saved transforms have no DateTime arithmetic, so saving a transform over a <c>DateTime</c> column is a
-/// <see cref="NotSupportedException"/>: apply SeasonalFeatures to the data before the saved chain (or give it a
-/// numeric index column).</para>
+/// <c>{OutputColumnName}Sin{k}</c> and <c>{OutputColumnName}Cos{k}</c> of 2πk·position/period, listed by
+/// <see cref="OutputColumnNames"/>; pass them to <c>SlidingWindow</c>'s input or future covariate columns.</para>
+/// <para>Errors: saving a transform over a <c>DateTime</c> column is a <see cref="NotSupportedException"/>. More:
+/// docs/windows.md, 'SeasonalFeatures'.</para>
 /// </remarks>
 public sealed class SeasonalFeaturesEstimator : IEstimator<SeasonalFeaturesTransformer>
 {

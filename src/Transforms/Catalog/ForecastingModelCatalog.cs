@@ -10,29 +10,19 @@ namespace Microsoft.ML;
 public static class ForecastingModelCatalog
 {
     /// <summary>
-    /// Loads a model zip written by <c>mlContext.Model.Save</c> as a chain of our own fitted transformers, which score
-    /// through the batched ONNX Runtime scorer: the deployed path at the speed of a freshly fitted model. Stock
-    /// <c>mlContext.Model.Load</c> keeps working on the same zip (as a chain of ML.NET built-ins, scoring row by row).
+    /// Loads a model zip written by <c>mlContext.Model.Save</c> as a chain of our own fitted transformers, scoring in
+    /// batches through ONNX Runtime. Stock <c>mlContext.Model.Load</c> keeps working on the same zip.
     /// </summary>
     /// <remarks>
-    /// <para>Every step saved by <c>SlidingWindow</c>, <c>NormalizeWindows</c> or the LSTM trainer is rebuilt from its
-    /// ONNX graph and <c>mlnet_lstm.*</c> metadata as a <see cref="MLNet.Lstm.SlidingWindowTransformer"/>,
+    /// <para>Input: window rows or a raw series (the rebuilt <c>SlidingWindow</c> step windows it). Output: the saved
+    /// chain's columns (<c>Score</c>, and bounds where the model has them).</para>
+    /// <para>Our steps are rebuilt as <see cref="MLNet.Lstm.SlidingWindowTransformer"/>,
     /// <see cref="MLNet.Lstm.NormalizeWindowsTransformer"/> or <see cref="MLNet.Lstm.LstmForecastingTransformer"/>;
-    /// any other step is kept as ML.NET loaded it, with the chain's scopes. The loaded chain scores window rows and,
-    /// unlike the stock-loaded one, also a raw series (its <c>SlidingWindow</c> step windows it again).</para>
-    /// <para>Scores equal the stock-loaded chain's bit for bit for the LSTM graph; a rebuilt <c>NormalizeWindows</c>
-    /// computes as a fitted one does (see its remarks for how that compares with its saved graph).</para>
-    /// <para>Checks (each failure an <see cref="InvalidDataException"/> naming the file, the zip entry and what is
-    /// wrong): every zip entry's length and CRC-32; every graph's integrity stamp (<c>mlnet_lstm.sha256</c>; graphs
-    /// saved before stamps existed are accepted on the CRC and the checks below); each graph's metadata against the
-    /// graph (input and output shapes, weights); and the steps against each other (window size, feature columns
-    /// and their order, target, normalisation, horizon).</para>
-    /// <para>A loaded <see cref="MLNet.Lstm.LstmForecastingTransformer"/> has the saved graph and the weights read back from
-    /// it (so <c>Summary</c> works and it can warm-start a new fit), an empty <c>History</c>, <c>BestEpoch</c> 0, and
-    /// <c>Settings</c> holding only what the graph records (columns, window shape, horizon, target, normalisation, hidden
-    /// sizes); its training-only settings keep their defaults, and <c>Summary</c> lists no dropout layers.</para>
-    /// <para>Dispose the returned chain to release its ONNX Runtime sessions.</para>
+    /// other steps stay as ML.NET loaded them. Dispose the chain to release its ONNX Runtime sessions. The checks and
+    /// what a loaded transformer holds: docs/design.md, 'Persistence'.</para>
     /// </remarks>
+    /// <exception cref="InvalidDataException">An entry's length or CRC-32, a graph's integrity stamp, a graph's
+    /// metadata or the steps' agreement with each other is wrong; the message names the file, entry and fault.</exception>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="path">The model zip.</param>
     /// <returns>The fitted chain (or the single transformer that was saved).</returns>

@@ -11,20 +11,17 @@ namespace Microsoft.ML;
 public static class ForecastingWorkflowCatalog
 {
     /// <summary>
-    /// Evaluates scored windows: MAE, MSE, RMSE, MAPE, sMAPE and R² of the score against the label, the same metrics for
-    /// the persistence baseline ("the next value equals the last one") on the same windows, MASE against it, and
-    /// per-step metrics for horizon h &gt; 1. Rows whose label is NaN (trailing windows) are skipped. When the data has
-    /// <c>LowerBound</c> and <c>UpperBound</c> columns, also the interval's coverage and mean width (the options
-    /// overload renames them and adds the interval score and the pinball loss).
+    /// Evaluates scored windows: error metrics of the score against the label, the same for the persistence baseline,
+    /// MASE against it, per-step metrics for horizon h &gt; 1, and interval metrics when the data has
+    /// <c>LowerBound</c> and <c>UpperBound</c>. Rows whose label is NaN are skipped. The metrics:
+    /// docs/intervals-and-backtesting.md, 'The metrics'.
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="data">Scored data, e.g. the output of a fitted forecasting model's <c>Transform</c>.</param>
     /// <param name="labelColumnName">The label column: <c>Single</c> or a vector of h <c>Single</c> values.</param>
     /// <param name="scoreColumnName">The score column, of the label's type.</param>
-    /// <param name="persistenceColumnName">
-    /// The column holding each window's last observed target value. When null, the target column named by the
-    /// <c>Window</c> column's annotations is used if present; without one, persistence metrics are left out.
-    /// </param>
+    /// <param name="persistenceColumnName">Each window's last observed target value; null: the target column named by
+    /// the window's annotations, else no persistence metrics.</param>
     public static ForecastingMetrics Evaluate(
         this ForecastingCatalog catalog,
         IDataView data,
@@ -59,13 +56,11 @@ public static class ForecastingWorkflowCatalog
     }
 
     /// <summary>
-    /// Loads a model zip saved with <c>mlContext.Model.Save</c> from a chain that starts with <c>SlidingWindow</c>, and
-    /// creates a <see cref="SeriesForecaster"/> for it: the windowing parameters are read from the zip, so a reloaded
-    /// model forecasts a raw series in one call. The zip is loaded and checked as
-    /// <see cref="ForecastingModelCatalog.LoadModel(ForecastingCatalog, string)"/> does (a damaged or inconsistent
-    /// file is an <see cref="InvalidDataException"/> naming the file and the entry). Dispose the forecaster to
-    /// release the loaded model.
+    /// Loads a model zip (a chain that starts with <c>SlidingWindow</c>) as
+    /// <see cref="ForecastingModelCatalog.LoadModel(ForecastingCatalog, string)"/> does and creates a
+    /// <see cref="SeriesForecaster"/> for it, with the windowing read from the zip. Dispose it to release the model.
     /// </summary>
+    /// <exception cref="InvalidDataException">The file is damaged or inconsistent (the message names the file and entry).</exception>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="modelPath">The model zip.</param>
     /// <param name="scoreColumnName">The model's score column.</param>
@@ -76,10 +71,9 @@ public static class ForecastingWorkflowCatalog
     }
 
     /// <summary>
-    /// Walk-forward backtest (Darts' <c>historical_forecasts</c> / <c>backtest</c>, neuralforecast's
-    /// <c>cross_validation</c>): for folds starting at rows <paramref name="start"/>, <paramref name="start"/> +
-    /// <paramref name="stride"/>, ..., fits <paramref name="pipeline"/> on the rows before the fold only, forecasts the
-    /// fold's <paramref name="horizon"/> rows and compares them with the series. See <see cref="BacktestOptions"/>.
+    /// Walk-forward backtest: for folds starting at rows <paramref name="start"/>, <paramref name="start"/> +
+    /// <paramref name="stride"/>, ..., fits <paramref name="pipeline"/> on the rows before the fold, forecasts the
+    /// fold's <paramref name="horizon"/> rows and compares them with the series.
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="pipeline">An estimator chain that starts with <c>mlContext.Transforms.SlidingWindow(...)</c>.</param>
@@ -106,16 +100,11 @@ public static class ForecastingWorkflowCatalog
     /// <param name="options">Where the folds start, their horizon, stride and refit cadence, and more.</param>
     /// <returns>The folds, the metrics over them and the metrics of their last step.</returns>
     /// <remarks>
-    /// <para>Input: <paramref name="series"/> with the columns the pipeline's <c>SlidingWindow</c> reads (numeric
-    /// scalars). Output: <see cref="BacktestResult.Folds"/> (forecast, actual and, for models with <c>LowerBound</c> /
-    /// <c>UpperBound</c> columns, bounds per fold), <see cref="BacktestResult.Metrics"/> and
-    /// <see cref="BacktestResult.LastPoints"/>.</para>
-    /// <para>With several series (<c>SlidingWindow</c>'s <c>SeriesColumnName</c>) the folds are made per series (row
-    /// indices within each series, one global fit on the rows before s of every series), and the metrics are pooled,
-    /// with each series' metrics in <see cref="ForecastingMetrics.PerSeries"/>; with known-future covariates each fold
-    /// reads them from its own rows. See <see cref="BacktestOptions"/>.</para>
-    /// <para>No fold reads a row at or after its start, except the other input columns of the forecast rows under
-    /// <see cref="CovariatePolicy.FromCaller"/>. Incomplete folds at the end of the series are dropped.</para>
+    /// <para>Input: <paramref name="series"/> with the columns the pipeline's <c>SlidingWindow</c> reads. Output:
+    /// <see cref="BacktestResult.Folds"/> (forecast, actual and bounds where the model has them),
+    /// <see cref="BacktestResult.Metrics"/> (per series in <see cref="ForecastingMetrics.PerSeries"/>) and
+    /// <see cref="BacktestResult.LastPoints"/>. No fold reads a row at or after its start, except covariates under
+    /// <see cref="CovariatePolicy.FromCaller"/>; incomplete folds at the end are dropped. More: docs/intervals-and-backtesting.md, 'Backtesting'.</para>
     /// </remarks>
     public static BacktestResult Backtest(this ForecastingCatalog catalog, IEstimator<ITransformer> pipeline, IDataView series, BacktestOptions options)
     {

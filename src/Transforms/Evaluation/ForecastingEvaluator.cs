@@ -5,9 +5,8 @@ using MLNet.Lstm.Internal;
 namespace MLNet.Lstm;
 
 /// <summary>
-/// Computes <see cref="ForecastingMetrics"/> from a scored data view: label and score columns of the same shape
-/// (<c>Single</c>, or a known-size <c>Single</c> vector of h steps), plus an optional persistence column holding the
-/// last observed value of the target (the window's last row), which is the "tomorrow = today" forecast for every step.
+/// Computes <see cref="ForecastingMetrics"/> from a scored data view, with the persistence ("tomorrow = today")
+/// forecast as the baseline when a persistence column is given.
 /// </summary>
 /// <remarks>
 /// Input columns: label (<c>Single</c> or <c>Vector&lt;Single&gt;</c> of h), score (same type as the label),

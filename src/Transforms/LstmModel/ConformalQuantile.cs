@@ -1,7 +1,7 @@
 namespace MLNet.Lstm;
 
 /// <summary>
-/// Split-conformal calibration (issue 9 §2): the finite-sample conformal quantile of n calibration scores is the
+/// Split-conformal calibration: the finite-sample conformal quantile of n calibration scores is the
 /// <c>⌈(n + 1)·level⌉</c>-th smallest score. When the calibration scores and the score of a new window are
 /// exchangeable, the band built from it covers the new value with probability at least <c>level</c>.
 /// </summary>

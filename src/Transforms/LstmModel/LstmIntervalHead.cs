@@ -3,20 +3,13 @@ using System.Globalization;
 namespace MLNet.Lstm;
 
 /// <summary>
-/// What a fitted network predicts beyond the point forecast (issue 9): the quantile levels of a quantile head and the
+/// What a fitted network predicts beyond the point forecast: the quantile levels of a quantile head and the
 /// conformal widths of a calibrated interval. <see cref="None"/> for a point model.
 /// </summary>
 /// <remarks>
-/// <para>A quantile head predicts q raw values per step, <c>r[k, 0..q-1]</c>; the quantiles are made non-crossing by
-/// construction (<see cref="NonCrossingMatrix"/>): the median is the raw value at the median's index m, and every
-/// other quantile is the median plus (above) or minus (below) a cumulative sum of <c>softplus</c> increments,
-/// <c>Q[k, j] = r[k, m] + Σ_i softplus(r[k, i]) · M[i, j]</c> with <c>M[i, j] = +1</c> for <c>m &lt; i ≤ j</c>,
-/// <c>−1</c> for <c>j ≤ i &lt; m</c>, 0 otherwise. Softplus is positive, so <c>Q[k, j] &lt; Q[k, j+1]</c> for every
-/// step and every input, and the transform is one MatMul with a constant matrix, identical in torch and in ONNX.
-/// (Sorting per step would also prevent crossings, but its gradient swaps the levels' roles when raw values cross.)</para>
-/// <para>Conformal widths are in the network's (normalised) units, one per step; the bounds are
-/// <c>min(lo − w, median)</c> and <c>max(hi + w, median)</c> where lo/hi are the lowest/highest quantile (the point
-/// forecast for a point model), then mapped through the window's inverse normalisation.</para>
+/// Quantiles are non-crossing by construction (<see cref="NonCrossingMatrix"/>: the median plus or minus cumulative
+/// <c>softplus</c> increments, one MatMul in torch and ONNX). Conformal widths are in normalised units, one per step.
+/// The formulas: docs/intervals-and-backtesting.md, 'Quantile forecasts' and 'Conformal intervals'.
 /// </remarks>
 internal sealed record LstmIntervalHead(float[]? QuantileLevels, float? ConformalLevel, float[]? ConformalWidths)
 {

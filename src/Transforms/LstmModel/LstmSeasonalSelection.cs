@@ -7,11 +7,9 @@ namespace MLNet.Lstm;
 /// </summary>
 /// <param name="DetectedPeriod">The seasonal period m the detector found in the training windows.</param>
 /// <param name="Input">What the seasonal candidate's layers read (the trainer's <c>SeasonalInput</c>).</param>
-/// <param name="PlainValidationMse">The plain candidate's mean squared error on the validation windows in the label's
-/// own units: its point prediction (the median with quantiles; with a seed ensemble the members' averaged prediction,
-/// as the model makes it) from the weights it keeps (its best epoch's with <c>RestoreBestWeights</c>, else its last),
-/// prediction and label de-normalised with each window's shift and scale, averaged over windows and horizon steps.
-/// The choice compares these, with <see cref="DifferenceStandardError"/>.</param>
+/// <param name="PlainValidationMse">The plain candidate's mean squared error on the validation windows, in the label's
+/// own units, of the point prediction from the weights it keeps. The choice compares these with
+/// <see cref="DifferenceStandardError"/>.</param>
 /// <param name="SeasonalValidationMse">The seasonal candidate's, measured alike on the same windows.</param>
 public sealed record LstmSeasonalSelection(int DetectedPeriod, SeasonalNetworkInput Input, double PlainValidationMse, double SeasonalValidationMse)
 {

@@ -10,21 +10,15 @@ namespace MLNet.Lstm;
 /// ML.NET estimator. Create it with <c>mlContext.Transforms.NormalizeWindows(...)</c>.
 /// </summary>
 /// <remarks>
-/// <para>Input columns: the window column (<c>Vector&lt;Single&gt;</c> of T·F values, time-major, normally made by
-/// <see cref="SlidingWindowEstimator"/>); optionally the label column (<c>Single</c> or <c>Vector&lt;Single&gt;</c>);
-/// for a series-level mode, the series key column that the window's <see cref="WindowAnnotations.WindowSeriesColumn"/>
-/// annotation names (text or integer), when it has one.</para>
+/// <para>Input columns: the window column (<c>Vector&lt;Single&gt;</c> of T·F values, time-major); optionally the
+/// label column (<c>Single</c> or <c>Vector&lt;Single&gt;</c>); for a series-level mode, the key column named by the
+/// window's <see cref="WindowAnnotations.WindowSeriesColumn"/> annotation, when it has one.</para>
 /// <para>Output columns: <see cref="Options.OutputColumnName"/>, the normalised window (same type, replaces the input
 /// when the names are equal) with the window annotations plus <see cref="WindowAnnotations.WindowNormalization"/>,
 /// <see cref="WindowAnnotations.WindowShiftColumn"/> and <see cref="WindowAnnotations.WindowScaleColumn"/>;
 /// <c>{output}Shift</c> and <c>{output}Scale</c> (<c>Vector&lt;Single&gt;</c> of F); when the label column is present,
 /// <c>{label}Normalized</c> = <c>(y - shift[target]) / scale[target]</c>. All other columns pass through.</para>
-/// <para>Each window and column f is mapped by <c>w'[t,f] = (w[t,f] - shift[f]) / scale[f]</c> (see
-/// <see cref="WindowNormalization"/>); the inverse is <c>w = w' * scale[f] + shift[f]</c>
-/// (<see cref="NormalizeWindowsTransformer.Denormalize(float, float, float)"/>).</para>
-/// <para>T and F come from the window column's dimensions <c>[T, F]</c>, else its <see cref="WindowAnnotations.WindowSize"/>
-/// annotation, else <see cref="Options.WindowSize"/>; the target index from <see cref="WindowAnnotations.WindowTargetIndex"/>,
-/// else <see cref="Options.TargetIndex"/>, else 0.</para>
+/// <para>Maps <c>w'[t,f] = (w[t,f] - shift[f]) / scale[f]</c>; modes, inverse and rules: docs/windows.md, 'NormalizeWindows'.</para>
 /// </remarks>
 public sealed class NormalizeWindowsEstimator : IEstimator<NormalizeWindowsTransformer>
 {

@@ -11,16 +11,10 @@ namespace MLNet.Lstm;
 /// (<see cref="SeriesScalingFit"/>), looked up by key in C# and by a <c>LabelEncoder</c> + <c>Gather</c> in the graph.
 /// </summary>
 /// <remarks>
-/// <para>Graph form (<c>NormalizeWindows</c> version 4, series-level modes only): with a key column, a second graph
-/// input <c>{key column}</c> of shape <c>[N, 1]</c> and the column's own element type (string for text, the integer type
-/// otherwise, cast to int64); an <c>ai.onnx.ml</c> <c>LabelEncoder</c> (opset 2) maps the K fitted keys to 0..K-1 and
-/// every other key to K; the initializers <c>series_shift</c> and <c>series_scale</c> (float <c>[K+1, F]</c>, row K all
-/// NaN) are read with <c>Gather</c> (indices are never negative), so an unseen key gives NaN windows, shifts and scales.
-/// Without a key column (one series) the tables are <c>[1, F]</c> and broadcast to every window.</para>
-/// <para>Metadata: <c>mlnet_lstm.series_column</c> (the key column; absent for one series),
-/// <c>mlnet_lstm.series_key_type</c> (<c>String</c>, <c>Int32</c>, ...; the graph input's element type) and
-/// <c>mlnet_lstm.series_keys</c> (JSON array of the keys as text, integers in invariant decimal form), both absent for
-/// one series. The loader checks the keys against the <c>LabelEncoder</c> and the tables' shapes.</para>
+/// Graph form (<c>NormalizeWindows</c> version 4): a key input <c>[N, 1]</c>, an <c>ai.onnx.ml</c> <c>LabelEncoder</c>
+/// mapping keys to rows, and the tables <c>series_shift</c>, <c>series_scale</c> (float <c>[K+1, F]</c>, row K NaN for
+/// an unseen key) read with <c>Gather</c>; <c>[1, F]</c> and no key input for one series. Metadata
+/// <c>mlnet_lstm.series_column</c>, <c>.series_key_type</c>, <c>.series_keys</c>. In full: docs/design.md, 'Persistence'.
 /// </remarks>
 internal sealed class SeriesScaling
 {

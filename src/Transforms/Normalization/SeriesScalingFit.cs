@@ -11,14 +11,10 @@ namespace MLNet.Lstm;
 /// sklearn's scalers fitted on those values would).
 /// </summary>
 /// <remarks>
-/// <para>Each value once: a window that overlaps the previous window of its key as the window column's
-/// <see cref="WindowAnnotations.WindowStride"/> annotation s says (its first T - s steps equal the previous window's
-/// last T - s steps, as for consecutive <c>SlidingWindow</c> rows) adds only its last s steps; any other window (the
-/// first of a key, one after a gap, or windows made elsewhere, without the annotation) adds all T steps.</para>
-/// Sums are in double precision (Welford's update), the results rounded once to single precision. A scale of 0 (a
-/// constant column) becomes 1, as in the per-window modes. A NaN or ±∞ value in a training window, a statistic that
-/// overflows single precision, an unsupported key type or an integer key outside the int64 range is an error that names
-/// the column, the key and the fix.
+/// A window that overlaps the previous one of its key (per its <see cref="WindowAnnotations.WindowStride"/>
+/// annotation) adds only its last s steps. Sums are in double precision; a scale of 0 becomes 1. A non-finite training
+/// value, an overflowing statistic or an unsupported key is an error naming the column, the key and the fix. More:
+/// docs/windows.md, 'NormalizeWindows'.
 /// </remarks>
 internal static class SeriesScalingFit
 {

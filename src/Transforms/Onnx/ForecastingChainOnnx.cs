@@ -10,26 +10,12 @@ namespace MLNet.Lstm.Onnx;
 /// portable ONNX graph: raw windows in, forecasts in label units out, with the normalisation and its inverse inside.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>ForecastingChain</c>, version 1 (version 2 when the chain has a series key input, see below):</para>
-/// <list type="bullet">
-/// <item>Input: the window column (its name in the chain, e.g. <c>Window</c>), float <c>[N, T·F]</c>, time-major,
-/// in the series' own units; when the LSTM reads known-future covariates also its future column (e.g. <c>Future</c>),
-/// float <c>[N, h·C]</c>, step-major, raw; when the NormalizeWindows step is series-level
-/// (<see cref="WindowNormalization.SeriesMinMax"/>, <see cref="WindowNormalization.SeriesZScore"/>) with a key column,
-/// also that column (e.g. <c>Series</c>), <c>[N, 1]</c> of its own element type (string or an integer type); this
-/// input makes the graph version 2, with metadata <c>mlnet_lstm.series_column</c> and <c>.series_key_type</c>. A key
-/// unseen at fit time gives a NaN score.</item>
-/// <item>Output <c>Score</c>: float <c>[N]</c> for horizon 1, <c>[N, h]</c> otherwise, in label units.</item>
-/// <item>Body: the steps' own graphs (<c>NormalizeWindowsTransformer</c>'s and the LSTM's), their values renamed
-/// <c>{index}_{format}/{name}</c> and wired by column name (<see cref="OnnxGraphComposer"/>).</item>
-/// <item>Metadata: <c>mlnet_lstm.format</c>, <c>.version</c>, <c>.window_column</c>, <c>.window_size</c>,
-/// <c>.feature_count</c>, <c>.feature_columns</c> (JSON array), <c>.target_column</c>, <c>.target_index</c>,
-/// <c>.horizon</c>, <c>.hidden_sizes</c>, <c>.normalization</c>, <c>.label_column</c>, <c>.score_column</c>,
-/// <c>.steps</c> (JSON array of the steps' formats), then the integrity stamp <c>mlnet_lstm.sha256</c>.</item>
-/// </list>
-/// <para>Extension points: the forecaster step's forecast columns (<see cref="ForecastOutputs"/>) become graph
-/// outputs, so bound columns are one more entry there; the window step's raw columns (<see cref="RawInputs"/>)
-/// become graph inputs, so a known-future covariate window is one more entry there.</para>
+/// <para>Graph format <c>ForecastingChain</c>, version 1; version 2 when a series-level NormalizeWindows step adds a
+/// series key input (<c>[N, 1]</c>, metadata <c>mlnet_lstm.series_column</c>, <c>.series_key_type</c>).</para>
+/// <para>Inputs: the window column, float <c>[N, T·F]</c>; the LSTM's future column, float <c>[N, h·C]</c>, when it
+/// reads known-future covariates; the key column when version 2. Output: <c>Score</c>, float <c>[N]</c> or
+/// <c>[N, h]</c> in label units, plus the forecaster's bound columns (<see cref="ForecastOutputs"/>). Inputs and
+/// metadata in full: docs/deployment.md, 'The graph's contract'.</para>
 /// </remarks>
 internal static class ForecastingChainOnnx
 {

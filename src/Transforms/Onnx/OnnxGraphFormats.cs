@@ -43,18 +43,12 @@ internal static class OnnxGraphFormats
 
     /// <summary>The graph of the LSTM network (written by the trainer's exporter, scored by <c>LstmForecastingTransformer</c>).</summary>
     /// <remarks>
-    /// 2 since the graph turns a non-finite input into a NaN Score (version 1 could score such a window as a number);
-    /// 3 adds <c>mlnet_lstm.cell</c> (GRU layers), the optional future covariate input (<c>mlnet_lstm.future_column</c>,
-    /// <c>mlnet_lstm.future_size</c>) and seed ensembles (<c>mlnet_lstm.ensemble_size</c>, member networks prefixed
-    /// <c>m{i}_</c>, averaged); a version-2 graph reads as a single LSTM without future covariates. Version 3 also adds
-    /// quantile and conformal models: the outputs <c>LowerBound</c>, <c>UpperBound</c> (and <c>Quantiles</c>) with the
-    /// metadata <c>mlnet_lstm.quantile_levels</c>, <c>.conformal_level</c>, <c>.interval_level</c> and the initializer
-    /// <c>conformal_width</c>; a plain point LSTM without future covariates or ensemble still writes version 2 (its
-    /// graph is unchanged). Version 4 adds seasonal networks (<c>SeasonalPeriod</c>): the layers read the window's
-    /// seasonal differences and the head's output gets the seasonal-naive value added, metadata
-    /// <c>mlnet_lstm.seasonal_period</c> and <c>mlnet_lstm.seasonal_input</c> (a version-3 reader would read such
-    /// weights as a plain network's); only seasonal graphs write it, every other graph keeps the version it had.
-    /// Readers of saved graphs check against <see cref="Version"/>.
+    /// Version history: 2, a non-finite input scores NaN; 3, GRU cells (<c>mlnet_lstm.cell</c>), future covariates
+    /// (<c>.future_column</c>, <c>.future_size</c>), seed ensembles (<c>.ensemble_size</c>, members prefixed <c>m{i}_</c>)
+    /// and interval outputs (<c>LowerBound</c>, <c>UpperBound</c>, <c>Quantiles</c>; <c>.quantile_levels</c>,
+    /// <c>.conformal_level</c>, <c>.interval_level</c>, initializer <c>conformal_width</c>); 4, seasonal networks
+    /// (<c>.seasonal_period</c>, <c>.seasonal_input</c>). Each graph writes the lowest version that holds it, so a plain
+    /// point LSTM still writes 2. Readers check against <see cref="Version"/>. docs/trainer.md, 'Persistence format'.
     /// </remarks>
     public static class LstmForecaster
     {

@@ -10,11 +10,9 @@ namespace MLNet.Lstm.Onnx;
 /// instead of scoring plausible wrong numbers.
 /// </summary>
 /// <remarks>
-/// Format (version 1 of the stamp, see docs/design.md): the metadata entry <see cref="MetadataKey"/> holds the
-/// lowercase hexadecimal SHA-256 of the serialized <c>ModelProto</c> without that entry (every other metadata entry
-/// kept, in order). <see cref="Stamp(byte[])"/> appends it as the last <c>metadata_props</c> entry; <see cref="Verify"/>
-/// parses the model, removes the entry, serializes again and compares. Both sides serialize with the same typed
-/// messages (OnnxSharp's <c>Onnx.ModelProto</c> on Google.Protobuf), so the bytes hashed are identical.
+/// Stamp format 1: the metadata entry <see cref="MetadataKey"/>, last in <c>metadata_props</c>, holds the lowercase hex
+/// SHA-256 of the serialized <c>ModelProto</c> without that entry. <see cref="Verify"/> removes it, re-serializes with
+/// the same typed messages and compares (docs/design.md, 'Persistence').
 /// </remarks>
 internal static class OnnxIntegrity
 {

@@ -2,19 +2,14 @@ namespace MLNet.Lstm.Onnx;
 
 /// <summary>
 /// Cross-checks the rebuilt steps of a loaded chain against each other, so that metadata that contradicts the step
-/// it feeds (columns swapped, another target, another window size or horizon) is refused instead of forecasting
-/// silently. A step is checked against the latest earlier step that produces the window column it reads.
+/// it feeds is refused instead of forecasting silently. A step is checked against the latest earlier step that
+/// produces the window column it reads.
 /// </summary>
 /// <remarks>
-/// <list type="bullet">
-/// <item><description><c>NormalizeWindows</c> after <c>SlidingWindow</c>: window size, feature count, feature names in
-/// order (= the window's input columns) and target index; a series-level mode with keys reads the window step's series
-/// key column.</description></item>
-/// <item><description>The LSTM after <c>NormalizeWindows</c>: window size, feature count, target index, normalisation
-/// mode, shift and scale column names; an LSTM graph that reads shift and scale needs such a step.</description></item>
-/// <item><description>The LSTM after <c>SlidingWindow</c>: window size, feature count (the network's input width),
-/// target index and horizon.</description></item>
-/// </list>
+/// Checked: window size, feature count and target index between every pair; feature names in order and the series
+/// key column (<c>NormalizeWindows</c> after <c>SlidingWindow</c>); normalisation mode and shift/scale columns (the LSTM
+/// after <c>NormalizeWindows</c>); horizon (the LSTM after <c>SlidingWindow</c>). A failure is an
+/// <see cref="InvalidDataException"/> naming the two graphs and what differs.
 /// </remarks>
 internal static class SavedChainChecks
 {

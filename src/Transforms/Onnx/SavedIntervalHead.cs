@@ -5,7 +5,7 @@ using Onnx;
 namespace MLNet.Lstm.Onnx;
 
 /// <summary>
-/// Reads a saved LSTM graph's interval head back (format version 3, issue 9): the quantile levels
+/// Reads a saved LSTM graph's interval head back (graph version 3 or later): the quantile levels
 /// (<c>mlnet_lstm.quantile_levels</c>), the conformal level (<c>.conformal_level</c>) and widths (initializer
 /// <c>conformal_width</c> <c>[h]</c>), checked against the graph's outputs. A graph without them is a point model.
 /// </summary>

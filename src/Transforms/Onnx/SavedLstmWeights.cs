@@ -5,13 +5,9 @@ namespace MLNet.Lstm.Onnx;
 
 /// <summary>
 /// Reads a saved LSTM forecaster graph's weights back from its initializers into <see cref="LstmNetworkWeights"/>
-/// (PyTorch's layout), the inverse of the trainer's exporter: per layer <c>lstm{l}_W</c> <c>[1, 4H, in]</c>,
-/// <c>lstm{l}_R</c> <c>[1, 4H, H]</c>, <c>lstm{l}_B</c> <c>[1, 8H]</c> (input bias ‖ recurrent bias) with ONNX's gate
-/// blocks (i, o, f, c) — for a GRU <c>gru{l}_W</c> <c>[1, 3H, in]</c>, <c>gru{l}_R</c>, <c>gru{l}_B</c> <c>[1, 6H]</c>
-/// with ONNX's blocks (z, r, h) — and the head <c>head_W</c> <c>[H + h·C, h·q]</c>, <c>head_b</c> <c>[h·q]</c> (q = 1 for
-/// a point model); for a seed ensemble the same per member network, prefixed <c>m{i}_</c>. With a seasonal period
-/// (<c>mlnet_lstm.seasonal_input</c> <c>LevelsAndDifferences</c>) the first layer's input is 2F wide; with
-/// <c>StandardizedDifferences</c> (same shapes) the graph must have the node writing <c>seasonal_standardized</c>.
+/// (PyTorch's layout), the inverse of the trainer's exporter: per layer <c>lstm{l}_W</c>, <c>_R</c>, <c>_B</c> (or
+/// <c>gru{l}_*</c>) with ONNX's gate order, the head <c>head_W</c>, <c>head_b</c>, members prefixed <c>m{i}_</c>.
+/// Shapes and the seasonal inputs: docs/trainer.md, 'Persistence format'.
 /// </summary>
 internal static class SavedLstmWeights
 {

@@ -8,25 +8,13 @@ namespace MLNet.Lstm.Onnx;
 /// ONNX graphs it holds (each one's metadata read through ONNX Runtime, its integrity stamp verified).
 /// </summary>
 /// <remarks>
-/// <para>Why the zip is read here: Microsoft.ML 5.0.1 has no public API that reads a model zip's streams
-/// (<c>RepositoryReader</c> and <c>ModelLoadContext</c> are internal in Microsoft.ML.Core 5.0.1, checked by reflection),
-/// and the loaded <c>OnnxTransformer</c> does not expose its graph. So the zip is read with
-/// <see cref="System.IO.Compression"/>, relying on this entry layout of ML.NET 5's model repository:</para>
-/// <list type="bullet">
-/// <item><description>every saved transformer is a folder; the saved model's root is <c>TransformerChain/</c> (whatever
-/// the transformer), and the i-th transformer of a chain saved in folder <c>D</c> is <c>D/Transform_{i:000}/</c>,
-/// chains nesting inside chains (a zip saved with a data loader wraps the model in one more chain of one step, which
-/// <c>Model.Load</c> unwraps);</description></item>
-/// <item><description><c>D/Model.key</c> is each transformer's header (its loader signature and version); it is not read here;</description></item>
-/// <item><description>an <c>OnnxTransformer</c> saved in <c>D</c> keeps its graph in the entry <c>D/OnnxModel</c>: a 32-bit
-/// little-endian byte count, then exactly that many bytes of ONNX <c>ModelProto</c>;</description></item>
-/// <item><description>other entries (<c>Schema</c>, <c>TrainingInfo/...</c>, other transformers' data) are only CRC-checked.</description></item>
-/// </list>
-/// <para>Checks, each failure an <see cref="InvalidDataException"/> naming the file and the entry: the zip's directory is
-/// readable; every entry decompresses to its declared length and CRC-32 (the check any zip tool makes, which
-/// <c>ZipArchive</c> and ML.NET's loader skip); an <c>OnnxModel</c> entry's byte count matches; the graph loads in ONNX
-/// Runtime; a graph carrying an <see cref="OnnxIntegrity"/> stamp matches it. Graphs of ours without a stamp
-/// (saved before stamps existed) are accepted on the CRC and the loader's cross-checks alone (<see cref="SavedGraph.IsStamped"/>).</para>
+/// <para>Read with <see cref="System.IO.Compression"/> because Microsoft.ML 5 has no public API for a model zip's
+/// streams; the entry layout relied on (<c>TransformerChain/</c>, <c>Transform_{i:000}/</c>, <c>OnnxModel</c>) is in
+/// docs/design.md, 'Persistence'.</para>
+/// <para>Errors: an <see cref="InvalidDataException"/> naming the file and the entry when the directory is unreadable,
+/// an entry's length or CRC-32 is wrong, an <c>OnnxModel</c> byte count mismatches, a graph does not load in ONNX
+/// Runtime, or a stamped graph fails its <see cref="OnnxIntegrity"/> check. Unstamped graphs are accepted
+/// (<see cref="SavedGraph.IsStamped"/>).</para>
 /// </remarks>
 internal sealed class SavedModelArchive
 {

@@ -7,16 +7,14 @@ namespace MLNet.Lstm.Onnx;
 
 /// <summary>
 /// Loads a model zip as a chain of our own fitted transformers (<c>mlContext.Forecasting.LoadModel</c>): the zip is
-/// checked (<see cref="SavedModelArchive"/>), loaded with stock <c>mlContext.Model.Load</c>, and every step that one of
-/// our components saved is replaced by that component rebuilt from its graph (<see cref="SavedTransformers"/>);
-/// steps that are not ours stay as ML.NET loaded them. The rebuilt steps are then cross-checked
-/// (<see cref="SavedChainChecks"/>).
+/// checked (<see cref="SavedModelArchive"/>), loaded with stock <c>mlContext.Model.Load</c>, every step one of our
+/// components saved is rebuilt from its graph (<see cref="SavedTransformers"/>), and the rebuilt steps are
+/// cross-checked (<see cref="SavedChainChecks"/>); other steps and the chain's scopes stay as ML.NET loaded them.
 /// </summary>
 /// <remarks>
-/// Recognised forms (what our components' <c>Save</c> writes): <c>SlidingWindow</c> and <c>NormalizeWindows</c> save as
-/// a chain <c>[OnnxTransformer, ColumnCopyingTransformer, ColumnSelectingTransformer]</c> whose first graph carries
-/// their <c>mlnet_lstm.format</c>; the LSTM saves as one <c>OnnxTransformer</c> whose graph has format
-/// <c>LstmForecaster</c>. Chains keep each step's scope (read back with <c>GetModelFor</c>).
+/// Recognised forms: <c>SlidingWindow</c> and <c>NormalizeWindows</c> save as <c>[OnnxTransformer,
+/// ColumnCopyingTransformer, ColumnSelectingTransformer]</c> whose graph carries their <c>mlnet_lstm.format</c>; the
+/// LSTM as one <c>OnnxTransformer</c> of format <c>LstmForecaster</c>.
 /// </remarks>
 internal static class SavedModelLoader
 {

@@ -9,13 +9,9 @@ namespace MLNet.Lstm.Scoring;
 /// graph's output columns (an output named like an input column hides it, as in ML.NET's own transforms).
 /// </summary>
 /// <remarks>
-/// <para>A cursor reads up to <c>BatchSize</c> rows from the input cursor, copies the graph inputs into one
-/// contiguous buffer per input, runs the graph once, and then serves the rows one at a time.</para>
-/// <para>Pass-through columns of any ML.NET type are supported: for each active one the cursor caches the batch's
-/// values through the column's typed getter (vectors are deep-copied, since a getter may reuse its buffers).
-/// A pass-through column that is also a graph input is served from the input buffer instead.</para>
-/// <para>Row ids are cached per batch, so <c>GetIdGetter</c> reports the input's ids.
-/// The view asks its input for one cursor only (cursor sets are a single cursor), so row order is the input's.</para>
+/// A cursor reads up to <c>BatchSize</c> rows, copies the graph inputs into one buffer per input, runs the graph once
+/// and serves the rows one at a time. Pass-through columns of any type are cached per batch through their typed
+/// getters (vectors deep-copied); row ids pass through. One cursor only, so row order is the input's.
 /// </remarks>
 internal sealed class BatchScoringDataView : IDataView
 {

@@ -5,16 +5,13 @@ using Microsoft.ML.OnnxRuntime;
 namespace MLNet.Lstm.Scoring;
 
 /// <summary>
-/// Scores an ONNX graph over an ML.NET <see cref="IDataView"/> in batches: the cursor reads up to
-/// <see cref="BatchScorerOptions.BatchSize"/> rows into one contiguous float buffer per graph input, runs one
-/// ONNX Runtime <c>Run</c> per batch and then serves the rows one by one (see <see cref="BatchScoringDataView"/>).
-/// For single rows (<c>PredictionEngine</c>), <see cref="GetRowToRowMapper"/> runs a batch of one on pinned,
-/// reused buffers.
+/// Scores an ONNX graph over an ML.NET <see cref="IDataView"/> in batches of up to
+/// <see cref="BatchScorerOptions.BatchSize"/> rows, one ONNX Runtime <c>Run</c> per batch
+/// (<see cref="BatchScoringDataView"/>); <see cref="GetRowToRowMapper"/> scores single rows on reused buffers.
 /// </summary>
 /// <remarks>
-/// One <see cref="InferenceSession"/> is shared by every cursor and row (its <c>Run</c> is thread-safe); buffers
-/// are per cursor. The session uses sequential execution, all graph optimisations and the configured number of
-/// intra-op threads. Dispose the scorer to release the native session.
+/// One thread-safe <see cref="InferenceSession"/> is shared by every cursor; buffers are per cursor. Dispose the
+/// scorer to release the native session.
 /// </remarks>
 internal sealed class OnnxBatchScorer : IDisposable
 {

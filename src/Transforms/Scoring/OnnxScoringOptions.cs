@@ -6,13 +6,9 @@ namespace MLNet.Lstm;
 /// (e.g. <c>mlContext.Forecasting.LoadModel(path, scoringOptions)</c>).
 /// </summary>
 /// <remarks>
-/// <para>GPU scoring needs an ONNX Runtime build with the CUDA execution provider: the application references
-/// <c>Microsoft.ML.OnnxRuntime.Gpu</c> (in place of the CPU package <c>Microsoft.ML.OnnxRuntime</c>), and the machine has
-/// an NVIDIA driver, CUDA 13 and cuDNN 9 (what ONNX Runtime 1.31's CUDA build loads: <c>libcudart.so.13</c>,
-/// <c>libcublas.so.13</c>, cuDNN 9). With the CPU
-/// package, asking for a GPU fails with an <see cref="InvalidOperationException"/> that says so, unless
-/// <see cref="FallbackToCpu"/> is set.</para>
-/// <para>Scores on the GPU equal CPU scores to float rounding (the CUDA kernels sum in another order), not bitwise.</para>
+/// GPU scoring needs the <c>Microsoft.ML.OnnxRuntime.Gpu</c> package and CUDA 13 with cuDNN 9; without them, asking for
+/// a GPU is an <see cref="InvalidOperationException"/> unless <see cref="FallbackToCpu"/> is set. GPU scores equal CPU
+/// scores to float rounding. docs/deployment.md, 'GPU in .NET'.
 /// </remarks>
 public sealed class OnnxScoringOptions
 {

@@ -19,10 +19,8 @@ namespace MLNet.Lstm;
 /// <see cref="Options.FutureCovariateColumnNames"/>, <see cref="Options.FutureColumnName"/> (<c>Vector&lt;Single&gt;</c>
 /// of h·C, dimensions <c>[h, C]</c>: the C covariates at the h label steps; NaN past the end of the data); every input
 /// column (including the <see cref="Options.SeriesColumnName"/> key), with the value of the window's last row.</para>
-/// <para>Several series: with <see cref="Options.SeriesColumnName"/>, each key's contiguous rows are windowed on their
-/// own (the formula below per key; keys too short for one window give none), and the windows come in input order.</para>
-/// <para>With N rows, window T, horizon h and stride s there are <c>floor((N - T - h) / s) + 1</c> windows, in time
-/// order. Fitting learns nothing; it validates the schema and that the series has at least T + h rows.</para>
+/// <para>Windows come in time order (per key with <see cref="Options.SeriesColumnName"/>). Fitting learns nothing; it
+/// checks the schema and that the series has at least T + h rows. Window count and rules: docs/windows.md, 'SlidingWindow'.</para>
 /// </remarks>
 public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer>
 {
