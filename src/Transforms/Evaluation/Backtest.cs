@@ -27,7 +27,7 @@ namespace MLNet.Lstm;
 /// </remarks>
 internal sealed partial class Backtest
 {
-    private readonly MLContext _ml = new();
+    private readonly MLContext _ml = new(); // for the in-memory cache of the series only (scoring goes through WindowScorer)
     private readonly IEstimator<ITransformer> _pipeline;
     private readonly BacktestOptions _options;
     private readonly IDataView _cached;
@@ -63,7 +63,7 @@ internal sealed partial class Backtest
         var starts = FoldStarts();
         var folds = new List<BacktestFold>(starts.Length);
         SeriesForecaster? forecaster = null;
-        float[][] values = Array.Empty<float[]>();
+        SeriesTable? table = null;
         for (int first = 0; first < starts.Length;)
         {
             int end = _options.RetrainEvery == 0 ? starts.Length : Math.Min(starts.Length, first + _options.RetrainEvery);
@@ -76,9 +76,9 @@ internal sealed partial class Backtest
                 if (first == 0)
                 {
                     CheckWindowing(forecaster.Windowing, bySeries: false);
-                    values = ReadValues(forecaster.Windowing.FeatureColumnNames);
+                    table = SeriesReader.Read(_cached, forecaster.Windowing.FeatureColumnNames, null, "series");
                 }
-                foreach (var fold in ForecastFolds(forecaster, values, starts[first..end], starts[first]))
+                foreach (var fold in ForecastFolds(forecaster, table!, starts[first..end], starts[first]))
                 {
                     folds.Add(fold);
                     _options.Progress?.Report(new BacktestProgress(folds.Count, starts.Length, _fits, fold.Start));
@@ -99,15 +99,30 @@ internal sealed partial class Backtest
     private int[] FoldStarts()
     {
         int start = _options.Start;
-        if (start + H > _rows)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Start), start,
-                $"BacktestOptions.Start is {start} with Horizon {H}, but the series has {_rows} row(s): the first fold forecasts rows " +
-                $"{start} .. {start + H - 1}, which needs at least Start + Horizon = {start + H} rows. " +
-                $"Use Start ≤ {Math.Max(0, _rows - H)} (rows - Horizon), or a smaller Horizon.");
-        }
+        CheckFoldFits(start, H, H, _rows, "the series has");
         int count = (_rows - H - start) / _options.Stride + 1;
         return Enumerable.Range(0, count).Select(i => start + i * _options.Stride).ToArray();
+    }
+
+    /// <summary>
+    /// Before any fit, in 64-bit arithmetic: the first fold (rows <c>Start .. Start + need - 1</c>) must lie inside a
+    /// series of <paramref name="rows"/> rows. A Horizon that leaves no room for any Start (at least 1) names Horizon
+    /// and its largest valid value; otherwise Start is named, with its largest valid value.
+    /// </summary>
+    private void CheckFoldFits(int start, int horizon, long need, int rows, string what, string why = "")
+    {
+        if (start + need <= rows)
+            return;
+        if (need > rows - 1)
+        {
+            long largest = rows - 1 - (need - horizon); // need - horizon: the known-future rows beyond Horizon a fold reads
+            throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Horizon), horizon,
+                $"BacktestOptions.Horizon is {horizon}, but {what} {rows} row(s): a fold needs {need} row(s) of its series after at least one row to fit on{why}. " +
+                (largest >= 1 ? $"Use Horizon ≤ {largest} (and Start ≤ {rows} - Horizon)." : "The series is too short for any fold: give it more rows."));
+        }
+        throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Start), start,
+            $"BacktestOptions.Start is {start} with Horizon {horizon}, but {what} {rows} row(s): a fold needs Start + {need} = {start + need} rows of its series{why}. " +
+            $"Use Start ≤ {rows - need}, or a smaller Horizon.");
     }
 
     private ITransformer Fit(IDataView rows, int end, bool isFirst, string ofSeries = "")
@@ -130,7 +145,7 @@ internal sealed partial class Backtest
 
     private static void CheckFirstStep(ITransformer model)
     {
-        var firstStep = Leaves(model).FirstOrDefault();
+        var firstStep = TransformerChains.Leaves(model).FirstOrDefault();
         if (firstStep is not SlidingWindowTransformer)
         {
             throw new ArgumentException(
@@ -177,24 +192,21 @@ internal sealed partial class Backtest
         }
     }
 
-    private static IEnumerable<ITransformer> Leaves(ITransformer transformer)
-    {
-        if (transformer is IEnumerable<ITransformer> chain)
-            return chain.SelectMany(Leaves);
-        return new[] { transformer };
-    }
-
-    private IEnumerable<BacktestFold> ForecastFolds(SeriesForecaster forecaster, float[][] values, int[] starts, int trainingEnd)
+    private IEnumerable<BacktestFold> ForecastFolds(SeriesForecaster forecaster, SeriesTable table, int[] starts, int trainingEnd)
     {
         var w = forecaster.Windowing;
+        var values = table.Rows;
         foreach (int s in starts)
-            CheckWindow(values, s, w);
+        {
+            table.RequireFinite(table.Spans[0], (s - w.WindowSize, s), Enumerable.Range(0, w.FeatureCount),
+                $", in the window of the fold starting at row {s}. Fill or drop missing values before backtesting: every window must be complete.");
+        }
         if (IsRecursive(w))
         {
             return starts.Select(s => NewFold(values, w, s, trainingEnd, ForecastRecursive(forecaster, values, s), null, null));
         }
         var windows = starts.Select(s => Window(values, s, w)).ToArray();
-        var (scores, lower, upper) = ScoreWindows(forecaster.Model, w, windows);
+        var (scores, lower, upper) = ScoreWindows(forecaster.Scorer, windows);
         return starts.Select((s, i) => NewFold(values, w, s, trainingEnd, scores[i], lower?[i], upper?[i]));
     }
 
@@ -202,22 +214,6 @@ internal sealed partial class Backtest
     {
         var actual = Enumerable.Range(s, H).Select(r => values[r][w.TargetIndex]).ToArray();
         return new BacktestFold(s, trainingEnd, values[s - 1][w.TargetIndex], forecast[..H], actual, lower?[..H], upper?[..H], seriesKey: null);
-    }
-
-    private void CheckWindow(float[][] values, int s, SeriesWindowing w)
-    {
-        for (int r = s - w.WindowSize; r < s; r++)
-        {
-            for (int f = 0; f < w.FeatureCount; f++)
-            {
-                if (!float.IsFinite(values[r][f]))
-                {
-                    throw new InvalidOperationException(
-                        $"Column '{w.FeatureColumnNames[f]}' is {values[r][f]} at row {r}, in the window of the fold starting at row {s}. " +
-                        "Fill or drop missing values before backtesting: every window must be complete.");
-                }
-            }
-        }
     }
 
     private static float[] Window(float[][] values, int s, SeriesWindowing w)
@@ -249,13 +245,9 @@ internal sealed partial class Backtest
     }
 
     /// <summary>Scores the windows of several folds in one batch; returns the score and, when present, the bounds per window.</summary>
-    private (float[][] Scores, float[][]? Lower, float[][]? Upper) ScoreWindows(ITransformer model, SeriesWindowing w, float[][] windows)
+    private (float[][] Scores, float[][]? Lower, float[][]? Upper) ScoreWindows(WindowScorer scorer, float[][] windows)
     {
-        var definition = SchemaDefinition.Create(typeof(WindowRow));
-        definition[nameof(WindowRow.Window)].ColumnName = w.WindowColumnName;
-        definition[nameof(WindowRow.Window)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, w.WindowSize, w.FeatureCount);
-        var input = _ml.Data.LoadFromEnumerable(windows.Select(x => new WindowRow { Window = x }), definition);
-        var scored = model.Transform(input);
+        var scored = scorer.Transform(new WindowBatch(windows));
         var schema = scored.Schema;
         var score = schema.GetColumnOrNull(_options.ScoreColumnName)
             ?? throw new ArgumentException(
@@ -271,16 +263,7 @@ internal sealed partial class Backtest
                 (_options.IntervalLevel is double l ? $", and IntervalLevel {l} is set" : "") + ". Name both bound columns, or leave IntervalLevel unset.");
         }
         var columns = new[] { score, lower, upper }.Where(c => c is not null).Select(c => c!.Value).ToArray();
-        var read = ReadVectors(scored, columns);
-        foreach (var (column, rows) in columns.Zip(read))
-        {
-            if (rows.Length != windows.Length || rows.Any(r => r.Length < H))
-            {
-                throw new InvalidOperationException(
-                    $"The model returned {rows.Length} row(s) of {(rows.Length > 0 ? rows[0].Length : 0)} value(s) in column '{column.Name}' " +
-                    $"for {windows.Length} window(s); the backtest needs {H} value(s) per window (BacktestOptions.Horizon).");
-            }
-        }
+        var read = scorer.Read(scored, columns, windows.Length);
         return (read[0], lower is null ? null : read[1], upper is null ? null : read[2]);
     }
 
@@ -294,64 +277,6 @@ internal sealed partial class Backtest
                 $"{string.Join(", ", schema.Select(c => c.Name))}. Name the model's bound column, or leave it null to use '{defaultName}' when present.", option);
         }
         return column;
-    }
-
-    /// <summary>Reads Single or Vector&lt;Single&gt; columns, one array per row, per column.</summary>
-    private static float[][][] ReadVectors(IDataView view, DataViewSchema.Column[] columns)
-    {
-        var result = columns.Select(_ => new List<float[]>()).ToArray();
-        using var cursor = view.GetRowCursor(columns);
-        var getters = columns.Select(c => VectorGetter(cursor, c)).ToArray();
-        while (cursor.MoveNext())
-        {
-            for (int c = 0; c < columns.Length; c++)
-                result[c].Add(getters[c]());
-        }
-        return result.Select(r => r.ToArray()).ToArray();
-    }
-
-    private static Func<float[]> VectorGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
-    {
-        if (column.Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Single)
-        {
-            var getter = cursor.GetGetter<VBuffer<float>>(column);
-            VBuffer<float> buffer = default;
-            return () =>
-            {
-                getter(ref buffer);
-                return buffer.DenseValues().ToArray();
-            };
-        }
-        if (column.Type == NumberDataViewType.Single)
-        {
-            var scalar = cursor.GetGetter<float>(column);
-            return () =>
-            {
-                float value = 0;
-                scalar(ref value);
-                return new[] { value };
-            };
-        }
-        throw new ArgumentException($"The model's column '{column.Name}' has type {column.Type}; a forecast or bound column must be Single or a vector of Single.");
-    }
-
-    /// <summary>Reads the feature columns of every row as Single (non-finite values kept: only the rows a fold uses are checked).</summary>
-    private float[][] ReadValues(string[] names)
-    {
-        var pairs = names.Select((name, f) => new InputOutputColumnPair($"__backtest_{f}", name)).ToArray();
-        var converted = _ml.Transforms.Conversion.ConvertType(pairs, DataKind.Single).Fit(_cached).Transform(_cached);
-        var columns = pairs.Select(p => converted.Schema[p.OutputColumnName]).ToArray();
-        var rows = new List<float[]>(_rows);
-        using var cursor = converted.GetRowCursor(columns);
-        var getters = columns.Select(c => cursor.GetGetter<float>(c)).ToArray();
-        while (cursor.MoveNext())
-        {
-            var row = new float[names.Length];
-            for (int f = 0; f < names.Length; f++)
-                getters[f](ref row[f]);
-            rows.Add(row);
-        }
-        return rows.ToArray();
     }
 
     private static int CountRows(IDataView data)
@@ -402,10 +327,5 @@ internal sealed partial class Backtest
         var names = new ForecastingMetricsAccumulator.Names("actual", _options.ScoreColumnName, "last observed value",
             _options.LowerBoundColumnName ?? "LowerBound", _options.UpperBoundColumnName ?? "UpperBound", "");
         return new ForecastingMetricsAccumulator(steps, names, withPersistence: true, folds[0].LowerBound is not null, _options.IntervalLevel, null);
-    }
-
-    private sealed class WindowRow
-    {
-        public float[] Window { get; set; } = Array.Empty<float>();
     }
 }

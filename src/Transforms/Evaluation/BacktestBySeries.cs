@@ -10,17 +10,6 @@ namespace MLNet.Lstm;
 // start are forecast together through SeriesForecaster.ForecastBySeries.
 internal sealed partial class Backtest
 {
-    /// <summary>One series of the data: its key (null for a pipeline of one series), its first row in the data, its rows.</summary>
-    private sealed record SeriesSpan(string? Key, int FirstRow, int Length)
-    {
-        public string ForecastKey => Key ?? "";
-
-        public string Describe(int row) => Key is null ? $"row {row}" : $"row {row} of series '{Key}' (row {FirstRow + row} of the data)";
-    }
-
-    /// <summary>The in-memory values of the backtest: F features, then C known-future covariates, per row of the data.</summary>
-    private sealed record BySeriesValues(float[][] Rows, int FeatureCount);
-
     /// <summary>
     /// The options of the pipeline's first step when it is a <see cref="SlidingWindowEstimator"/>, directly or as the
     /// first estimator of an <see cref="EstimatorChain{TLastTransformer}"/> (nested chains included); null when it cannot
@@ -43,19 +32,19 @@ internal sealed partial class Backtest
         return null;
     }
 
-    /// <summary>The rows of its series a fold needs from its start: Horizon, or with known-future covariates h·ceil(Horizon / h).</summary>
-    private int RowsNeeded(SlidingWindowEstimator.Options window)
-        => window.FutureCount > 0 ? window.Horizon * ((H + window.Horizon - 1) / window.Horizon) : H;
+    /// <summary>The rows of its series a fold needs from its start: Horizon, or with known-future covariates h·ceil(Horizon / h) (64-bit).</summary>
+    private long RowsNeeded(SlidingWindowEstimator.Options window)
+        => window.FutureCount > 0 ? window.Horizon * (((long)H + window.Horizon - 1) / window.Horizon) : H;
 
     private BacktestResult RunBySeries(SlidingWindowEstimator.Options window)
     {
-        var spans = ReadSpans(window.SeriesColumnName);
-        int need = RowsNeeded(window);
-        var positions = Positions(spans, need, window);
+        var table = ReadTable(window);
+        var spans = table.Spans;
+        var positions = Positions(spans, RowsNeeded(window), window);
+        int need = (int)RowsNeeded(window); // at most the longest series' rows once Positions has checked it
         int total = positions.Sum(s => spans.Count(x => s + need <= x.Length));
         var folds = new List<BacktestFold>(total);
         SeriesForecaster? forecaster = null;
-        BySeriesValues? values = null;
         string ofSeries = window.SeriesColumnName is null ? "" : " of every series";
         for (int first = 0; first < positions.Length;)
         {
@@ -70,11 +59,10 @@ internal sealed partial class Backtest
                 if (first == 0)
                 {
                     CheckWindowing(forecaster.Windowing, bySeries: true);
-                    values = ReadBySeriesValues(forecaster.Windowing);
                 }
                 foreach (int s in positions[first..end])
                 {
-                    foreach (var fold in ForecastPosition(forecaster, values!, spans.Where(x => s + need <= x.Length).ToArray(), s, need, trainingEnd))
+                    foreach (var fold in ForecastPosition(forecaster, table, spans.Where(x => s + need <= x.Length).ToArray(), s, need, trainingEnd))
                     {
                         folds.Add(fold);
                         _options.Progress?.Report(new BacktestProgress(folds.Count, total, _fits, s) { SeriesKey = fold.SeriesKey });
@@ -96,53 +84,30 @@ internal sealed partial class Backtest
     }
 
     /// <summary>The fold starts (within each series): Start, Start + Stride, ... while some series has a complete fold there.</summary>
-    private int[] Positions(IReadOnlyList<SeriesSpan> spans, int need, SlidingWindowEstimator.Options window)
+    private int[] Positions(IReadOnlyList<SeriesSpan> spans, long need, SlidingWindowEstimator.Options window)
     {
         var longest = spans.MaxBy(x => x.Length)!;
         int start = _options.Start;
-        if (start + need > longest.Length)
-        {
-            string what = longest.Key is null ? $"the series has {longest.Length} row(s)" : $"the longest series, '{longest.Key}', has {longest.Length} row(s)";
-            string why = need > H
-                ? $" (the model reads its known-future covariates {string.Join(", ", window.FutureCovariateColumnNames!)} for {need} step(s) from the fold's start: its horizon {window.Horizon} × ceil(Horizon / {window.Horizon}))"
-                : "";
-            throw new ArgumentOutOfRangeException(nameof(BacktestOptions.Start), start,
-                $"BacktestOptions.Start is {start} with Horizon {H}, but {what}: a fold needs Start + {need} = {start + need} rows of its series{why}. " +
-                $"Use Start ≤ {Math.Max(0, longest.Length - need)}, or a smaller Horizon.");
-        }
-        int count = (longest.Length - need - start) / _options.Stride + 1;
+        string what = longest.Key is null ? "the series has" : $"the longest series, '{longest.Key}', has";
+        string why = need > H
+            ? $" (the model reads its known-future covariates {string.Join(", ", window.FutureCovariateColumnNames!)} for {need} step(s) from the fold's start: its horizon {window.Horizon} × ceil(Horizon / {window.Horizon}))"
+            : "";
+        CheckFoldFits(start, H, need, longest.Length, what, why);
+        int count = (int)((longest.Length - need - start) / _options.Stride + 1);
         return Enumerable.Range(0, count).Select(i => start + i * _options.Stride).ToArray();
     }
 
-    /// <summary>The series of the data: one span of all rows without a key column, else one per key (contiguous, checked).</summary>
-    private List<SeriesSpan> ReadSpans(string? keyName)
+    /// <summary>
+    /// The data in memory (SeriesReader): the pipeline's F input columns, then its C known-future covariates, and one
+    /// span per series key (one span of all rows without a key column).
+    /// </summary>
+    private SeriesTable ReadTable(SlidingWindowEstimator.Options window)
     {
-        if (keyName is null)
-            return new List<SeriesSpan> { new(null, 0, _rows) };
-        var column = _cached.Schema.GetColumnOrNull(keyName)
-            ?? throw new ArgumentException(
-                $"The data has no series key column '{keyName}', which the pipeline's SlidingWindow reads (SeriesColumnName). Columns: " +
-                $"{string.Join(", ", _cached.Schema.Select(c => c.Name))}.", "series");
-        if (!SeriesKeyReader.IsSupported(column.Type))
-            throw new ArgumentException(SeriesKeyReader.NotSupported(keyName, column.Type).Message, "series");
-        var spans = new List<SeriesSpan>();
-        using var cursor = _cached.GetRowCursor(new[] { column });
-        var reader = SeriesKeyReader.Create(cursor, column);
-        int row = 0, first = 0;
-        string? key = null;
-        for (; cursor.MoveNext(); row++)
-        {
-            if (reader.Next(row))
-            {
-                spans.Add(new SeriesSpan(key, first, row - first));
-                first = row;
-            }
-            key = reader.Current;
-        }
-        if (row == 0)
+        var names = window.InputColumnNames.Concat(window.FutureCovariateColumnNames ?? Array.Empty<string>()).ToArray();
+        var table = SeriesReader.Read(_cached, names, window.SeriesColumnName, "series");
+        if (table.Rows.Length == 0)
             throw new ArgumentException("The data has no rows; a backtest needs at least Start + Horizon rows per series.", "series");
-        spans.Add(new SeriesSpan(key, first, row - first));
-        return spans;
+        return table;
     }
 
     /// <summary>A row mask of the data: for each span, its rows <c>[from, to)</c> (within the span) as <paramref name="range"/> gives them.</summary>
@@ -157,16 +122,13 @@ internal sealed partial class Backtest
         return keep;
     }
 
-    private BySeriesValues ReadBySeriesValues(SeriesWindowing w)
-        => new(ReadValues(w.FeatureColumnNames.Concat(w.FutureCovariateColumnNames ?? Array.Empty<string>()).ToArray()), w.FeatureCount);
-
     /// <summary>
     /// The folds of every series in <paramref name="spans"/> at start <paramref name="s"/>: one batched
     /// <see cref="SeriesForecaster.ForecastBySeries"/> call over their windows (rows <c>[s - T, s)</c> of each series), with
     /// the known-future covariates of rows <c>s .. s + need - 1</c> and, under <see cref="CovariatePolicy.FromCaller"/>,
     /// the other input columns of rows <c>s .. s + Horizon - 2</c>, from the data.
     /// </summary>
-    private IEnumerable<BacktestFold> ForecastPosition(SeriesForecaster forecaster, BySeriesValues values, SeriesSpan[] spans, int s,
+    private IEnumerable<BacktestFold> ForecastPosition(SeriesForecaster forecaster, SeriesTable values, SeriesSpan[] spans, int s,
         int need, int trainingEnd)
     {
         var w = forecaster.Windowing;
@@ -175,12 +137,12 @@ internal sealed partial class Backtest
         var input = new RowSubsetDataView(_cached, Mask(spans, _ => (s - w.WindowSize, s)));
         Dictionary<string, IReadOnlyList<float[]>>? known = null, callers = null;
         if (w.FutureCount > 0)
-            known = spans.ToDictionary(x => x.ForecastKey, x => Rows(values, x, s, need, r => r[values.FeatureCount..]), StringComparer.Ordinal);
+            known = spans.ToDictionary(x => x.ForecastKey, x => Rows(values, x, s, need, r => r[w.FeatureCount..]), StringComparer.Ordinal);
         if (_options.CovariatePolicy == CovariatePolicy.FromCaller && w.FeatureCount > 1)
         {
             callers = spans.ToDictionary(x => x.ForecastKey, x => Rows(values, x, s, H - 1, r =>
             {
-                var row = r[..values.FeatureCount];
+                var row = r[..w.FeatureCount];
                 row[w.TargetIndex] = float.NaN; // the target of a forecast row is never read
                 return row;
             }), StringComparer.Ordinal);
@@ -194,7 +156,7 @@ internal sealed partial class Backtest
         }).ToArray();
     }
 
-    private static IReadOnlyList<float[]> Rows(BySeriesValues values, SeriesSpan span, int from, int count, Func<float[], float[]> select)
+    private static IReadOnlyList<float[]> Rows(SeriesTable values, SeriesSpan span, int from, int count, Func<float[], float[]> select)
         => Enumerable.Range(from, count).Select(r => select(values.Rows[span.FirstRow + r])).ToArray();
 
     /// <summary>
@@ -202,31 +164,15 @@ internal sealed partial class Backtest
     /// known-future covariates of rows <c>s .. s + need - 1</c>, and under <see cref="CovariatePolicy.FromCaller"/> on the
     /// recursive path the other input columns of rows <c>s .. s + Horizon - 2</c>.
     /// </summary>
-    private void CheckFoldRows(BySeriesValues values, SeriesWindowing w, SeriesSpan span, int s, int need)
+    private void CheckFoldRows(SeriesTable values, SeriesWindowing w, SeriesSpan span, int s, int need)
     {
-        var names = w.FeatureColumnNames.Concat(w.FutureCovariateColumnNames ?? Array.Empty<string>()).ToArray();
-        var all = Enumerable.Range(0, names.Length).ToArray();
-        CheckRows(values, names, span, s, s - w.WindowSize, s, all, "in the window");
+        var all = Enumerable.Range(0, values.ColumnNames.Length).ToArray();
+        string Suffix(string role) => $", {role} of the fold starting at row {s}. " +
+            "Fill or drop missing values before backtesting: every window, and every value a fold reads after it, must be complete.";
+        values.RequireFinite(span, (s - w.WindowSize, s), all, Suffix("in the window"));
         if (w.FutureCount > 0)
-            CheckRows(values, names, span, s, s, s + need, all[values.FeatureCount..], "a known-future covariate the model reads for the forecast steps");
+            values.RequireFinite(span, (s, s + need), all[w.FeatureCount..], Suffix("a known-future covariate the model reads for the forecast steps"));
         if (IsRecursive(w) && _options.CovariatePolicy == CovariatePolicy.FromCaller)
-            CheckRows(values, names, span, s, s, s + H - 1, all[..values.FeatureCount].Where(f => f != w.TargetIndex).ToArray(), "an input read as known in advance (CovariatePolicy.FromCaller)");
-    }
-
-    private static void CheckRows(BySeriesValues values, string[] names, SeriesSpan span, int s, int from, int to, int[] columns, string role)
-    {
-        for (int r = from; r < to; r++)
-        {
-            foreach (int f in columns)
-            {
-                float value = values.Rows[span.FirstRow + r][f];
-                if (!float.IsFinite(value))
-                {
-                    throw new InvalidOperationException(
-                        $"Column '{names[f]}' is {value} at {span.Describe(r)}, {role} of the fold starting at row {s}. " +
-                        "Fill or drop missing values before backtesting: every window, and every value a fold reads after it, must be complete.");
-                }
-            }
-        }
+            values.RequireFinite(span, (s, s + H - 1), all[..w.FeatureCount].Where(f => f != w.TargetIndex), Suffix("an input read as known in advance (CovariatePolicy.FromCaller)"));
     }
 }

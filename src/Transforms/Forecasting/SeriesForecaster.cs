@@ -6,53 +6,6 @@ using MLNet.Lstm.Internal;
 namespace MLNet.Lstm;
 
 /// <summary>
-/// The windowing a forecasting model was trained with: which series columns form a window, in which order, how many
-/// steps, which column is the target, and how many steps ahead the model predicts.
-/// </summary>
-/// <param name="WindowColumnName">The model's window column (e.g. <c>Window</c>).</param>
-/// <param name="FeatureColumnNames">The F series columns of a window, in feature order.</param>
-/// <param name="WindowSize">T, the number of steps in a window.</param>
-/// <param name="TargetIndex">Index of the target column in <paramref name="FeatureColumnNames"/>.</param>
-/// <param name="Horizon">h, the number of steps the model predicts from one window.</param>
-/// <param name="ScoreColumnName">The model's score column.</param>
-public sealed record SeriesWindowing(
-    string WindowColumnName,
-    string[] FeatureColumnNames,
-    int WindowSize,
-    int TargetIndex,
-    int Horizon,
-    string ScoreColumnName = "Score")
-{
-    /// <summary>The series key column of a multi-series model (<c>SlidingWindow</c>'s <c>SeriesColumnName</c>), or null.</summary>
-    public string? SeriesColumnName { get; init; }
-
-    /// <summary>The C known-future covariate columns of the model (<c>SlidingWindow</c>'s <c>FutureCovariateColumnNames</c>), or null.</summary>
-    public string[]? FutureCovariateColumnNames { get; init; }
-
-    /// <summary>The model's future covariates column (<c>Vector&lt;Single&gt;</c> of h·C), or null when it has none.</summary>
-    public string? FutureColumnName { get; init; }
-
-    /// <summary>C, the number of known-future covariates (0 when none).</summary>
-    public int FutureCount => FutureCovariateColumnNames?.Length ?? 0;
-
-    /// <summary>F, the number of columns in a window.</summary>
-    public int FeatureCount => FeatureColumnNames.Length;
-
-    /// <summary>The target column's name.</summary>
-    public string TargetColumnName => FeatureColumnNames[TargetIndex];
-
-    internal void Validate()
-    {
-        Guard.NotNullOrEmpty(WindowColumnName, nameof(WindowColumnName));
-        Guard.NotEmpty(FeatureColumnNames, nameof(FeatureColumnNames));
-        Guard.AtLeast(WindowSize, 1, null, nameof(WindowSize));
-        Guard.AtLeast(Horizon, 1, null, nameof(Horizon));
-        Guard.Check(TargetIndex >= 0 && TargetIndex < FeatureColumnNames.Length,
-            $"TargetIndex {TargetIndex} is outside the {FeatureColumnNames.Length} feature columns.", nameof(TargetIndex));
-    }
-}
-
-/// <summary>
 /// Runs a fitted forecasting model over a whole series in the prediction modes of the Keras stock tutorial, and
 /// forecasts past the end of the data.
 /// </summary>
@@ -85,9 +38,7 @@ public sealed record SeriesWindowing(
 /// </remarks>
 public sealed partial class SeriesForecaster : IDisposable
 {
-    // Used only to build small in-memory data views and type conversions; no state of a caller's context is needed.
-    private readonly MLContext _mlContext = new();
-    private readonly ITransformer _model;
+    private readonly WindowScorer _scorer;
     private readonly bool _ownsModel; // true when Load created the model (its ONNX Runtime sessions are ours to release)
 
     /// <summary>Creates a forecaster for a fitted model and the windowing it was trained with.</summary>
@@ -100,9 +51,10 @@ public sealed partial class SeriesForecaster : IDisposable
 
     private SeriesForecaster(ITransformer model, SeriesWindowing windowing, bool ownsModel)
     {
-        _model = Guard.NotNull(model);
-        Windowing = Guard.NotNull(windowing);
+        Guard.NotNull(model);
+        Guard.NotNull(windowing);
         windowing.Validate();
+        _scorer = new WindowScorer(model, windowing);
         _ownsModel = ownsModel;
     }
 
@@ -115,12 +67,12 @@ public sealed partial class SeriesForecaster : IDisposable
     public static SeriesForecaster Create(ITransformer model, string scoreColumnName = "Score")
     {
         Guard.NotNull(model);
-        var window = Flatten(model).OfType<SlidingWindowTransformer>().FirstOrDefault()
+        var window = TransformerChains.Leaves(model).OfType<SlidingWindowTransformer>().FirstOrDefault()
             ?? throw new ArgumentException(
                 "The model contains no SlidingWindowTransformer, so its windowing is unknown. Fit a chain that starts with " +
                 "mlContext.Transforms.SlidingWindow(...), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).",
                 nameof(model));
-        return new SeriesForecaster(model, WindowingOf(window, scoreColumnName));
+        return new SeriesForecaster(model, SeriesWindowing.Of(window, scoreColumnName));
     }
 
     /// <summary>
@@ -142,17 +94,18 @@ public sealed partial class SeriesForecaster : IDisposable
         var model = Onnx.SavedModelLoader.LoadFile(modelPath, new OnnxScoringOptions(), out _);
         try
         {
-            var window = Flatten(model).OfType<SlidingWindowTransformer>().FirstOrDefault()
+            var steps = TransformerChains.Leaves(model).ToArray();
+            var window = steps.OfType<SlidingWindowTransformer>().FirstOrDefault()
                 ?? throw new InvalidOperationException(
                     $"The model '{modelPath}' has no saved SlidingWindow step, so its windowing is unknown. Save the whole fitted " +
                     "chain (SlidingWindow → ... → Lstm), or create the forecaster with new SeriesForecaster(model, new SeriesWindowing(...)).");
-            var lstm = Flatten(model).OfType<LstmForecastingTransformer>().LastOrDefault();
+            var lstm = steps.OfType<LstmForecastingTransformer>().LastOrDefault();
             if (lstm is not null && lstm.ScoreColumnName != scoreColumnName)
             {
                 throw new InvalidOperationException(
                     $"The model '{modelPath}' scores into column '{lstm.ScoreColumnName}', not '{scoreColumnName}'. Pass scoreColumnName: \"{lstm.ScoreColumnName}\".");
             }
-            return new SeriesForecaster(model, WindowingOf(window, scoreColumnName), ownsModel: true);
+            return new SeriesForecaster(model, SeriesWindowing.Of(window, scoreColumnName), ownsModel: true);
         }
         catch
         {
@@ -167,7 +120,7 @@ public sealed partial class SeriesForecaster : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (_ownsModel && _model is IDisposable disposable)
+        if (_ownsModel && Model is IDisposable disposable)
             disposable.Dispose();
     }
 
@@ -178,23 +131,13 @@ public sealed partial class SeriesForecaster : IDisposable
     public const int MaxForecastSteps = 1_000_000;
 
     /// <summary>The windowing of the model.</summary>
-    public SeriesWindowing Windowing { get; }
+    public SeriesWindowing Windowing => _scorer.Windowing;
 
     /// <summary>The model the forecaster scores windows with.</summary>
-    public ITransformer Model => _model;
+    public ITransformer Model => _scorer.Model;
 
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
-    {
-        yield return transformer;
-        if (transformer is IEnumerable<ITransformer> chain)
-        {
-            foreach (var inner in chain)
-            {
-                foreach (var t in Flatten(inner))
-                    yield return t;
-            }
-        }
-    }
+    /// <summary>The scorer of the model's windows (shared with <c>Backtest</c>'s direct path).</summary>
+    internal WindowScorer Scorer => _scorer;
 
     private int T => Windowing.WindowSize;
     private int F => Windowing.FeatureCount;
@@ -204,41 +147,32 @@ public sealed partial class SeriesForecaster : IDisposable
     /// Point by point: for every window of true values, the model's first-step prediction for the row after it
     /// (one segment of one value per window, including the window that ends at the last row).
     /// </summary>
+    /// <exception cref="ArgumentException">On a model with a series key, the data holds more than one key (use <see cref="PredictPointByPointBySeries"/>).</exception>
     public SeriesPrediction PredictPointByPoint(IDataView series)
     {
-        var values = ReadSeries(series, T);
-        int n = values.Length;
-        var starts = Enumerable.Range(0, n - T + 1).ToArray();
-        var scores = ScoreWindows(starts.Select(s => TrueWindow(values, s)).ToArray());
-        for (int i = 0; i < starts.Length; i++)
-            CheckPrediction(scores[i][0], SeriesPredictionMode.PointByPoint, starts[i], step: 1);
-        var segments = starts.Select((s, i) => new ForecastSegment(s + T, new[] { scores[i][0] })).ToArray();
-        return new SeriesPrediction(SeriesPredictionMode.PointByPoint, null, Observed(values), segments);
+        var s = ReadOneSeries(series, T, nameof(PredictPointByPoint));
+        var jobs = Enumerable.Range(0, s.Values.Length - T + 1).Select(start => new Job(s, new Run(start, 1), null, null)).ToArray();
+        return PredictOne(s, jobs, SeriesPredictionMode.PointByPoint, null);
     }
 
     /// <summary>
     /// Multiple sequences: from the true window ending before row <c>T + k·predictionLength</c>, predict
     /// <paramref name="predictionLength"/> steps recursively, for k = 0, 1, ... while the run starts inside the series.
     /// </summary>
+    /// <exception cref="ArgumentException">On a model with a series key, the data holds more than one key (use <see cref="PredictMultipleSequencesBySeries"/>).</exception>
     public SeriesPrediction PredictMultipleSequences(IDataView series, int predictionLength, CovariatePolicy policy = CovariatePolicy.HoldLastValue)
     {
         Guard.AtLeast(predictionLength, 1);
-        var values = ReadSeries(series, T + 1);
-        int n = values.Length;
-        var starts = new List<int>();
-        for (int s = 0; s + T < n; s += predictionLength)
-            starts.Add(s);
-        var runs = starts.Select(s => new Run(s, Math.Min(predictionLength, n - (s + T)))).ToArray();
-        var segments = Recurse(values, runs, policy, futureCovariates: null, SeriesPredictionMode.MultipleSequences);
-        return new SeriesPrediction(SeriesPredictionMode.MultipleSequences, policy, Observed(values), segments);
+        var s = ReadOneSeries(series, T + 1, nameof(PredictMultipleSequences));
+        return PredictOne(s, MultipleSequenceJobs(s, predictionLength, null).ToArray(), SeriesPredictionMode.MultipleSequences, policy);
     }
 
     /// <summary>Full sequence: recursive from the first true window over every following row of the series.</summary>
+    /// <exception cref="ArgumentException">On a model with a series key, the data holds more than one key (use <see cref="PredictFullSequenceBySeries"/>).</exception>
     public SeriesPrediction PredictFullSequence(IDataView series, CovariatePolicy policy = CovariatePolicy.HoldLastValue)
     {
-        var values = ReadSeries(series, T + 1);
-        var segments = Recurse(values, new[] { new Run(0, values.Length - T) }, policy, futureCovariates: null, SeriesPredictionMode.FullSequence);
-        return new SeriesPrediction(SeriesPredictionMode.FullSequence, policy, Observed(values), segments);
+        var s = ReadOneSeries(series, T + 1, nameof(PredictFullSequence));
+        return PredictOne(s, new[] { new Job(s, new Run(0, s.Values.Length - T), null, null) }, SeriesPredictionMode.FullSequence, policy);
     }
 
     /// <summary>
@@ -253,42 +187,17 @@ public sealed partial class SeriesForecaster : IDisposable
     /// <paramref name="steps"/> - 1 of them; the target's entry is ignored), in <see cref="SeriesWindowing.FeatureColumnNames"/> order.
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is below 1 or above <see cref="MaxForecastSteps"/>.</exception>
+    /// <exception cref="ArgumentException">On a model with a series key, the data holds more than one key (use <see cref="ForecastBySeries"/>).</exception>
     /// <exception cref="InvalidOperationException">A prediction is NaN or ±∞ (a diverging recursion, or a window the model cannot score).</exception>
     public SeriesPrediction Forecast(IDataView series, int steps, CovariatePolicy policy = CovariatePolicy.HoldLastValue,
         IReadOnlyList<float[]>? futureCovariates = null)
     {
-        Guard.AtLeast(steps, 1);
-        if (steps > MaxForecastSteps)
-        {
-            throw new ArgumentOutOfRangeException(nameof(steps), steps,
-                $"'steps' is {steps} but a forecast has at most {MaxForecastSteps:N0} steps (SeriesForecaster.MaxForecastSteps): each step feeds a " +
-                "prediction back into the window, so errors compound long before that. Forecast fewer steps (for a long horizon, " +
-                "forecast in pieces, or train a model with a larger horizon).");
-        }
+        CheckSteps(steps, withAdvice: true);
         if (policy == CovariatePolicy.FromCaller && F > 1)
-        {
-            int needed = Math.Max(0, steps - 1);
-            if (futureCovariates is null || futureCovariates.Count < needed)
-            {
-                throw new ArgumentException(
-                    $"CovariatePolicy.FromCaller needs the future values of columns {string.Join(", ", OtherColumns())} for the " +
-                    $"{needed} forecast step(s) after the first: pass futureCovariates with {needed} arrays of {F} values " +
-                    $"(got {futureCovariates?.Count ?? 0}), or use CovariatePolicy.HoldLastValue.", nameof(futureCovariates));
-            }
-            for (int i = 0; i < needed; i++)
-            {
-                if (futureCovariates[i] is null || futureCovariates[i].Length != F)
-                {
-                    throw new ArgumentException(
-                        $"futureCovariates[{i}] has {futureCovariates[i]?.Length ?? 0} values; it needs {F}, one per column " +
-                        $"{string.Join(", ", Windowing.FeatureColumnNames)}.", nameof(futureCovariates));
-                }
-            }
-        }
-        var values = ReadSeries(series, T);
-        int n = values.Length;
-        var segments = Recurse(values, new[] { new Run(n - T, steps) }, policy, futureCovariates, SeriesPredictionMode.Forecast);
-        return new SeriesPrediction(SeriesPredictionMode.Forecast, policy, Observed(values), segments);
+            CheckCallerCovariates(futureCovariates, Math.Max(0, steps - 1));
+        var s = ReadOneSeries(series, T, nameof(Forecast));
+        var job = new Job(s, new Run(s.Values.Length - T, steps), policy == CovariatePolicy.FromCaller ? futureCovariates : null, null);
+        return PredictOne(s, new[] { job }, SeriesPredictionMode.Forecast, policy);
     }
 
     /// <summary>Point by point on a DataFrame.</summary>
@@ -307,202 +216,42 @@ public sealed partial class SeriesForecaster : IDisposable
         IReadOnlyList<float[]>? futureCovariates = null)
         => Forecast((IDataView)Guard.NotNull(series), steps, policy, futureCovariates);
 
-    private readonly record struct Run(int WindowStart, int Length);
+    private SeriesPrediction PredictOne(KeyedSeries s, Job[] jobs, SeriesPredictionMode mode, CovariatePolicy? policy)
+        => Collect(new[] { s }, jobs, RecurseJobs(jobs, policy ?? CovariatePolicy.HoldLastValue, mode, bySeries: false), mode, policy)[s.Key];
 
-    /// <summary>
-    /// Recursive prediction of several runs in lockstep: each round scores the current window of every unfinished run in
-    /// one batch, appends up to h predictions per run and slides its window.
-    /// </summary>
-    private ForecastSegment[] Recurse(float[][] values, Run[] runs, CovariatePolicy policy, IReadOnlyList<float[]>? futureCovariates,
-        SeriesPredictionMode mode)
+    private void CheckSteps(int steps, bool withAdvice)
     {
-        int n = values.Length;
-        var windows = runs.Select(r => TrueWindow(values, r.WindowStart)).ToArray();
-        var outputs = runs.Select(r => new List<float>(r.Length)).ToArray();
-        // Covariates held at their last observed value: the window's last row before any prediction.
-        var held = runs.Select(r => (float[])values[r.WindowStart + T - 1].Clone()).ToArray();
-        var next = new float[F];
-        while (true)
+        Guard.AtLeast(steps, 1);
+        if (steps > MaxForecastSteps)
         {
-            var active = Enumerable.Range(0, runs.Length).Where(i => outputs[i].Count < runs[i].Length).ToArray();
-            if (active.Length == 0)
-                break;
-            var scores = ScoreWindows(active.Select(i => windows[i]).ToArray());
-            for (int a = 0; a < active.Length; a++)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps,
+                $"'steps' is {steps} but a forecast has at most {MaxForecastSteps:N0} steps (SeriesForecaster.MaxForecastSteps)" + (withAdvice
+                    ? ": each step feeds a prediction back into the window, so errors compound long before that. Forecast fewer steps (for a long horizon, " +
+                      "forecast in pieces, or train a model with a larger horizon)."
+                    : "."));
+        }
+    }
+
+    private void CheckCallerCovariates(IReadOnlyList<float[]>? futureCovariates, int needed)
+    {
+        if (futureCovariates is null || futureCovariates.Count < needed)
+        {
+            throw new ArgumentException(
+                $"CovariatePolicy.FromCaller needs the future values of columns {string.Join(", ", OtherColumns())} for the " +
+                $"{needed} forecast step(s) after the first: pass futureCovariates with {needed} arrays of {F} values " +
+                $"(got {futureCovariates?.Count ?? 0}), or use CovariatePolicy.HoldLastValue.", nameof(futureCovariates));
+        }
+        for (int i = 0; i < needed; i++)
+        {
+            if (futureCovariates[i] is null || futureCovariates[i].Length != F)
             {
-                int i = active[a];
-                for (int j = 0; j < H && outputs[i].Count < runs[i].Length; j++)
-                {
-                    float prediction = scores[a][j];
-                    int row = runs[i].WindowStart + T + outputs[i].Count; // the row this value predicts
-                    CheckPrediction(prediction, mode, runs[i].WindowStart, outputs[i].Count + 1);
-                    outputs[i].Add(prediction);
-                    if (outputs[i].Count == runs[i].Length)
-                        break;
-                    FillNextRow(next, prediction, row, n, values, held[i], policy, futureCovariates);
-                    Slide(windows[i], next);
-                }
+                throw new ArgumentException(
+                    $"futureCovariates[{i}] has {futureCovariates[i]?.Length ?? 0} values; it needs {F}, one per column " +
+                    $"{string.Join(", ", Windowing.FeatureColumnNames)}.", nameof(futureCovariates));
             }
         }
-        return runs.Select((r, i) => new ForecastSegment(r.WindowStart + T, outputs[i].ToArray())).ToArray();
     }
-
-    /// <summary>A prediction must be a number: NaN or ±∞ is an error naming the step and the likely fixes.</summary>
-    private void CheckPrediction(float prediction, SeriesPredictionMode mode, int windowStart, int step)
-    {
-        if (float.IsFinite(prediction))
-            return;
-        int row = windowStart + T + step - 1;
-        throw new InvalidOperationException(
-            $"SeriesForecaster ({mode}): the model's prediction for step {step} (row {row} of the series, from the window that starts at row {windowStart}) is {prediction.ToString(System.Globalization.CultureInfo.InvariantCulture)}. " +
-            (step > H
-                ? "The recursion diverged: each prediction is fed back as the newest step of the window, and the values grew out of range. " +
-                  $"Predict fewer steps (the first {step - 1} were finite), or use a model trained on normalised windows (NormalizeWindows) so that its forecasts stay in range."
-                : "The model cannot score that window: it holds a value the model's normalisation cannot use (e.g. RelativeToFirst divides by the window's first value, which is 0 here), " +
-                  "so its Score is NaN. Use WindowNormalization.MinMax or ZScore for series that reach 0, or shift the series away from 0. " +
-                  "With SeriesMinMax or SeriesZScore loaded by stock mlContext.Model.Load, a series key unseen at fit time also scores NaN: refit with that series."));
-    }
-
-    private void FillNextRow(float[] next, float prediction, int row, int n, float[][] values, float[] held,
-        CovariatePolicy policy, IReadOnlyList<float[]>? futureCovariates)
-    {
-        for (int f = 0; f < F; f++)
-        {
-            if (f == Windowing.TargetIndex)
-                next[f] = prediction;
-            else if (policy == CovariatePolicy.HoldLastValue)
-                next[f] = held[f];
-            else if (row < n)
-                next[f] = values[row][f];
-            else
-                next[f] = futureCovariates![row - n][f];
-        }
-    }
-
-    private void Slide(float[] window, float[] newest)
-    {
-        Array.Copy(window, F, window, 0, (T - 1) * F);
-        Array.Copy(newest, 0, window, (T - 1) * F, F);
-    }
-
-    private float[] TrueWindow(float[][] values, int start)
-    {
-        var window = new float[T * F];
-        for (int t = 0; t < T; t++)
-            Array.Copy(values[start + t], 0, window, t * F, F);
-        return window;
-    }
-
-    private float[] Observed(float[][] values) => values.Select(v => v[Windowing.TargetIndex]).ToArray();
 
     private IEnumerable<string> OtherColumns() =>
         Windowing.FeatureColumnNames.Where((_, f) => f != Windowing.TargetIndex);
-
-    /// <summary>Scores windows in one batch through the model; returns h values per window.</summary>
-    private float[][] ScoreWindows(float[][] windows, float[][]? futures = null, SeriesKeys? keys = null)
-    {
-        var input = futures is null && keys is null ? WindowInput(windows) : ModelInput(windows, futures, keys);
-        var scored = _model.Transform(input);
-        var scoreColumn = scored.Schema.GetColumnOrNull(Windowing.ScoreColumnName)
-            ?? throw new InvalidOperationException(
-                $"The model has no score column '{Windowing.ScoreColumnName}'. Columns: {string.Join(", ", scored.Schema.Select(c => c.Name))}.");
-        var result = new float[windows.Length][];
-        using var cursor = scored.GetRowCursor(new[] { scoreColumn });
-        int i = 0;
-        if (scoreColumn.Type is VectorDataViewType)
-        {
-            var getter = cursor.GetGetter<VBuffer<float>>(scoreColumn);
-            VBuffer<float> buffer = default;
-            while (cursor.MoveNext())
-            {
-                getter(ref buffer);
-                result[i++] = buffer.DenseValues().ToArray();
-            }
-        }
-        else
-        {
-            var getter = cursor.GetGetter<float>(scoreColumn);
-            float value = 0;
-            while (cursor.MoveNext())
-            {
-                getter(ref value);
-                result[i++] = new[] { value };
-            }
-        }
-        if (i != windows.Length || result.Any(r => r.Length < H))
-        {
-            throw new InvalidOperationException(
-                $"The model returned {i} score row(s) of {(i > 0 ? result[0].Length : 0)} value(s) for {windows.Length} window(s); " +
-                $"expected {H} value(s) per window. Check that SeriesWindowing.Horizon matches the model.");
-        }
-        return result;
-    }
-
-    private IDataView WindowInput(float[][] windows)
-    {
-        if (Windowing.FutureColumnName is not null)
-        {
-            throw new InvalidOperationException(
-                $"The model reads known-future covariates (column '{Windowing.FutureColumnName}' from {string.Join(", ", Windowing.FutureCovariateColumnNames ?? Array.Empty<string>())}), " +
-                "which this method does not supply. Use the ...BySeries methods (e.g. ForecastBySeries), which fill it from the data and from the values you pass for the steps past its end.");
-        }
-        var windowType = new VectorDataViewType(NumberDataViewType.Single, T, F);
-        var inputDefinition = SchemaDefinition.Create(typeof(WindowRow));
-        // The definition's indexer looks columns up by their (current) column name: take the column once, then rename it.
-        var windowColumn = inputDefinition[nameof(WindowRow.Window)];
-        windowColumn.ColumnName = Windowing.WindowColumnName;
-        windowColumn.ColumnType = windowType;
-        return _mlContext.Data.LoadFromEnumerable(windows.Select(w => new WindowRow { Window = w }), inputDefinition);
-    }
-
-    /// <summary>Reads the feature columns of the series into memory as Single, one array of F values per row.</summary>
-    private float[][] ReadSeries(IDataView series, int minimumRows)
-    {
-        Guard.NotNull(series);
-        var names = Windowing.FeatureColumnNames;
-        var columns = new DataViewSchema.Column[F];
-        for (int f = 0; f < F; f++)
-        {
-            columns[f] = series.Schema.GetColumnOrNull(names[f])
-                ?? throw new ArgumentException(
-                    $"The series has no column '{names[f]}', which the model's windows need. Columns: " +
-                    $"{string.Join(", ", series.Schema.Select(c => c.Name))}.", nameof(series));
-            if (!NumericColumnReader.IsSupported(columns[f].Type))
-            {
-                throw new ArgumentException(
-                    $"Column '{names[f]}' has type {columns[f].Type}; a series column must be a numeric scalar (Single, Double or an integer type).",
-                    nameof(series));
-            }
-        }
-        var rows = new List<float[]>();
-        using (var cursor = series.GetRowCursor(columns.Distinct()))
-        {
-            var readers = columns.Select(c => NumericColumnReader.Create(cursor, c, "SeriesForecaster")).ToArray();
-            while (cursor.MoveNext())
-            {
-                var row = new float[F];
-                for (int f = 0; f < F; f++)
-                {
-                    row[f] = readers[f]();
-                    if (!float.IsFinite(row[f]))
-                    {
-                        throw new InvalidOperationException(
-                            $"Column '{names[f]}' is {row[f]} at row {rows.Count}. Fill or drop missing values before forecasting.");
-                    }
-                }
-                rows.Add(row);
-            }
-        }
-        if (rows.Count < minimumRows)
-        {
-            throw new ArgumentException(
-                $"The series has {rows.Count} row(s); this needs at least {minimumRows} (window size {T}).", nameof(series));
-        }
-        return rows.ToArray();
-    }
-
-    private sealed class WindowRow
-    {
-        public float[] Window { get; set; } = Array.Empty<float>();
-    }
 }

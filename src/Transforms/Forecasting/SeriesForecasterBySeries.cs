@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MLNet.Lstm.Internal;
 
 namespace MLNet.Lstm;
@@ -8,23 +7,6 @@ namespace MLNet.Lstm;
 // together, one batched model call per recursion step.
 public sealed partial class SeriesForecaster
 {
-    private static SeriesWindowing WindowingOf(SlidingWindowTransformer window, string scoreColumnName) => new(
-        window.OutputColumnName, window.InputColumnNames.ToArray(), window.WindowSize, window.TargetIndex, window.Horizon, scoreColumnName)
-    {
-        SeriesColumnName = window.SeriesColumnName,
-        FutureCovariateColumnNames = window.FutureColumnName is null ? null : window.FutureCovariateColumnNames.ToArray(),
-        FutureColumnName = window.FutureColumnName,
-    };
-
-    /// <summary>
-    /// One series of the input: its key (as text), its F feature values and its C known-future covariates per row, and
-    /// the type of the data's key column (null for a model of one series), so that the model reads the key as it was fitted.
-    /// </summary>
-    private sealed record KeyedSeries(string Key, float[][] Values, float[][] Known, DataViewType? KeyType);
-
-    /// <summary>One recursive run of one series, with the caller's values for the rows after the series' end.</summary>
-    private sealed record Job(KeyedSeries Series, Run Run, IReadOnlyList<float[]>? Covariates, IReadOnlyList<float[]>? KnownAfter);
-
     /// <summary>
     /// Point by point for every series of <paramref name="data"/> (see <see cref="PredictPointByPoint(IDataView)"/>),
     /// keyed by the model's series key (<see cref="SeriesWindowing.SeriesColumnName"/>; the key is <c>""</c> for a
@@ -40,8 +22,7 @@ public sealed partial class SeriesForecaster
         var all = ReadKeyedSeries(data, T);
         var jobs = all.SelectMany(s => Enumerable.Range(0, s.Values.Length - T + 1)
             .Select(start => Make(s, new Run(start, 1), null, knownFuture))).ToArray();
-        return Collect(all, jobs, RecurseJobs(jobs, CovariatePolicy.HoldLastValue, SeriesPredictionMode.PointByPoint),
-            SeriesPredictionMode.PointByPoint, null);
+        return PredictAll(all, jobs, SeriesPredictionMode.PointByPoint, null);
     }
 
     /// <summary>Multiple sequences for every series (see <see cref="PredictMultipleSequences(IDataView, int, CovariatePolicy)"/>), keyed by series.</summary>
@@ -54,15 +35,8 @@ public sealed partial class SeriesForecaster
     {
         Guard.AtLeast(predictionLength, 1);
         var all = ReadKeyedSeries(data, T + 1);
-        var jobs = new List<Job>();
-        foreach (var s in all)
-        {
-            int n = s.Values.Length;
-            for (int start = 0; start + T < n; start += predictionLength)
-                jobs.Add(Make(s, new Run(start, Math.Min(predictionLength, n - (start + T))), null, knownFuture));
-        }
-        var array = jobs.ToArray();
-        return Collect(all, array, RecurseJobs(array, policy, SeriesPredictionMode.MultipleSequences), SeriesPredictionMode.MultipleSequences, policy);
+        var jobs = all.SelectMany(s => MultipleSequenceJobs(s, predictionLength, knownFuture)).ToArray();
+        return PredictAll(all, jobs, SeriesPredictionMode.MultipleSequences, policy);
     }
 
     /// <summary>Full sequence for every series (see <see cref="PredictFullSequence(IDataView, CovariatePolicy)"/>), keyed by series.</summary>
@@ -74,7 +48,7 @@ public sealed partial class SeriesForecaster
     {
         var all = ReadKeyedSeries(data, T + 1);
         var jobs = all.Select(s => Make(s, new Run(0, s.Values.Length - T), null, knownFuture)).ToArray();
-        return Collect(all, jobs, RecurseJobs(jobs, policy, SeriesPredictionMode.FullSequence), SeriesPredictionMode.FullSequence, policy);
+        return PredictAll(all, jobs, SeriesPredictionMode.FullSequence, policy);
     }
 
     /// <summary>
@@ -91,19 +65,32 @@ public sealed partial class SeriesForecaster
     /// (<see cref="SeriesWindowing.FutureCovariateColumnNames"/> order) per step after the key's last row; a horizon-h
     /// model needs <c>h·ceil(steps / h)</c> of them. Inside the data the values come from the series itself.</param>
     /// <exception cref="ArgumentException">A key's caller values are missing or too short (the message names the
-    /// column, the key and how many values are needed).</exception>
+    /// column, the key and how many values are needed), or a column that is both a window input and a known-future
+    /// covariate gets different values in <paramref name="futureCovariates"/> and <paramref name="knownFuture"/>.</exception>
     public IReadOnlyDictionary<string, SeriesPrediction> ForecastBySeries(IDataView data, int steps,
         CovariatePolicy policy = CovariatePolicy.HoldLastValue,
         IReadOnlyDictionary<string, IReadOnlyList<float[]>>? futureCovariates = null,
         IReadOnlyDictionary<string, IReadOnlyList<float[]>>? knownFuture = null)
     {
-        Guard.AtLeast(steps, 1);
-        if (steps > MaxForecastSteps)
-            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"'steps' is {steps} but a forecast has at most {MaxForecastSteps:N0} steps (SeriesForecaster.MaxForecastSteps).");
+        CheckSteps(steps, withAdvice: false);
         var all = ReadKeyedSeries(data, T);
+        bool fromCaller = policy == CovariatePolicy.FromCaller && F > 1;
         var jobs = all.Select(s => Make(s, new Run(s.Values.Length - T, steps),
-            policy == CovariatePolicy.FromCaller && F > 1 ? CallerCovariates(s, futureCovariates, Math.Max(0, steps - 1)) : null, knownFuture)).ToArray();
-        return Collect(all, jobs, RecurseJobs(jobs, policy, SeriesPredictionMode.Forecast), SeriesPredictionMode.Forecast, policy);
+            fromCaller ? CallerCovariates(s, futureCovariates, Math.Max(0, steps - 1)) : null, knownFuture)).ToArray();
+        foreach (var job in jobs)
+            CheckSharedColumns(job, Math.Max(0, steps - 1));
+        return PredictAll(all, jobs, SeriesPredictionMode.Forecast, policy);
+    }
+
+    private IReadOnlyDictionary<string, SeriesPrediction> PredictAll(IReadOnlyList<KeyedSeries> all, Job[] jobs, SeriesPredictionMode mode,
+        CovariatePolicy? policy)
+        => Collect(all, jobs, RecurseJobs(jobs, policy ?? CovariatePolicy.HoldLastValue, mode, bySeries: true), mode, policy);
+
+    private IEnumerable<Job> MultipleSequenceJobs(KeyedSeries s, int predictionLength, IReadOnlyDictionary<string, IReadOnlyList<float[]>>? knownFuture)
+    {
+        int n = s.Values.Length;
+        for (int start = 0; start + T < n; start += predictionLength)
+            yield return Make(s, new Run(start, Math.Min(predictionLength, n - (start + T))), null, knownFuture);
     }
 
     private IReadOnlyList<float[]> CallerCovariates(KeyedSeries s, IReadOnlyDictionary<string, IReadOnlyList<float[]>>? all, int needed)
@@ -141,78 +128,35 @@ public sealed partial class SeriesForecaster
         return new Job(s, run, covariates, rows);
     }
 
-    /// <summary>The h·C known-future values of the window whose last row is <paramref name="end"/> (time-major).</summary>
-    private float[] FutureOf(Job job, long end)
+    /// <summary>
+    /// A column that is both a window input (filled from <c>futureCovariates</c> under
+    /// <see cref="CovariatePolicy.FromCaller"/>) and a known-future covariate (from <c>knownFuture</c>) must get the same
+    /// value from both for every step past the series' end that reads both.
+    /// </summary>
+    private void CheckSharedColumns(Job job, int callerSteps)
     {
-        int c = Windowing.FutureCount, n = job.Series.Values.Length;
-        var future = new float[H * c];
-        for (int k = 0; k < H; k++)
+        if (job.Covariates is null || job.KnownAfter is null)
+            return;
+        var futures = Windowing.FutureCovariateColumnNames!;
+        int n = job.Series.Values.Length;
+        for (int f = 0; f < F; f++)
         {
-            long row = end + 1 + k;
-            var source = row < n ? job.Series.Known[row] : job.KnownAfter![(int)(row - n)];
-            Array.Copy(source, 0, future, k * c, c);
-        }
-        return future;
-    }
-
-    /// <summary>Recursion over runs of several series in lockstep: one batched model call per round (see <see cref="Recurse"/>).</summary>
-    private float[][] RecurseJobs(Job[] jobs, CovariatePolicy policy, SeriesPredictionMode mode)
-    {
-        var windows = jobs.Select(j => TrueWindow(j.Series.Values, j.Run.WindowStart)).ToArray();
-        var outputs = jobs.Select(j => new List<float>(j.Run.Length)).ToArray();
-        var held = jobs.Select(j => (float[])j.Series.Values[j.Run.WindowStart + T - 1].Clone()).ToArray();
-        var next = new float[F];
-        while (true)
-        {
-            var active = Enumerable.Range(0, jobs.Length).Where(i => outputs[i].Count < jobs[i].Run.Length).ToArray();
-            if (active.Length == 0)
-                break;
-            var futures = Windowing.FutureColumnName is null ? null
-                : active.Select(i => FutureOf(jobs[i], jobs[i].Run.WindowStart + T - 1L + outputs[i].Count)).ToArray();
-            var keys = jobs[0].Series.KeyType is { } keyType ? new SeriesKeys(active.Select(i => jobs[i].Series.Key).ToArray(), keyType) : null;
-            var scores = ScoreWindows(active.Select(i => windows[i]).ToArray(), futures, keys);
-            for (int a = 0; a < active.Length; a++)
+            int c = Array.IndexOf(futures, Windowing.FeatureColumnNames[f]);
+            if (f == Windowing.TargetIndex || c < 0)
+                continue;
+            for (int i = 0; i < Math.Min(callerSteps, job.KnownAfter.Count); i++)
             {
-                int i = active[a];
-                var job = jobs[i];
-                for (int j = 0; j < H && outputs[i].Count < job.Run.Length; j++)
-                {
-                    float prediction = scores[a][j];
-                    int row = job.Run.WindowStart + T + outputs[i].Count;
-                    CheckPrediction(job.Series.Key, prediction, mode, job.Run.WindowStart, outputs[i].Count + 1);
-                    outputs[i].Add(prediction);
-                    if (outputs[i].Count == job.Run.Length)
-                        break;
-                    FillNextRow(next, prediction, row, job.Series.Values.Length, job.Series.Values, held[i], policy, job.Covariates);
-                    Slide(windows[i], next);
-                }
+                float window = job.Covariates[i][f], known = job.KnownAfter[i][c];
+                if (window.Equals(known))
+                    continue;
+                throw new ArgumentException(
+                    $"Column '{futures[c]}' is both a window input and a known-future covariate of the model, and series '{job.Series.Key}' " +
+                    $"gets two values for row {n + i} (step {i + 1} after its last row): futureCovariates[\"{job.Series.Key}\"][{i}][{f}] is " +
+                    $"{Invariant(window)} but knownFuture[\"{job.Series.Key}\"][{i}][{c}] is {Invariant(known)}. Give the same value in both.",
+                    "knownFuture");
             }
         }
-        return outputs.Select(o => o.ToArray()).ToArray();
     }
 
-    private void CheckPrediction(string key, float prediction, SeriesPredictionMode mode, int windowStart, int step)
-    {
-        try
-        {
-            CheckPrediction(prediction, mode, windowStart, step);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new InvalidOperationException($"Series '{key}': {e.Message}", e);
-        }
-    }
-
-    private IReadOnlyDictionary<string, SeriesPrediction> Collect(IReadOnlyList<KeyedSeries> all, Job[] jobs, float[][] outputs,
-        SeriesPredictionMode mode, CovariatePolicy? policy)
-    {
-        var result = new Dictionary<string, SeriesPrediction>(StringComparer.Ordinal);
-        foreach (var s in all)
-        {
-            var segments = jobs.Select((j, i) => (j, i)).Where(x => ReferenceEquals(x.j.Series, s))
-                .Select(x => new ForecastSegment(x.j.Run.WindowStart + T, outputs[x.i])).ToArray();
-            result.Add(s.Key, new SeriesPrediction(mode, policy, Observed(s.Values), segments));
-        }
-        return result;
-    }
+    private static string Invariant(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }
