@@ -88,47 +88,24 @@ public sealed partial class SeriesForecaster
 
     /// <summary>
     /// The model's interval for the h steps after each series' last window, by key, or null when the model outputs no
-    /// <c>LowerBound</c> and <c>UpperBound</c> columns.
+    /// <c>LowerBound</c> and <c>UpperBound</c> columns. Called after the forecast, which has checked those rows.
     /// </summary>
     private Dictionary<string, (float[] Lower, float[] Upper)>? LastWindowBounds(IDataView series)
     {
-        var all = ReadKeyedSeries(series, T);
-        var keys = all[0].KeyType is { } keyType ? new SeriesKeys(all.Select(s => s.Key).ToArray(), keyType) : null;
-        var windows = all.Select(s => TrueWindow(s.Values, s.Values.Length - T)).ToArray();
-        var scored = _model.Transform(ModelInput(windows, futures: null, keys));
+        var table = SeriesReader.Read(series, Windowing.FeatureColumnNames, Windowing.SeriesColumnName, nameof(series));
+        var windows = table.Spans.Select(span => table.RowsOf(span)[^T..].SelectMany(row => row).ToArray()).ToArray();
+        var batch = new WindowBatch(windows)
+        {
+            Keys = table.KeyType is null ? null : table.Spans.Select(span => span.ForecastKey).ToArray(),
+            KeyType = table.KeyType,
+        };
+        var scored = Scorer.Transform(batch);
         var lower = scored.Schema.GetColumnOrNull(LstmScoringLayout.LowerBoundColumnName);
         var upper = scored.Schema.GetColumnOrNull(LstmScoringLayout.UpperBoundColumnName);
         if (lower is null || upper is null)
             return null;
-        var lows = ReadFloats(scored, lower.Value);
-        var highs = ReadFloats(scored, upper.Value);
-        return all.Select((s, i) => (s.Key, i)).ToDictionary(x => x.Key, x => (lows[x.i], highs[x.i]), StringComparer.Ordinal);
-    }
-
-    private static float[][] ReadFloats(IDataView data, DataViewSchema.Column column)
-    {
-        var result = new List<float[]>();
-        using var cursor = data.GetRowCursor(new[] { column });
-        if (column.Type is VectorDataViewType)
-        {
-            var getter = cursor.GetGetter<VBuffer<float>>(column);
-            VBuffer<float> buffer = default;
-            while (cursor.MoveNext())
-            {
-                getter(ref buffer);
-                result.Add(buffer.DenseValues().ToArray());
-            }
-        }
-        else
-        {
-            var getter = cursor.GetGetter<float>(column);
-            float value = 0;
-            while (cursor.MoveNext())
-            {
-                getter(ref value);
-                result.Add(new[] { value });
-            }
-        }
-        return result.ToArray();
+        var bounds = Scorer.Read(scored, new[] { lower.Value, upper.Value }, batch.Count);
+        return table.Spans.Select((span, i) => (span.ForecastKey, i))
+            .ToDictionary(x => x.ForecastKey, x => (bounds[0][x.i], bounds[1][x.i]), StringComparer.Ordinal);
     }
 }
