@@ -12,6 +12,7 @@ namespace MLNet.Lstm.NotebookRunner;
 internal sealed class NotebookOutputs
 {
     private readonly List<JsonArray> _cells = new();
+    private readonly Dictionary<string, JsonObject> _displayed = new(StringComparer.Ordinal);
 
     /// <summary>Starts the outputs of the next code cell.</summary>
     public void NextCell() => _cells.Add(new JsonArray());
@@ -26,16 +27,26 @@ internal sealed class NotebookOutputs
             outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = text });
     }
 
-    /// <summary>A displayed value (or the cell's return value), with every MIME type the kernel formatted it as.</summary>
+    /// <summary>
+    /// A displayed value (or the cell's return value), with every MIME type the kernel formatted it as; an update of a
+    /// displayed value (e.g. the package restore's progress) replaces that value's output.
+    /// </summary>
     public void Display(DisplayEvent e)
     {
         var data = new JsonObject();
         foreach (var value in e.FormattedValues)
             data[value.MimeType] = value.Value;
+        if (e.ValueId is { } id && _displayed.TryGetValue(id, out var shown))
+        {
+            shown["data"] = data;
+            return;
+        }
         var output = e is ReturnValueProduced
             ? new JsonObject { ["output_type"] = "execute_result", ["data"] = data, ["execution_count"] = _cells.Count, ["metadata"] = new JsonObject() }
             : new JsonObject { ["output_type"] = "display_data", ["data"] = data, ["metadata"] = new JsonObject() };
         _cells[^1].Add(output);
+        if (e.ValueId is { } valueId)
+            _displayed[valueId] = output;
     }
 
     /// <summary>
