@@ -54,7 +54,7 @@ public class NotebookTests
             Assert.Contains("<td>MASE (vs persistence)</td>", run.Output);
             Assert.Contains("<th>Layer (type)</th>", run.Output);
             Assert.Matches(@"<th>Time</th><th>Forecast</th><th>LowerBound</th><th>UpperBound</th></tr></thead><tbody><tr><td>1985-01-01</td>", run.Output);
-            KeepOutputs(executed, version, root);
+            KeepOutputs(executed, version, work, root);
         }
         finally
         {
@@ -111,9 +111,10 @@ public class NotebookTests
     /// Checks the executed notebook (every code cell has its outputs, the plots are embedded) and, with
     /// MLNET_LSTM_WRITE_NOTEBOOK=1, writes it over the repository's notebook.
     /// </summary>
-    private static void KeepOutputs(string executed, string version, string root)
+    private static void KeepOutputs(string executed, string version, string work, string root)
     {
-        string text = File.ReadAllText(executed).Replace(version, "0.1.0", StringComparison.Ordinal);
+        // The package versions back to the notebook's own, and the test's temporary folder (named by the restore output) as the repository.
+        string text = File.ReadAllText(executed).Replace(version, "0.1.0", StringComparison.Ordinal).Replace(work, "[repository]", StringComparison.Ordinal);
         using (var document = JsonDocument.Parse(text))
         {
             var code = document.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").ToArray();
