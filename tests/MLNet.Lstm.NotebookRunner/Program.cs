@@ -17,16 +17,21 @@ namespace MLNet.Lstm.NotebookRunner;
 /// Output, one block per code cell: <c>== cell K (csharp)</c>, then its standard output and error, its displayed
 /// values (plain text; an image is reported as <c>[image/png N bytes]</c>), and <c>== cell K ok</c> or
 /// <c>== cell K FAILED: message</c>. Last line: <c>== N cells ok, M images displayed</c>.
+/// <para>With <c>--write-outputs TARGET.ipynb</c> (after every cell succeeded), the cells' outputs in .ipynb form
+/// (standard output, displayed values with all their MIME types, return values) replace the outputs of TARGET's code
+/// cells, in order: TARGET is the notebook that was run, or the same notebook with other package versions.</para>
 /// </remarks>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length != 1 || !File.Exists(args[0]))
+        bool write = args.Length == 3 && args[1] == "--write-outputs";
+        if ((args.Length != 1 && !write) || !File.Exists(args[0]) || (write && !File.Exists(args[2])))
         {
-            Console.Error.WriteLine("usage: MLNet.Lstm.NotebookRunner NOTEBOOK.ipynb   (run from the notebook's folder)");
+            Console.Error.WriteLine("usage: MLNet.Lstm.NotebookRunner NOTEBOOK.ipynb [--write-outputs TARGET.ipynb]   (run from the notebook's folder)");
             return 2;
         }
+        var outputs = new NotebookOutputs();
         InteractiveDocument document;
         await using (var stream = File.OpenRead(args[0]))
             document = Notebook.Read(stream, new KernelInfoCollection { new Microsoft.DotNet.Interactive.Documents.KernelInfo("csharp") });
@@ -36,6 +41,7 @@ public static class Program
         foreach (var element in document.Elements.Where(e => e.KernelName is "csharp" or "C#"))
         {
             cells++;
+            outputs.NextCell();
             Console.WriteLine($"== cell {cells} (csharp)");
             var result = await kernel.SendAsync(new SubmitCode(element.Contents));
             string? failure = null;
@@ -45,12 +51,15 @@ public static class Program
                 {
                     case StandardOutputValueProduced o:
                         Console.Write(Text(o));
+                        outputs.Stream("stdout", Text(o));
                         break;
                     case StandardErrorValueProduced err:
                         Console.Write(Text(err));
+                        outputs.Stream("stderr", Text(err));
                         break;
                     case DisplayEvent d:
                         images += Report(d);
+                        outputs.Display(d);
                         break;
                     case CommandFailed f:
                         failure = f.Message;
@@ -65,6 +74,11 @@ public static class Program
             Console.WriteLine($"== cell {cells} ok");
         }
         Console.WriteLine($"== {cells} cells ok, {images} images displayed");
+        if (write)
+        {
+            outputs.WriteInto(args[2]);
+            Console.WriteLine($"== outputs written into {args[2]}");
+        }
         return 0;
     }
 

@@ -1,7 +1,7 @@
 namespace MLNet.Lstm;
 
 /// <summary>The result of <c>mlContext.Forecasting.Backtest</c>: every fold and the metrics over them.</summary>
-public sealed class BacktestResult
+public sealed partial class BacktestResult
 {
     internal BacktestResult(IReadOnlyList<BacktestFold> folds, ForecastingMetrics metrics, ForecastingMetrics lastPoints,
         int fits, bool recursive, SeriesWindowing windowing)

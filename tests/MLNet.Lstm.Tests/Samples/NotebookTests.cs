@@ -13,10 +13,13 @@ namespace MLNet.Lstm.Tests.Samples;
 /// The packages are packed from a copy of the sources with a version of their own (<c>0.1.0-nbtest.…</c>, written into
 /// the copied notebook's <c>#r</c> lines), so that NuGet's global package cache can never serve an older build of
 /// 0.1.0; that cache folder is removed afterwards.
+/// <para>The runner writes the cells' outputs into a copy of the repository's notebook (package versions back to
+/// 0.1.0). With the environment variable <c>MLNET_LSTM_WRITE_NOTEBOOK=1</c> that copy replaces
+/// samples/notebooks/StockForecast.ipynb, which is how the committed notebook's outputs are rendered.</para>
 /// </remarks>
 public class NotebookTests
 {
-    private static readonly string[] Libraries = { "MLNet.Lstm.Transforms", "MLNet.Lstm.Estimators" };
+    private static readonly string[] Libraries = { "MLNet.Lstm.Transforms", "MLNet.Lstm.Estimators", "MLNet.Lstm.Interactive" };
 
     [Fact]
     public void NotebookRunsCellByCellInTheDotNetInteractiveKernel()
@@ -28,7 +31,9 @@ public class NotebookTests
         {
             string notebookDir = Layout(root, work, version);
             Pack(root, work, version);
-            var run = ProcessRunner.Run("dotnet", new[] { RunnerPath(root), "StockForecast.ipynb" }, notebookDir, TimeSpan.FromMinutes(10));
+            string executed = Path.Combine(work, "executed.ipynb");
+            File.Copy(Path.Combine(root, "samples", "notebooks", "StockForecast.ipynb"), executed);
+            var run = ProcessRunner.Run("dotnet", new[] { RunnerPath(root), "StockForecast.ipynb", "--write-outputs", executed }, notebookDir, TimeSpan.FromMinutes(25));
 
             Assert.True(run.ExitCode == 0, $"A notebook cell failed (exit {run.ExitCode}):\n{run.Output}");
             int codeCells = CountCodeCells(Path.Combine(root, "samples", "notebooks", "StockForecast.ipynb"));
@@ -45,6 +50,11 @@ public class NotebookTests
             Assert.Matches(@"\d+ folds: MAE .* coverage \d+(\.\d)? ?% \(nominal 90 ?%\)", run.Output);
             Assert.True(int.Parse(summary.Groups[2].Value) >= 3, "The prediction, fan and backtest plots were not all displayed.\n" + run.Output);
             Assert.True(new FileInfo(Path.Combine(notebookDir, "out", "predictions.png")).Length > 1000);
+            // The formatters of MLNet.Lstm.Interactive render in the real kernel, and ForecastFrame dates the monthly forecast.
+            Assert.Contains("<td>MASE (vs persistence)</td>", run.Output);
+            Assert.Contains("<th>Layer (type)</th>", run.Output);
+            Assert.Matches(@"<th>Time</th><th>Forecast</th><th>LowerBound</th><th>UpperBound</th></tr></thead><tbody><tr><td>1985-01-01</td>", run.Output);
+            KeepOutputs(executed, version, work, root);
         }
         finally
         {
@@ -70,7 +80,8 @@ public class NotebookTests
         Directory.CreateDirectory(notebookDir);
         Directory.CreateDirectory(Path.Combine(work, "data"));
         Directory.CreateDirectory(Path.Combine(work, "packages"));
-        File.Copy(Path.Combine(root, "data", "eustockmarkets.csv"), Path.Combine(work, "data", "eustockmarkets.csv"));
+        foreach (var data in new[] { "eustockmarkets.csv", "ukdriverdeaths.csv" })
+            File.Copy(Path.Combine(root, "data", data), Path.Combine(work, "data", data));
         string text = File.ReadAllText(Path.Combine(root, "samples", "notebooks", "StockForecast.ipynb"));
         foreach (var library in Libraries)
             text = text.Replace($"nuget: {library}, 0.1.0", $"nuget: {library}, {version}", StringComparison.Ordinal);
@@ -87,12 +98,36 @@ public class NotebookTests
         CopyDirectory(Path.Combine(root, "src"), Path.Combine(sources, "src"));
         foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "nuget.config", "README.md" })
             File.Copy(Path.Combine(root, file), Path.Combine(sources, file));
-        foreach (var library in new[] { "Transforms", "Estimators" })
+        foreach (var library in new[] { "Transforms", "Estimators", "Interactive" })
         {
             var pack = ProcessRunner.Run("dotnet",
                 new[] { "pack", Path.Combine(sources, "src", library), "-c", "Release", "-o", Path.Combine(work, "packages"), $"-p:Version={version}", "-nologo", "-v", "q" },
                 sources, TimeSpan.FromMinutes(8));
             Assert.True(pack.ExitCode == 0, $"dotnet pack of {library} failed:\n{pack.Output}");
+        }
+    }
+
+    /// <summary>
+    /// Checks the executed notebook (every code cell has its outputs, the plots are embedded) and, with
+    /// MLNET_LSTM_WRITE_NOTEBOOK=1, writes it over the repository's notebook.
+    /// </summary>
+    private static void KeepOutputs(string executed, string version, string work, string root)
+    {
+        // The package versions back to the notebook's own, and the test's temporary folder (named by the restore output) as the repository.
+        string text = File.ReadAllText(executed).Replace(version, "0.1.0", StringComparison.Ordinal).Replace(work, "[repository]", StringComparison.Ordinal);
+        using (var document = JsonDocument.Parse(text))
+        {
+            var code = document.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").ToArray();
+            Assert.All(code, c => Assert.Equal(JsonValueKind.Array, c.GetProperty("outputs").ValueKind));
+            Assert.True(code.Count(c => c.GetProperty("outputs").GetArrayLength() > 0) >= code.Length - 3, "Most code cells should have outputs.");
+        }
+        Assert.True(Regex.Matches(text, "data:image/png;base64,").Count >= 3, "The executed notebook should embed the plots.");
+        Assert.Contains("#r \\\"nuget: MLNet.Lstm.Estimators, 0.1.0\\\"", text);
+        if (Environment.GetEnvironmentVariable("MLNET_LSTM_WRITE_NOTEBOOK") == "1")
+        {
+            string target = Path.Combine(root, "samples", "notebooks", "StockForecast.ipynb");
+            File.WriteAllText(target + ".tmp", text);
+            File.Move(target + ".tmp", target, overwrite: true);
         }
     }
 
