@@ -100,8 +100,8 @@ internal static class WindowNormalizer
         string windowOutput, string shiftOutput, string scaleOutput, SeriesScaling? series = null)
     {
         var m = For(mode);
-        b.AddInt64Vector("shape_ntf", -1, t, f);
-        b.AddInt64Vector("shape_nf", -1, f);
+        b.AddInt64Vector("shape_ntf", OnnxModelBuilder.BatchDimension, t, f);
+        b.AddInt64Vector("shape_nf", OnnxModelBuilder.BatchDimension, f);
         b.AddInitializer("zero", new[] { 0f }, new long[] { 1 });
         b.AddInitializer("nan", new[] { float.NaN }, new long[] { 1 });
         b.AddInitializer("zero_scale", new[] { m.ZeroScale }, new long[] { 1 });
