@@ -18,7 +18,7 @@ internal static class IntervalHeadOnnx
     public static void AddShared(OnnxModelBuilder b, LstmIntervalHead interval, int h)
     {
         if (interval.QuantileLevels is not null)
-            b.AddInt64Vector("q_shape_nhq", OnnxModelBuilder.BatchDimension, h, interval.QuantileCount);
+            b.AddInt64Vector("q_shape_nhq", -1, h, interval.QuantileCount);
     }
 
     /// <summary>
@@ -54,13 +54,13 @@ internal static class IntervalHeadOnnx
         else
         {
             string q3 = values;
-            b.AddInt64Vector("q_shape_nh", OnnxModelBuilder.BatchDimension, h);
+            b.AddInt64Vector("q_shape_nh", -1, h);
             string Step(int j, string name) =>
                 b.AddNode("Reshape", new[] { Slice(b, q3, j, j + 1, 2, name + "_nh1"), "q_shape_nh" }, new[] { name });
             median = Step(m, "q_median");
             lo = Step(0, "q_lowest");
             hi = Step(q - 1, "q_highest");
-            b.AddInt64Vector("q_shape_flat", OnnxModelBuilder.BatchDimension, (long)h * q);
+            b.AddInt64Vector("q_shape_flat", -1, (long)h * q);
             quantiles = b.AddNode("Reshape", new[] { q3, "q_shape_flat" }, new[] { "q_flat" });
         }
         if (interval.ConformalWidths is { } widths)
@@ -81,7 +81,7 @@ internal static class IntervalHeadOnnx
     {
         int q = interval.QuantileCount;
         if (h == 1)
-            b.AddInt64Vector("out_shape_n", OnnxModelBuilder.BatchDimension);
+            b.AddInt64Vector("out_shape_n", -1);
         string score = Slice(b, bands, 0, h, 1, "out_median");
         string first = Slice(b, bands, h, 2 * h, 1, "out_lower");
         string second = Slice(b, bands, 2 * h, 3 * h, 1, "out_upper");

@@ -98,7 +98,7 @@ internal static class LstmOnnxExporter
     /// </summary>
     private static string AddNetworks(OnnxModelBuilder b, LstmNetworkWeights net, LstmScoringLayout layout, string window)
     {
-        b.AddInt64Vector("shape_ntf", OnnxModelBuilder.BatchDimension, net.WindowSize, net.FeatureCount);
+        b.AddInt64Vector("shape_ntf", -1, net.WindowSize, net.FeatureCount);
         b.AddInt64Vector("axes_0", 0);
         b.AddInt64Vector("axes_1", 1);
         string x = b.AddNode("Reshape", new[] { window, "shape_ntf" }, new[] { "window_ntf" });
@@ -153,7 +153,7 @@ internal static class LstmOnnxExporter
             IntervalHeadOnnx.AddOutputs(b, p, net.Interval, h, score);
         else if (h == 1)
         {
-            b.AddInt64Vector("shape_n", OnnxModelBuilder.BatchDimension);
+            b.AddInt64Vector("shape_n", -1);
             b.AddNode("Reshape", new[] { p, "shape_n" }, new[] { score });
             b.AddOutput(score, OnnxElementType.Float, OnnxDim.Batch);
         }

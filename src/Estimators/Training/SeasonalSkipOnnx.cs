@@ -90,12 +90,12 @@ internal static class SeasonalSkipOnnx
         string naive = Slice(b, windowNtf, new[] { start, targetIndex }, new[] { start + horizon, targetIndex + 1L }, new long[] { 1, 2 }, "seasonal_naive_nh1");
         if (!quantileHead)
         {
-            b.AddInt64Vector("seasonal_shape_nh", OnnxModelBuilder.BatchDimension, horizon);
+            b.AddInt64Vector("seasonal_shape_nh", -1, horizon);
             naive = b.AddNode("Reshape", new[] { naive, "seasonal_shape_nh" }, new[] { "seasonal_naive" });
         }
         if (input.Mean is null || input.Std is null)
             return new(naive, null);
-        b.AddInt64Vector("seasonal_shape_stat", quantileHead ? new long[] { OnnxModelBuilder.BatchDimension, 1, 1 } : new long[] { OnnxModelBuilder.BatchDimension, 1 });
+        b.AddInt64Vector("seasonal_shape_stat", quantileHead ? new long[] { -1, 1, 1 } : new long[] { -1, 1 });
         string TargetStat(string stat)
         {
             string column = Slice(b, stat, new long[] { targetIndex }, new long[] { targetIndex + 1L }, new long[] { 2 }, stat + "_target_1n1");

@@ -110,16 +110,13 @@ internal sealed class OnnxGraphComposer
         var to = input.Type.TensorType.Shape.Dim;
         if (from.Count == to.Count)
             return source.Name;
-        // Reshape to the declared shape; the one symbolic (batch) dimension, the first, is copied from the source
-        // (OnnxModelBuilder.BatchDimension: -1 aborts ONNX Runtime on 0 rows); elsewhere it becomes -1.
+        // Reshape to the declared shape; the one symbolic (batch) dimension becomes -1.
         if (to.Count(d => d.ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue) != 1)
             throw new InvalidOperationException($"Step '{step.Name}' declares input '{input.Name}' with a shape that cannot be reshaped to (one symbolic dimension is needed).");
         string shapeName = prefix + input.Name + ".shape";
         var shape = new TensorProto { Name = shapeName, DataType = (int)OnnxElementType.Int64 };
         shape.Dims.Add(to.Count);
         var values = to.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : -1L).ToArray();
-        if (values[0] == -1 && from.Count > 0 && from[0].ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)
-            values[0] = OnnxModelBuilder.BatchDimension;
         shape.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
         _graph.Initializer.Add(shape);
         var reshape = new NodeProto { Name = prefix + "reshape_" + input.Name, OpType = "Reshape" };

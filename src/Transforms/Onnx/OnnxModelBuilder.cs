@@ -110,13 +110,6 @@ internal sealed class OnnxModelBuilder
     public string AddInitializer(string name, long[] values, long[] dims) =>
         AddTensor(name, OnnxElementType.Int64, dims, values.Length, MemoryMarshal.AsBytes(values.AsSpan()));
 
-    /// <summary>
-    /// The batch dimension in the target shape of a <c>Reshape</c>: 0, which copies the input's first dimension (N).
-    /// Not -1: ONNX Runtime aborts the whole process (<c>terminate called without an active exception</c>) when it
-    /// infers a -1 dimension from an input of 0 rows, so a graph with -1 cannot score an empty batch.
-    /// </summary>
-    public const long BatchDimension = 0;
-
     /// <summary>Adds an int64 1-D constant, the usual form of shapes and axes.</summary>
     public string AddInt64Vector(string name, params long[] values) => AddInitializer(name, values, new long[] { values.Length });
 

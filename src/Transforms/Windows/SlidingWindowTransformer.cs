@@ -160,7 +160,7 @@ public sealed class SlidingWindowTransformer : ITransformer
         string temp = OutputColumnName + ".sliding_window";
         var b = new OnnxModelBuilder("mlnet_lstm_sliding_window");
         b.AddInput(OutputColumnName, OnnxElementType.Float, OnnxDim.Batch, size);
-        b.AddInt64Vector("shape", OnnxModelBuilder.BatchDimension, WindowSize, FeatureCount);
+        b.AddInt64Vector("shape", -1, WindowSize, FeatureCount);
         b.AddNode("Reshape", new[] { OutputColumnName, "shape" }, new[] { temp });
         b.AddOutput(temp, OnnxElementType.Float, OnnxDim.Batch, WindowSize, FeatureCount);
         foreach (var (key, value) in OnnxMetadata())
