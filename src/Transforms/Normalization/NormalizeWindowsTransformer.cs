@@ -42,13 +42,19 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     /// The newest value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph: 2 gives NaN for
     /// windows that cannot be normalised; 3 sums ZScore's mean and variance in float32 in time order (Split + Adds), as
     /// the C# kernel does, so that the two agree bitwise; 4 adds the series-level modes (a key input and fitted tables,
-    /// see <see cref="SeriesScaling"/>), written only by those modes: the per-window modes still write version 3,
-    /// byte for byte as before. Earlier versions still load and score as they were saved.
+    /// see <see cref="SeriesScaling"/>), written only by those modes; 5, written by MinMax and ZScore, reports scale 0
+    /// for a window without spread (so the LSTM's inverse forecasts its level) and computes ZScore's deviation as
+    /// <c>a · sqrt(mean((c / a)²))</c>, a = max |c|, without underflow. None, RelativeToFirst and RelativeToLast still
+    /// write version 3, byte for byte as before. Earlier versions still load (<c>LoadModel</c> rebuilds the transformer,
+    /// which computes as this version does; the stock <c>Model.Load</c> runs the saved graph as it was saved).
     /// </summary>
-    public const int OnnxFormatVersion = 4;
+    public const int OnnxFormatVersion = 5;
 
-    /// <summary>The version the per-window modes write (their graph form is that of version 3).</summary>
+    /// <summary>The version the per-window modes None, RelativeToFirst and RelativeToLast write (the graph form of version 3).</summary>
     internal const int PerWindowFormatVersion = 3;
+
+    /// <summary>The version the series-level modes write (the graph form of version 4).</summary>
+    internal const int SeriesLevelFormatVersion = 4;
 
     private readonly string[] _featureNames;
 
@@ -171,7 +177,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     /// normalised window, the shift and the scale, then column copying to the output name.
     /// </summary>
     /// <remarks>
-    /// ONNX graph (format <c>NormalizeWindows</c>, version 3 for the per-window modes, 4 for the series-level modes; see
+    /// ONNX graph (format <c>NormalizeWindows</c>, version 5 for MinMax and ZScore, 3 for the other per-window modes, 4 for the series-level modes; see
     /// <see cref="OnnxFormatVersion"/>; version 1 gave ±∞ for a zero base and could turn NaN into
     /// numbers, version 2 gives NaN for a window that cannot be normalised, see the class remarks): input <c>{input}</c> float <c>[N, T·F]</c>
     /// (and, for a series-level mode with keys, <c>{series key}</c> <c>[N, 1]</c> with the fitted tables, described on
@@ -206,7 +212,8 @@ public sealed class NormalizeWindowsTransformer : ITransformer
 
         var inv = CultureInfo.InvariantCulture;
         b.SetMetadata("mlnet_lstm.format", OnnxFormat);
-        b.SetMetadata("mlnet_lstm.version", (Series is null ? PerWindowFormatVersion : OnnxFormatVersion).ToString(inv));
+        int version = Series is not null ? SeriesLevelFormatVersion : WindowNormalizer.For(Mode).ZeroSpreadKeepsLevel ? OnnxFormatVersion : PerWindowFormatVersion;
+        b.SetMetadata("mlnet_lstm.version", version.ToString(inv));
         b.SetMetadata("mlnet_lstm.mode", Mode.ToString());
         b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));
