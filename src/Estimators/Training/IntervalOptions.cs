@@ -24,6 +24,10 @@ internal static class IntervalOptions
                         $"Quantiles {text} must be sorted and distinct, but {quantiles[i - 1].ToString(CultureInfo.InvariantCulture)} is followed by {quantiles[i].ToString(CultureInfo.InvariantCulture)}; " +
                         "remove duplicates and sort the levels in increasing order.");
             }
+            if (quantiles.All(v => v == 0.5f))
+                throw new ArgumentOutOfRangeException(nameof(LstmForecastingTrainer.Options.Quantiles), text,
+                    $"Quantiles {text} holds only the median, which gives no interval (LowerBound = UpperBound = Score); " +
+                    "add a level below and one above 0.5, e.g. [0.05, 0.5, 0.95], or set Quantiles = null (with ConformalLevel for a conformal interval around the point forecast).");
             if (loss != LstmLoss.Mse)
                 throw new ArgumentOutOfRangeException(nameof(LstmForecastingTrainer.Options.Loss), loss,
                     $"Loss {loss} cannot be combined with Quantiles {text}: a quantile head trains with the pinball loss. Leave Loss at Mse, or set Quantiles = null.");

@@ -12,15 +12,19 @@ namespace MLNet.Lstm.Training;
 /// <c>SeasonalPeriod</c>, with or without those) (model metadata <c>mlnet_lstm.format</c> /
 /// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
 /// or ±∞ as a finite number); version 3 adds GRU layers (<c>mlnet_lstm.cell</c>) and the optional future covariate
-/// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>).</para>
+/// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>). The padding of the recurrent layers' batch
+/// (below) changed no version: inputs, outputs, metadata and the scores of every non-empty batch are those of the same
+/// version before it, and every reader reads both; a graph written without it aborts ONNX Runtime on a batch of 0
+/// rows, so such a graph should be exported again.</para>
 /// <list type="bullet">
 /// <item>Inputs: the window column (name = the feature column's name, float <c>[N, T*F]</c>, time-major); when the
 /// window was normalised also the shift and scale columns (float <c>[N, F]</c>, names from the window's
 /// annotations); with known-future covariates also the future column (float <c>[N, h·C]</c>, raw).</item>
-/// <item>Body: Reshape <c>[N, T, F]</c> → Transpose <c>[T, N, F]</c> → one ONNX <c>LSTM</c> node per layer
+/// <item>Body: Reshape <c>[N, T, F]</c> → Transpose <c>[T, N, F]</c> → Pad with one row of zeros <c>[T, N + 1, F]</c>
+/// (ONNX Runtime's recurrent kernels abort the process on 0 rows) → one ONNX <c>LSTM</c> node per layer
 /// (forward, gates i,o,f,c, <c>B</c> = input bias ‖ recurrent bias; <c>Y</c> squeezed to <c>[T, N, H]</c> between
 /// layers; or one ONNX <c>GRU</c> node per layer, gates z,r,h, <c>linear_before_reset = 1</c>) → the last layer's
-/// <c>Y_h</c> squeezed to <c>[N, H]</c> → with future covariates Concat with them to <c>[N, H + h·C]</c> → MatMul + Add
+/// <c>Y_h</c> without the padding row (Slice) squeezed to <c>[N, H]</c> → with future covariates Concat with them to <c>[N, H + h·C]</c> → MatMul + Add
 /// head <c>[N, h]</c> → when
 /// normalised, <c>p * scale[:, target] + shift[:, target]</c> (<c>WindowNormalizer.AddDenormalize</c>) → plus
 /// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale, future): 0 when every input value is finite, NaN
@@ -222,13 +226,20 @@ internal static class LstmOnnxExporter
         return SeasonalSkipOnnx.AddSkip(b, IntervalHeadOnnx.AddNonCrossing(b, p, net.Interval, prefix), naive, prefix);
     }
 
-    /// <summary>The recurrent layers (LSTM or GRU nodes) of one network; returns its last hidden state <c>[N, H]</c>.</summary>
+    /// <summary>
+    /// The recurrent layers (LSTM or GRU nodes) of one network; returns its last hidden state <c>[N, H]</c>. ONNX
+    /// Runtime's LSTM and GRU kernels abort the process on a batch of 0 rows, so the layers run on the batch padded with
+    /// one row of zeros (<c>Pad</c>, <c>[T, N + 1, F]</c>; rows are independent) and that row is sliced off the last
+    /// hidden state: an empty batch gives an empty result.
+    /// </summary>
     private static string AddRecurrentLayers(OnnxModelBuilder b, LstmNetworkWeights net, string x, string prefix)
     {
         var cell = net.Cell;
         int g = cell.GateCount();
         var order = cell.OnnxFromPyTorch();
         string last = "";
+        b.AddInt64Vector($"{prefix}batch_pad", 0, 0, 0, 0, 1, 0);
+        x = b.AddNode("Pad", new[] { x, $"{prefix}batch_pad" }, new[] { $"{prefix}layer_input_padded" });
         for (int l = 0; l < net.Layers.Count; l++)
         {
             var layer = net.Layers[l];
@@ -245,7 +256,12 @@ internal static class LstmOnnxExporter
                 : new[] { OnnxAttribute.Of("hidden_size", (long)hs) };
             b.AddNode(cell.OnnxOperator(), new[] { x, w, r, bb }, outputs, attributes);
             if (isLast)
-                last = b.AddNode("Squeeze", new[] { $"{name}_Y_h", "axes_0" }, new[] { $"{prefix}last_hidden" });
+            {
+                b.AddInt64Vector($"{prefix}unpad_start", 0);
+                b.AddInt64Vector($"{prefix}unpad_end", -1);
+                string unpadded = b.AddNode("Slice", new[] { $"{name}_Y_h", $"{prefix}unpad_start", $"{prefix}unpad_end", "axes_1" }, new[] { $"{name}_Y_h_unpadded" });
+                last = b.AddNode("Squeeze", new[] { unpadded, "axes_0" }, new[] { $"{prefix}last_hidden" });
+            }
             else
                 x = b.AddNode("Squeeze", new[] { $"{name}_Y", "axes_1" }, new[] { $"{name}_out" });
         }

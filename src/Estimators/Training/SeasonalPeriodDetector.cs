@@ -12,7 +12,13 @@ namespace MLNet.Lstm.Training;
 /// all windows, divided by the mean of <c>(e_i[j] − μ)²</c> (each lag averaged over its own count·(T − 1 − k) pairs, so a
 /// lag of half the window is not shrunk by the short windows). Among the lags
 /// k = 2 .. T−3 that are local maxima (<c>acf[k] ≥ acf[k−1]</c> and <c>acf[k] ≥ acf[k+1]</c>) with <c>acf[k] &gt;
-/// <see cref="Threshold"/></c>, the one with the largest autocorrelation is the period; none → no seasonality.
+/// <see cref="Threshold"/></c> and that the autocorrelation supports as a cycle above the noise band
+/// ±b, b = 2/√n with n = count + T − 2 (the distinct differences of stride-1 windows, the fewest the windows can hold),
+/// the one with the largest autocorrelation is the period; none → no seasonality. A cycle of period k falls between
+/// its peaks and repeats: some lag 1 ≤ j &lt; k has <c>acf[j] &lt; −b</c>; where the lags reach 1.5k, some lag
+/// k &lt; j &lt; 2k has <c>acf[j] &lt; −b</c> too; where they reach 2k, <c>acf[2k] &gt; b</c>. A smooth slow wave (period far beyond the window) plus noise has
+/// a positive, slowly falling autocorrelation, lowered at lag 1 by the differenced noise: its small local maxima at
+/// lag 2 or 3 have no trough and are not periods. Short periods need the same evidence as long ones.
 /// Windows with a non-finite target value are left out. First differences remove a trend (a level series' raw
 /// autocorrelation is high at every lag); lag 1 is never a candidate (a period needs two steps).
 /// </remarks>
@@ -53,6 +59,7 @@ internal static class SeasonalPeriodDetector
     public static SeasonalPeriodDetection Detect(ReadOnlySpan<float> x, int count, int windowSize, int featureCount, int targetIndex)
     {
         var acf = Autocorrelations(x, count, windowSize, featureCount, targetIndex);
+        double band = NoiseBand(count, windowSize);
         int period = 0, bestLag = 0;
         double best = double.NaN, bestSeen = double.NaN;
         for (int k = 2; k <= windowSize - 3; k++)
@@ -63,10 +70,38 @@ internal static class SeasonalPeriodDetector
             if (double.IsNaN(bestSeen) || a > bestSeen)
                 (bestSeen, bestLag) = (a, k);
             bool localMax = a >= acf[k - 1] && a >= acf[k + 1];
-            if (localMax && a > Threshold && (double.IsNaN(best) || a > best))
+            if (localMax && a > Threshold && IsCycle(acf, k, band) && (double.IsNaN(best) || a > best))
                 (best, period) = (a, k);
         }
         return period > 0 ? new SeasonalPeriodDetection(period, best, period) : new SeasonalPeriodDetection(0, bestSeen, bestLag);
+    }
+
+    /// <summary>The noise band b = 2/√n of an autocorrelation, n = count + T − 2 (see the remarks).</summary>
+    public static double NoiseBand(int count, int windowSize) => 2 / Math.Sqrt(Math.Max(count + windowSize - 2, 1));
+
+    /// <summary>
+    /// Whether lag <paramref name="k"/> is the period of a cycle above the band (see the remarks): the autocorrelation
+    /// falls below −<paramref name="band"/> between 0 and k, and, as far as it reaches, again between k and 2k (when it
+    /// reaches 1.5k) and rises above <paramref name="band"/> at 2k (when it reaches 2k).
+    /// </summary>
+    private static bool IsCycle(double[] acf, int k, double band)
+    {
+        int last = acf.Length - 1;
+        if (!FallsBelow(acf, 1, k - 1, -band))
+            return false;
+        if (3 * k <= 2 * last && !FallsBelow(acf, k + 1, Math.Min(2 * k - 1, last), -band))
+            return false;
+        return 2 * k > last || acf[2 * k] > band;
+    }
+
+    private static bool FallsBelow(double[] acf, int from, int to, double level)
+    {
+        for (int j = from; j <= to; j++)
+        {
+            if (acf[j] < level)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>The pooled autocorrelations <c>acf[k]</c> of the first differences, k = 0 .. T−2 (NaN when they are all equal).</summary>

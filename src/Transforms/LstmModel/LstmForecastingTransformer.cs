@@ -135,6 +135,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
+        WindowNormalizationCheck.Require(inputSchema, Layout.FeatureColumnName, Layout.NormalizationMode, "The LSTM forecaster");
         return _scorer.GetOutputSchema(inputSchema);
     }
 
@@ -142,6 +143,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
+        WindowNormalizationCheck.Require(inputSchema, Layout.FeatureColumnName, Layout.NormalizationMode, "The LSTM forecaster");
         return _scorer.GetRowToRowMapper(inputSchema);
     }
 
@@ -149,6 +151,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        WindowNormalizationCheck.Require(input.Schema, Layout.FeatureColumnName, Layout.NormalizationMode, "The LSTM forecaster");
         return _scorer.Transform(input);
     }
 

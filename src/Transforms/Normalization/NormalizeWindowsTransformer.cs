@@ -39,14 +39,17 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     public const string OnnxFormat = OnnxGraphFormats.NormalizeWindows.Name;
 
     /// <summary>
-    /// The newest value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph, written by the
-    /// series-level modes (the version history is in <c>src/Transforms/Onnx/OnnxGraphFormats.cs</c>). Earlier versions
+    /// The newest value of the ONNX metadata entry <c>mlnet_lstm.version</c> of the saved graph, written by MinMax
+    /// and ZScore (the version history is in <c>src/Transforms/Onnx/OnnxGraphFormats.cs</c>). Earlier versions
     /// still load and score as they were saved.
     /// </summary>
     public const int OnnxFormatVersion = OnnxGraphFormats.NormalizeWindows.Version;
 
     /// <summary>The version the per-window modes write (their graph form is that of version 3).</summary>
     internal const int PerWindowFormatVersion = OnnxGraphFormats.NormalizeWindows.PerWindowVersion;
+
+    /// <summary>The version the series-level modes write (the graph form of version 4).</summary>
+    internal const int SeriesLevelFormatVersion = OnnxGraphFormats.NormalizeWindows.SeriesLevelVersion;
 
     private readonly string[] _featureNames;
 
@@ -169,7 +172,7 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     /// normalised window, the shift and the scale, then column copying to the output name.
     /// </summary>
     /// <remarks>
-    /// ONNX graph (format <c>NormalizeWindows</c>, version 3 for the per-window modes, 4 for the series-level modes; see
+    /// ONNX graph (format <c>NormalizeWindows</c>, version 5 for MinMax and ZScore, 3 for the other per-window modes, 4 for the series-level modes; see
     /// <see cref="OnnxFormatVersion"/>; version 1 gave ±∞ for a zero base and could turn NaN into
     /// numbers, version 2 gives NaN for a window that cannot be normalised, see the class remarks): input <c>{input}</c> float <c>[N, T·F]</c>
     /// (and, for a series-level mode with keys, <c>{series key}</c> <c>[N, 1]</c> with the fitted tables, described on
@@ -204,7 +207,8 @@ public sealed class NormalizeWindowsTransformer : ITransformer
 
         var inv = CultureInfo.InvariantCulture;
         b.SetMetadata("mlnet_lstm.format", OnnxFormat);
-        b.SetMetadata("mlnet_lstm.version", (Series is null ? PerWindowFormatVersion : OnnxFormatVersion).ToString(inv));
+        int version = Series is not null ? SeriesLevelFormatVersion : WindowNormalizer.For(Mode).ZeroSpreadKeepsLevel ? OnnxFormatVersion : PerWindowFormatVersion;
+        b.SetMetadata("mlnet_lstm.version", version.ToString(inv));
         b.SetMetadata("mlnet_lstm.mode", Mode.ToString());
         b.SetMetadata("mlnet_lstm.window_size", t.ToString(inv));
         b.SetMetadata("mlnet_lstm.feature_count", f.ToString(inv));

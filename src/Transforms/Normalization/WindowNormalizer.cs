@@ -12,8 +12,10 @@ namespace MLNet.Lstm;
 /// <c>scale</c>; then <c>w' = ((w - origin) - offset) / scale</c> (without offset: <c>(w - origin) / scale</c>),
 /// <c>shift = origin + offset</c>, the label <c>y' = (y - shift) / scale</c> and the inverse
 /// <c>w = w' · scale + shift</c>.</para>
-/// <para>A scale of exactly 0 becomes the mode's <see cref="WindowNormalizerMode.ZeroScale"/>: 1 for a constant
-/// column (MinMax, ZScore), NaN where the mode divides by a base that is 0 (RelativeToFirst, RelativeToLast).</para>
+/// <para>A scale of exactly 0 becomes the mode's <see cref="WindowNormalizerMode.ZeroScale"/>: NaN where the mode divides
+/// by a base that is 0 (RelativeToFirst, RelativeToLast); for a column without spread (MinMax, ZScore) the window is
+/// divided by 1 but the scale written is 0, so that the inverse forecasts the window's level and the label path gives
+/// 0 (<see cref="WindowNormalizerMode.ZeroSpreadKeepsLevel"/>, <see cref="NormalizeValue"/>).</para>
 /// <para>A column that cannot be normalised (a value of the window or one of its parameters is NaN or ±∞,
 /// including that NaN scale) gets shift = scale = NaN, so all its normalised values are NaN. Both the kernel and
 /// the graph follow these rules; the C# arithmetic is single precision, element for element the graph's (ZScore's sums
@@ -64,7 +66,7 @@ internal static class WindowNormalizer
                     invalid = j;
             }
             shift[j] = m.HasOffset ? origin + offset : origin;
-            scale[j] = s;
+            scale[j] = m.ZeroSpreadKeepsLevel && p.Scale == 0f && !float.IsNaN(s) ? 0f : s;
             for (int i = 0; i < t; i++)
             {
                 ref float v = ref window[i * f + j];
@@ -74,8 +76,12 @@ internal static class WindowNormalizer
         return invalid;
     }
 
-    /// <summary>The label path: a value in the window's units normalised with its column's shift and scale.</summary>
-    public static float NormalizeValue(float value, float shift, float scale) => (value - shift) / scale;
+    /// <summary>
+    /// The label path: a value in the window's units normalised with its column's shift and scale. A scale of 0 (a
+    /// window without spread, forecast at its level whatever the network outputs) gives 0 for a finite value, so such
+    /// a labelled window teaches the network to add nothing to a flat window.
+    /// </summary>
+    public static float NormalizeValue(float value, float shift, float scale) => scale == 0f ? (value - shift) * 0f : (value - shift) / scale;
 
     /// <summary>The inverse: a normalised value back in the window's units.</summary>
     public static float Denormalize(float normalized, float shift, float scale) => normalized * scale + shift;
@@ -131,8 +137,15 @@ internal static class WindowNormalizer
             shift = b.AddNode("Add", new[] { origin, p.Offset }, new[] { "shift3" });
         }
         b.AddNode("Div", new[] { centered, scale }, new[] { windowOutput });
+        string reported = scale;
+        if (m.ZeroSpreadKeepsLevel)
+        {
+            // A flat window reports scale 0 (divided by 1 above), NaN stays NaN: Where(scale_is_zero and finite, 0, scale).
+            string flat = b.AddNode("And", new[] { scaleIsZero, b.AddNode("Not", new[] { invalid }, new[] { "column_valid" }) }, new[] { "column_flat" });
+            reported = b.AddNode("Where", new[] { flat, "zero", scale }, new[] { "scale_reported" });
+        }
         b.AddNode("Reshape", new[] { shift, "shape_nf" }, new[] { shiftOutput });
-        b.AddNode("Reshape", new[] { scale, "shape_nf" }, new[] { scaleOutput });
+        b.AddNode("Reshape", new[] { reported, "shape_nf" }, new[] { scaleOutput });
     }
 
     /// <summary>

@@ -16,6 +16,13 @@ internal abstract class WindowNormalizerMode
     /// <summary>The scale used where the computed scale is exactly 0: 1 (constant column) or NaN (cannot normalise).</summary>
     public abstract float ZeroScale { get; }
 
+    /// <summary>
+    /// Whether a computed scale of exactly 0 means a window without spread (MinMax, ZScore): the window is divided by
+    /// <see cref="ZeroScale"/> (1), but its reported scale is 0, so that the inverse <c>p · 0 + shift</c> forecasts the
+    /// window's level whatever the network outputs (it cannot read a scale from a flat window).
+    /// </summary>
+    public virtual bool ZeroSpreadKeepsLevel => false;
+
     /// <summary>Whether the mode subtracts an offset after the origin (the shift is then origin + offset).</summary>
     public virtual bool HasOffset => false;
 
@@ -95,10 +102,12 @@ internal sealed class RelativeToLastMode : WindowNormalizerMode
     }
 }
 
-/// <summary><see cref="WindowNormalization.MinMax"/>: origin = min, scale = max - min (1 when 0).</summary>
+/// <summary><see cref="WindowNormalization.MinMax"/>: origin = min, scale = max - min (0: a flat window, see <see cref="WindowNormalizerMode.ZeroSpreadKeepsLevel"/>).</summary>
 internal sealed class MinMaxMode : WindowNormalizerMode
 {
     public override float ZeroScale => 1f;
+
+    public override bool ZeroSpreadKeepsLevel => true;
 
     public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j)
     {
@@ -124,7 +133,9 @@ internal sealed class MinMaxMode : WindowNormalizerMode
 
 /// <summary>
 /// <see cref="WindowNormalization.ZScore"/>, computed on differences from the first value so that float sums of large
-/// prices stay exact enough: origin = x0, offset = mean(x - x0), scale = population deviation (1 when 0).
+/// prices stay exact enough: origin = x0, offset = mean(x - x0), scale = population deviation (0: a flat window, see
+/// <see cref="WindowNormalizerMode.ZeroSpreadKeepsLevel"/>). The deviation is <c>a · sqrt(mean((c / a)²))</c> with
+/// c the deviations from the mean and a = max |c|, so that it neither underflows (series around 1e-25) nor overflows.
 /// </summary>
 /// <remarks>
 /// Both sums are single precision and in time order, here and in the graph (a Split over time and a chain of Adds,
@@ -136,6 +147,8 @@ internal sealed class ZScoreMode : WindowNormalizerMode
 {
     public override float ZeroScale => 1f;
 
+    public override bool ZeroSpreadKeepsLevel => true;
+
     public override bool HasOffset => true;
 
     public override WindowParameters Parameters(ReadOnlySpan<float> window, int t, int f, int j)
@@ -145,14 +158,20 @@ internal sealed class ZScoreMode : WindowNormalizerMode
         for (int i = 1; i < t; i++)
             sum += window[i * f + j] - first;
         float m = sum / t;
-        float c0 = (window[j] - first) - m;
-        float sq = c0 * c0;
+        // The deviations are divided by the largest |deviation| a before squaring (a · sqrt(mean((c/a)²))): the squares
+        // of deviations below about 1e-19 underflow in float32 (and above 1e19 overflow).
+        float a = 0f;
+        for (int i = 0; i < t; i++)
+            a = MathF.Max(a, MathF.Abs((window[i * f + j] - first) - m));
+        float divisor = a == 0f ? 1f : a;
+        float u0 = ((window[j] - first) - m) / divisor;
+        float sq = u0 * u0;
         for (int i = 1; i < t; i++)
         {
-            float c = (window[i * f + j] - first) - m;
-            sq += c * c;
+            float u = ((window[i * f + j] - first) - m) / divisor;
+            sq += u * u;
         }
-        return new(first, m, MathF.Sqrt(sq / t));
+        return new(first, m, MathF.Sqrt(sq / t) * a);
     }
 
     public override WindowParameterNodes AddParameters(OnnxModelBuilder b, string x3, int t, int f)
@@ -162,9 +181,17 @@ internal sealed class ZScoreMode : WindowNormalizerMode
         string d = b.AddNode("Sub", new[] { x3, first }, new[] { "delta" });
         string m = b.AddNode("Div", new[] { SumOverTime(b, d, t, "delta"), "time_steps" }, new[] { "delta_mean" });
         string centered = b.AddNode("Sub", new[] { d, m }, new[] { "delta_centered" });
-        string sq = b.AddNode("Mul", new[] { centered, centered }, new[] { "squared" });
-        string variance = b.AddNode("Div", new[] { SumOverTime(b, sq, t, "squared"), "time_steps" }, new[] { "variance" });
-        return new(first, m, b.AddNode("Sqrt", new[] { variance }, new[] { "std" }));
+        string abs = b.AddNode("Abs", new[] { centered }, new[] { "delta_abs" });
+        string a = b.AddNode("ReduceMax", new[] { abs }, new[] { "delta_abs_max" }, OverTime);
+        b.AddInitializer("std_zero", new[] { 0f }, new long[] { 1 });
+        b.AddInitializer("std_one", new[] { 1f }, new long[] { 1 });
+        string aIsZero = b.AddNode("Equal", new[] { a, "std_zero" }, new[] { "delta_abs_max_is_zero" });
+        string divisor = b.AddNode("Where", new[] { aIsZero, "std_one", a }, new[] { "delta_divisor" });
+        string u = b.AddNode("Div", new[] { centered, divisor }, new[] { "delta_unit" });
+        string sq = b.AddNode("Mul", new[] { u, u }, new[] { "squared" });
+        string variance = b.AddNode("Div", new[] { SumOverTime(b, sq, t, "squared"), "time_steps" }, new[] { "unit_variance" });
+        string unitStd = b.AddNode("Sqrt", new[] { variance }, new[] { "unit_std" });
+        return new(first, m, b.AddNode("Mul", new[] { unitStd, a }, new[] { "std" }));
     }
 
     /// <summary>Σ over time of <paramref name="x"/> (<c>[N, T, F]</c> → <c>[N, 1, F]</c>), added in time order.</summary>

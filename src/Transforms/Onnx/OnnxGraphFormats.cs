@@ -26,19 +26,25 @@ internal static class OnnxGraphFormats
     /// 2 gives NaN for windows that cannot be normalised (version 1 gave ±∞ for a zero base and could turn NaN into a
     /// number); 3 sums ZScore's mean and variance in float32 in time order (Split + Adds), as the C# kernel does, so
     /// that the two agree bitwise; 4 adds the series-level modes (a key input and fitted tables, see
-    /// <see cref="SeriesScaling"/>), written only by those modes: the per-window modes still write version 3, byte for
-    /// byte as before. Earlier versions still load and score as they were saved.
+    /// <see cref="SeriesScaling"/>), written only by those modes; 5, written by MinMax and ZScore, reports scale 0 for a
+    /// window without spread (so the LSTM's inverse forecasts its level) and computes ZScore's deviation as
+    /// <c>a · sqrt(mean((c / a)²))</c>, a = max |c|, without underflow. None, RelativeToFirst and RelativeToLast still
+    /// write version 3, byte for byte as before. Earlier versions still load (<c>LoadModel</c> rebuilds the transformer,
+    /// which computes as this version does; the stock <c>Model.Load</c> runs the saved graph as it was saved).
     /// </remarks>
     public static class NormalizeWindows
     {
         /// <summary>The <c>mlnet_lstm.format</c> of the graph.</summary>
         public const string Name = "NormalizeWindows";
 
-        /// <summary>The newest <c>mlnet_lstm.version</c> of the graph (written by the series-level modes).</summary>
-        public const int Version = 4;
+        /// <summary>The newest <c>mlnet_lstm.version</c> of the graph (written by MinMax and ZScore).</summary>
+        public const int Version = 5;
 
-        /// <summary>The version the per-window modes write (their graph form is that of version 3).</summary>
+        /// <summary>The version None, RelativeToFirst and RelativeToLast write (their graph form is that of version 3).</summary>
         public const int PerWindowVersion = 3;
+
+        /// <summary>The version the series-level modes write (their graph form is that of version 4).</summary>
+        public const int SeriesLevelVersion = 4;
     }
 
     /// <summary>The graph of the LSTM network (written by the trainer's exporter, scored by <c>LstmForecastingTransformer</c>).</summary>

@@ -59,7 +59,15 @@ internal static class SavedChainChecks
             Same(graph, source.Graph, "window size", l.Summary.WindowSize, n.WindowSize);
             Same(graph, source.Graph, "feature count", l.Summary.FeatureCount, n.FeatureCount);
             Same(graph, source.Graph, "target index", l.Layout.TargetIndex, n.TargetIndex);
-            Same(graph, source.Graph, "normalisation", l.Layout.NormalizationMode ?? "None", n.Mode.ToString());
+            string trained = l.Layout.NormalizationMode ?? "None";
+            if (trained != n.Mode.ToString())
+            {
+                // Not damage: a chain composed of an LSTM fitted behind another NormalizeWindows step.
+                throw new InvalidDataException(
+                    $"The {graph.Metadata.Format} graph in {graph.Where} was trained on windows with normalisation {trained}, but the NormalizeWindows step that feeds it " +
+                    $"({source.Graph.Where}) has normalisation {n.Mode}: the chain was composed of steps fitted separately (or its metadata was edited) and would forecast wrong values. " +
+                    $"Fit the forecaster behind the NormalizeWindows step it is saved with (or save it with the one it was fitted with), and save the chain again.");
+            }
             Same(graph, source.Graph, "shift column", l.Layout.ShiftColumnName ?? "(none)", n.ShiftColumnName);
             Same(graph, source.Graph, "scale column", l.Layout.ScaleColumnName ?? "(none)", n.ScaleColumnName);
         }

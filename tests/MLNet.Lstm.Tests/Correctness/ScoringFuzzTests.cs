@@ -7,7 +7,8 @@ namespace MLNet.Lstm.Tests.Correctness;
 /// windows — wrong lengths, NaN and ±∞ at random places, zero bases, large and tiny values — scored by the fitted
 /// chain, by <c>mlContext.Forecasting.LoadModel</c> and by stock <c>mlContext.Model.Load</c>. Every case is a clean
 /// exception (a wrong length, naming the column and both sizes) or the documented answer: NaN for a window that
-/// cannot be scored, otherwise the same finite number on every path. Never a wrong number.
+/// cannot be scored, otherwise the same finite number on every path. Never a wrong number. Zero-spread and tiny-scale
+/// windows have their own case (issue 18); empty batches through the exported graph are <c>EmptyBatchGraphTests</c>.
 /// </summary>
 public class ScoringFuzzTests
 {
@@ -62,6 +63,45 @@ public class ScoringFuzzTests
         }
         // The generator reaches every kind of case.
         Assert.All(Enum.GetValues<Expect>(), e => Assert.True(seen.GetValueOrDefault(e) >= 30, $"{e}: {seen.GetValueOrDefault(e)} cases"));
+    }
+
+    /// <summary>
+    /// Zero-spread and tiny-scale windows through the MinMax and ZScore chains on every path: a flat window (both columns
+    /// at one random level, 1e-30 to 1e30, either sign, or 0) is forecast exactly at that level; the series' windows
+    /// scaled to 1e-30 .. 1e-20 give the same finite score on every path, within the window's own scale.
+    /// </summary>
+    [Theory]
+    [InlineData(WindowNormalization.MinMax)]
+    [InlineData(WindowNormalization.ZScore)]
+    public void ZeroSpreadAndTinyScaleWindowsGiveTheLevelOrTheSameScaledScoreOnEveryPath(WindowNormalization mode)
+    {
+        var fitted = TinyChain.Get(mode: mode);
+        var ml = new MLContext(seed: 1);
+        var engines = new (string Name, ITransformer Model)[]
+        {
+            ("fitted", fitted.Model),
+            ("LoadModel", new MLContext().Forecasting.LoadModel(fitted.ZipPath)),
+            ("stock Model.Load", new MLContext().Model.Load(fitted.ZipPath, out _)),
+        }.Select(p => (p.Name, Engine: ml.Model.CreatePredictionEngine<TinyChain.WindowInput, TinyChain.ScoreOutput>(p.Model))).ToArray();
+        var random = new Random(20261208);
+        for (int c = 0; c < 60; c++)
+        {
+            float level = random.Next(5) == 0 ? 0f : (random.Next(2) == 0 ? -1 : 1) * MathF.Pow(10f, random.Next(-30, 31)) * (1 + random.NextSingle());
+            var flat = Enumerable.Repeat(level, TinyChain.Size).ToArray();
+            foreach (var (name, engine) in engines)
+            {
+                float score = engine.Predict(new TinyChain.WindowInput { Window = flat }).Score[0];
+                Assert.True(score == level, $"{mode} {name}: flat window at {level} forecast {score}");
+            }
+            float tiny = MathF.Pow(10f, random.Next(-30, -19));
+            var window = TinyChain.Window(random.Next(0, 100)).Select(v => v * tiny).ToArray();
+            var target = Enumerable.Range(0, TinyChain.T).Select(i => window[i * TinyChain.F]).ToArray();
+            float spread = target.Max() - target.Min();
+            var scores = engines.Select(e => e.Engine.Predict(new TinyChain.WindowInput { Window = window }).Score[0]).ToArray();
+            Assert.All(scores, s => Assert.Equal(scores[0], s));
+            Assert.True(float.IsFinite(scores[0]) && MathF.Abs(scores[0] - target.Average()) <= 100 * spread,
+                $"{mode}: window at scale {tiny} (target {target.Min()} .. {target.Max()}) forecast {scores[0]}");
+        }
     }
 
     /// <summary>One random window and what it must give.</summary>

@@ -36,6 +36,7 @@ public class WindowNormalizerParityTests
         ("large prices", new[] { 6_123_456.5f, 6_123_460.25f, 6_123_401f, 6_123_499.75f, 6_123_455f }),
         ("huge range", new[] { -3e38f, 3e38f, 0f, 1f, 2f }),
         ("tiny", new[] { 1e-30f, 2e-30f, 3e-30f, 1.5e-30f, 1e-30f }),
+        ("1e-25 scale", new[] { 1.05e-25f, 0.98e-25f, 1.01e-25f, 1.1e-25f, 0.95e-25f }),
         ("squares overflow", new[] { 0f, 1e19f, -1e19f, 3e19f, 2e19f }),
         ("sum overflow", new[] { -2e38f, 1e38f, 1.2e38f, 1.3e38f, 1.4e38f }),
     };
@@ -108,7 +109,10 @@ public class WindowNormalizerParityTests
         }
     }
 
-    /// <summary>The documented rules (docs/windows.md): invalid columns are all NaN; constant columns give 0 and scale 1.</summary>
+    /// <summary>
+    /// The documented rules (docs/windows.md): invalid columns are all NaN; constant columns give 0 and scale 0 (the
+    /// inverse then gives the level); ZScore's scale is the population deviation without underflow or overflow.
+    /// </summary>
     private static void CheckRules(WindowNormalization mode, float[] raw, float[] window, float[] shift, float[] scale, int invalid)
     {
         int firstInvalid = -1;
@@ -132,23 +136,29 @@ public class WindowNormalizerParityTests
             bool constant = !nonFinite && column.All(v => v == column[0]);
             if (constant && mode is WindowNormalization.MinMax or WindowNormalization.ZScore)
             {
-                Assert.Equal(1f, scale[j]);
+                Assert.Equal(0f, scale[j]);
                 Assert.All(normalized, v => Assert.Equal(0f, v));
+                Assert.Equal(column[0], WindowNormalizer.Denormalize(0.37f, shift[j], scale[j]));
+                Assert.Equal(0f, WindowNormalizer.NormalizeValue(column[0] + 5f, shift[j], scale[j]));
+            }
+            if (mode == WindowNormalization.ZScore && !expectInvalid && !constant)
+            {
+                double mean = column.Average(v => (double)v);
+                double std = Math.Sqrt(column.Average(v => ((double)v - mean) * ((double)v - mean)));
+                Assert.True(Math.Abs(scale[j] - std) <= 1e-5 * std, $"ZScore scale {scale[j]} vs the deviation {std} of [{string.Join(", ", column)}]");
             }
         }
         Assert.Equal(firstInvalid, invalid);
     }
 
-    /// <summary>Whether a float32 sum of the deviations from the first value, or of the squared deviations, overflows.</summary>
+    /// <summary>Whether a float32 sum of the deviations from the first value, or a deviation from their mean, overflows.</summary>
     private static bool ZScoreOverflows(float[] column)
     {
-        float sum = 0, sq = 0;
+        float sum = 0;
         foreach (var v in column)
             sum += v - column[0];
         float mean = sum / column.Length;
-        foreach (var v in column)
-            sq += ((v - column[0]) - mean) * ((v - column[0]) - mean);
-        return float.IsInfinity(sum) || float.IsInfinity(sq);
+        return float.IsInfinity(sum) || column.Any(v => float.IsInfinity((v - column[0]) - mean));
     }
 
     [Fact]

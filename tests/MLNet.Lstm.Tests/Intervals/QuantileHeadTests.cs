@@ -115,6 +115,7 @@ public class QuantileHeadTests
     [InlineData(new[] { 0.1f, 1.2f }, "level 1.2 outside (0, 1)", "e.g. [0.05, 0.5, 0.95]")]
     [InlineData(new[] { 0.5f, 0.5f }, "0.5 is followed by 0.5", "remove duplicates and sort")]
     [InlineData(new[] { 0.9f, 0.1f }, "0.9 is followed by 0.1", "remove duplicates and sort")]
+    [InlineData(new[] { 0.5f }, "Quantiles [0.5] holds only the median, which gives no interval", "add a level below and one above 0.5, e.g. [0.05, 0.5, 0.95]")]
     public void BadQuantilesNameTheOptionTheValueAndTheFix(float[] quantiles, string what, string fix)
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new LstmForecastingTrainer(new LstmForecastingTrainer.Options { Quantiles = quantiles }));

@@ -69,6 +69,32 @@ public class SeasonalPeriodDetectorTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal(0, SeasonalPeriodDetector.Detect(x, count, 24, 1, 0).Period);
     }
 
+    /// <summary>
+    /// A smooth sine whose period is far beyond the 24-step window, plus U(−0.5, 0.5) noise: the differenced noise
+    /// lowers lag 1 (below the noise band when the wave is weak), so lag 2, 3 or 4 is a local maximum, but the
+    /// autocorrelation does not fall below the band again before twice that lag: no cycle (the seeds below gave period
+    /// 2, 3 or 4 before the cycle check).
+    /// </summary>
+    [Theory]
+    [InlineData(100, 7.0, 2)]
+    [InlineData(100, 10.0, 3)]
+    [InlineData(40, 2.5, 4)]
+    [InlineData(40, 3.0, 5)]
+    [InlineData(40, 10.0, 6)]
+    public void FindsNoShortPeriodInASmoothSlowSineWithUniformNoise(int period, double amplitude, int seed)
+    {
+        var rng = new Random(seed);
+        var series = Enumerable.Range(0, 400)
+            .Select(i => (float)(50 + amplitude * Math.Sin(2 * Math.PI * i / period) + (rng.NextDouble() - 0.5))).ToArray();
+        var x = Windows(series, 24, out int count);
+        var acf = SeasonalPeriodDetector.Autocorrelations(x, count, 24, 1, 0);
+        output.WriteLine($"period {period}, amplitude {amplitude}: acf[1..4] = {string.Join(", ", acf.Skip(1).Take(4).Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)))}");
+        var found = SeasonalPeriodDetector.Detect(x, count, 24, 1, 0, 1);
+        Assert.Equal(0, found.Period);
+        // The lag-1 dip makes a local maximum above the threshold at a short lag, the case the cycle check rejects.
+        Assert.Contains(Enumerable.Range(2, 3), k => acf[k] > SeasonalPeriodDetector.Threshold && acf[k] >= acf[k - 1] && acf[k] >= acf[k + 1]);
+    }
+
     [Fact]
     public void ReadsTheTargetColumn()
     {

@@ -124,7 +124,7 @@ public class NormalizeWindowsTests
     }
 
     [Fact]
-    public void MinMaxAndZScoreOfAConstantColumnUseScaleOne()
+    public void MinMaxAndZScoreOfAConstantColumnDivideByOneAndReportScaleZero()
     {
         var input = Series((1, 5), (2, 5), (3, 5), (4, 5));
         foreach (var mode in new[] { WindowNormalization.MinMax, WindowNormalization.ZScore })
@@ -133,7 +133,7 @@ public class NormalizeWindowsTests
                 .Append(Ml.Transforms.NormalizeWindows("Window", mode: mode)).Fit(input).Transform(input);
             var window = Vectors(view, "Window")[0];
             Assert.Equal(new float[] { 0, 0, 0 }, new[] { window[1], window[3], window[5] });
-            Assert.Equal(1f, Vectors(view, "WindowScale")[0][1]);
+            Assert.Equal(0f, Vectors(view, "WindowScale")[0][1]); // the inverse p · 0 + 5 forecasts the level
             Assert.Equal(5f, Vectors(view, "WindowShift")[0][1]);
         }
     }
