@@ -1,3 +1,4 @@
+using MLNet.Lstm.Internal;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
@@ -28,7 +29,7 @@ internal static class ForecastingChainOnnx
 
     public static byte[] Export(ITransformer model)
     {
-        var steps = Flatten(model).ToList();
+        var steps = TransformerChains.Leaves(model).ToList();
         for (int i = 0; i < steps.Count; i++)
         {
             if (steps[i] is not (SlidingWindowTransformer or NormalizeWindowsTransformer or LstmForecastingTransformer))
@@ -161,13 +162,6 @@ internal static class ForecastingChainOnnx
         if (model.MetadataProps.Any(p => p.Key == OnnxIntegrity.MetadataKey))
             OnnxIntegrity.Verify(bytes, $"the ONNX graph of the {what}");
         return model;
-    }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
-    {
-        if (transformer is IEnumerable<ITransformer> chain)
-            return chain.SelectMany(Flatten);
-        return new[] { transformer };
     }
 
     private static string Describe(ITransformer step) => step.GetType().Name;

@@ -89,7 +89,7 @@ public class SeasonalPeriodDetectorTests(Xunit.Abstractions.ITestOutputHelper ou
         var x = Windows(series, 24, out int count);
         var acf = SeasonalPeriodDetector.Autocorrelations(x, count, 24, 1, 0);
         output.WriteLine($"period {period}, amplitude {amplitude}: acf[1..4] = {string.Join(", ", acf.Skip(1).Take(4).Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)))}");
-        var found = SeasonalPeriodDetector.Detect(x, count, 24, 1, 0, 1);
+        var found = SeasonalPeriodDetector.Detect(x, count, 24, 1, 0);
         Assert.Equal(0, found.Period);
         // The lag-1 dip makes a local maximum above the threshold at a short lag, the case the cycle check rejects.
         Assert.Contains(Enumerable.Range(2, 3), k => acf[k] > SeasonalPeriodDetector.Threshold && acf[k] >= acf[k - 1] && acf[k] >= acf[k + 1]);
