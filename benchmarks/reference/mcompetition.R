@@ -1,0 +1,100 @@
+# R baselines for the m-competition suite (docs/accuracy.md, "M1 competition"): forecast::ets(),
+# forecast::auto.arima(), forecast::thetaf(), forecast::naive(), forecast::snaive() and Naive2 on every M1 monthly
+# (h = 18, frequency 12) and quarterly (h = 8, frequency 4) series of data/m1.
+#
+# Usage (from the repository root):   Rscript benchmarks/reference/mcompetition.R [OUTPUT.csv] [monthly|quarterly|both]
+# Needs R and the forecast package (Debian: apt-get install -y --no-install-recommends r-cran-forecast).
+# Default output: benchmarks/reference/results/mcompetition-r-forecasts.csv, written to a temporary name and renamed.
+# Takes about half an hour on one core (auto.arima on the monthly series dominates).
+#
+# Protocol: each model is fitted on the series' training part (data/m1/m1_<set>_train.csv, as ts(y, frequency = m))
+# with the package defaults and forecasts h steps from its end; nothing is re-estimated, nothing is tuned.
+# Naive2 (the M4 competition's benchmark, its published R code): if the series has at least 3 * m observations and
+# |acf(y)[m]| > 1.645 / sqrt(n) * sqrt(1 + 2 * sum(acf(y)[1..m-1]^2)) (a 90% test of the lag-m autocorrelation),
+# it is seasonally adjusted by classical multiplicative decomposition (decompose(type = "multiplicative")),
+# forecast by naive(), and reseasonalised with the last m seasonal indices; otherwise it is naive().
+# Output columns: set,series,method,step,forecast (step = 1..h); methods ETS, ARIMA, Theta, Naive, SNaive, Naive2.
+# A first line starting with '#' records the R and forecast versions.
+
+suppressPackageStartupMessages(library(forecast))
+
+args <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args[grep("^--file=", args)])
+root <- normalizePath(file.path(dirname(script), "..", ".."))
+trailing <- commandArgs(trailingOnly = TRUE)
+output <- if (length(trailing) >= 1) trailing[1] else
+  file.path(root, "benchmarks", "reference", "results", "mcompetition-r-forecasts.csv")
+which_sets <- if (length(trailing) >= 2) trailing[2] else "both"
+sets <- list(quarterly = list(m = 4, h = 8), monthly = list(m = 12, h = 18))
+if (which_sets != "both") {
+  if (!(which_sets %in% names(sets))) stop(sprintf("set must be monthly, quarterly or both, but is '%s'", which_sets))
+  sets <- sets[which_sets]
+}
+
+read_set <- function(set) {
+  path <- file.path(root, "data", "m1", sprintf("m1_%s_train.csv", set))
+  if (!file.exists(path)) stop(sprintf("data file '%s' is missing; run from a checkout of the repository", path))
+  d <- read.csv(path, stringsAsFactors = FALSE)
+  if (!all(c("series", "t", "value") %in% names(d))) stop(sprintf("'%s' must have columns series,t,value", path))
+  if (any(!is.finite(d$value))) stop(sprintf("'%s' column 'value' has non-finite values", path))
+  d <- d[order(d$series, d$t), ]
+  split(d$value, d$series)
+}
+
+# The M4 competition's seasonality test (90%, lag m)
+seasonality_test <- function(y, m) {
+  if (length(y) < 3 * m) return(FALSE)
+  xacf <- acf(y, plot = FALSE)$acf[-1, 1, 1]
+  clim <- 1.645 / sqrt(length(y)) * sqrt(cumsum(c(1, 2 * xacf^2)))
+  seasonal <- abs(xacf[m]) > clim[m]
+  if (is.na(seasonal)) FALSE else seasonal
+}
+
+naive2 <- function(y, h) {
+  m <- frequency(y)
+  if (m > 1 && seasonality_test(y, m)) {
+    seasonal <- decompose(y, type = "multiplicative")$seasonal
+    indices <- head(rep(tail(as.numeric(seasonal), m), ceiling(h / m) + 1), h)
+    as.numeric(naive(y / seasonal, h = h)$mean) * indices
+  } else {
+    as.numeric(naive(y, h = h)$mean)
+  }
+}
+
+run_series <- function(set, name, values, m, h) {
+  y <- ts(values, frequency = m)
+  fc <- list(
+    ETS = as.numeric(forecast(ets(y), h = h)$mean),
+    ARIMA = as.numeric(forecast(auto.arima(y), h = h)$mean),
+    Theta = as.numeric(thetaf(y, h = h)$mean),
+    Naive = as.numeric(naive(y, h = h)$mean),
+    SNaive = as.numeric(snaive(y, h = h)$mean),
+    Naive2 = naive2(y, h))
+  do.call(rbind, lapply(names(fc), function(method) {
+    f <- fc[[method]]
+    if (length(f) != h || any(!is.finite(f))) stop(sprintf("%s %s: %s gave %d forecasts, not %d finite ones", set, name, method, length(f), h))
+    data.frame(set = set, series = name, method = method, step = seq_len(h), forecast = sprintf("%.9g", f),
+               stringsAsFactors = FALSE)
+  }))
+}
+
+started <- Sys.time()
+all <- do.call(rbind, lapply(names(sets), function(set) {
+  series <- read_set(set)
+  m <- sets[[set]]$m; h <- sets[[set]]$h
+  cat(sprintf("%s: %d series, m = %d, h = %d\n", set, length(series), m, h))
+  do.call(rbind, lapply(seq_along(series), function(i) {
+    if (i %% 50 == 0) cat(sprintf("  %s %d/%d, %.0f s\n", set, i, length(series), as.numeric(difftime(Sys.time(), started, units = "secs"))))
+    run_series(set, names(series)[i], series[[i]], m, h)
+  }))
+}))
+dir.create(dirname(output), recursive = TRUE, showWarnings = FALSE)
+temp <- paste0(output, ".tmp")
+con <- file(temp, "w")
+writeLines(sprintf("# %s; forecast %s; written by benchmarks/reference/mcompetition.R", R.version.string,
+                   as.character(packageVersion("forecast"))), con)
+write.csv(all, con, row.names = FALSE, quote = FALSE)
+close(con)
+if (!file.rename(temp, output)) stop(sprintf("could not rename '%s' to '%s'", temp, output))
+cat(sprintf("wrote %d forecasts to %s in %.1f s\n", nrow(all), output,
+            as.numeric(difftime(Sys.time(), started, units = "secs"))))
