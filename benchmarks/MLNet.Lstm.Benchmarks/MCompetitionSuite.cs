@@ -58,26 +58,38 @@ internal static class MCompetitionSuite
         var chains = (options.Configs?.Select(MCompetitionChain.Named) ?? new[] { MCompetitionChain.Best })
             .Select(c => console.Quick ? c with { Epochs = 1, EnsembleSize = 1 } : c).ToArray();
         string dataDirectory = Path.Combine(AppContext.BaseDirectory, "data");
-        string? referencePath = MCompetitionReference.Locate(options.RForecastsPath);
-        var reference = referencePath is not null && File.Exists(referencePath) ? MCompetitionReference.Read(referencePath) : null;
-
         s.Line($"## M1 competition: {string.Join(" and ", sets.Select(x => $"{x.Name} (h = {x.Horizon}, m = {x.Period})"))}; LSTM seeds 1..{seeds} (medians); torch threads {s.Threads}{(console.Quick ? $"; QUICK: the {QuickSeries} longest series per set, 1 epoch, no ensemble" : "")}");
-        s.Line();
-        s.Line(reference is null
-            ? $"**R methods not run**: {MCompetitionReference.HowToRun}; expected file: {referencePath ?? MCompetitionReference.RelativePath}. No OWA without Naive2."
-            : $"R methods: `{MCompetitionReference.RelativePath}` ({reference.Versions}).");
         s.Line();
         foreach (var c in chains)
             s.Line($"- {c.Describe()}");
         s.Line($"- one call: {(MCompetitionOneCall.Missing is null ? "ForecastByLstm(new ForecastByLstmOptions { TargetColumnName, SeriesColumnName, Horizon = h, Seed })" : "not run: " + MCompetitionOneCall.Missing)}");
         s.Line();
 
-        var results = new List<MCompetitionResult>();
+        // The LSTM fits first, the R file read after them (so that a run started while the R script is still
+        // writing it finds it at the end); then the tables and the throughput comparison.
+        var fits = new List<(MCompetitionSet Set, MCompetitionSeries[] Series, List<(string Method, int Seed, MCompetitionFit Fit)> Fits)>();
         var forecasts = new StringBuilder("set,series,method,seed,step,forecast\n");
         foreach (var set in sets)
         {
             var all = set.Load(dataDirectory);
             var series = console.Quick ? all.OrderByDescending(x => x.Train.Length).ThenBy(x => x.Name, StringComparer.Ordinal).Take(QuickSeries).ToArray() : all;
+            var setFits = new List<(string, int, MCompetitionFit)>();
+            foreach (var chain in chains)
+                setFits.AddRange(Lstm(chain.Name, (ml, seed) => chain.Pipeline(ml, set, seed, s.Threads), set, series, seeds, forecasts));
+            if (MCompetitionOneCall.Missing is null)
+                setFits.AddRange(Lstm("one call", (ml, seed) => MCompetitionOneCall.Estimator(ml, set, seed)!, set, series, seeds, forecasts));
+            fits.Add((set, series, setFits));
+        }
+
+        string? referencePath = MCompetitionReference.Locate(options.RForecastsPath);
+        var reference = referencePath is not null && File.Exists(referencePath) ? MCompetitionReference.Read(referencePath) : null;
+        s.Line(reference is null
+            ? $"**R methods not run**: {MCompetitionReference.HowToRun}; expected file: {referencePath ?? MCompetitionReference.RelativePath}. No OWA without Naive2."
+            : $"R methods: `{MCompetitionReference.RelativePath}` ({reference.Versions}).");
+        s.Line();
+        var results = new List<MCompetitionResult>();
+        foreach (var (set, series, setFits) in fits)
+        {
             var setResults = new List<MCompetitionResult>();
             (double, double)? naive2 = null;
             if (reference is not null)
@@ -87,10 +99,7 @@ internal static class MCompetitionSuite
                 foreach (var method in MCompetitionReference.Methods)
                     setResults.Add(new(set.Name, "R " + method, 0, MCompetitionMetrics.Score(series, reference.Forecasts(set, series, method), set.Period, naive2), null));
             }
-            foreach (var chain in chains)
-                setResults.AddRange(Lstm(chain.Name, (ml, seed) => chain.Pipeline(ml, set, seed, s.Threads), set, series, seeds, naive2, forecasts));
-            if (MCompetitionOneCall.Missing is null)
-                setResults.AddRange(Lstm("one call", (ml, seed) => MCompetitionOneCall.Estimator(ml, set, seed)!, set, series, seeds, naive2, forecasts));
+            setResults.AddRange(setFits.Select(f => new MCompetitionResult(set.Name, f.Method, f.Seed, MCompetitionMetrics.Score(series, f.Fit.Forecasts, set.Period, naive2), f.Fit)));
             WriteTable(s, set, series.Length, setResults, seeds);
             MCompetitionThroughput.Run(s, chains[0], set, series, epochs: console.Quick ? 1 : 2);
             results.AddRange(setResults);
@@ -106,22 +115,22 @@ internal static class MCompetitionSuite
         console.Line();
     }
 
-    /// <summary>One LSTM method over seeds 1..<paramref name="seeds"/>: a fresh estimator per seed, fitted and scored.</summary>
-    private static IEnumerable<MCompetitionResult> Lstm(string method, Func<MLContext, int, IEstimator<ITransformer>> estimator, MCompetitionSet set,
-        MCompetitionSeries[] series, int seeds, (double, double)? naive2, StringBuilder forecasts)
+    /// <summary>One LSTM method over seeds 1..<paramref name="seeds"/>: a fresh estimator per seed, fitted and its forecasts kept.</summary>
+    private static IEnumerable<(string Method, int Seed, MCompetitionFit Fit)> Lstm(string method, Func<MLContext, int, IEstimator<ITransformer>> estimator,
+        MCompetitionSet set, MCompetitionSeries[] series, int seeds, StringBuilder forecasts)
     {
-        var results = new List<MCompetitionResult>();
+        var results = new List<(string, int, MCompetitionFit)>();
         for (int seed = 1; seed <= seeds; seed++)
         {
             var ml = new MLContext(seed);
             var fit = MCompetitionRun.Run(ml, estimator(ml, seed), set, series);
-            var scores = MCompetitionMetrics.Score(series, fit.Forecasts, set.Period, naive2);
+            var scores = MCompetitionMetrics.Score(series, fit.Forecasts, set.Period);
             Console.Error.WriteLine($"m-competition: {set.Name} {method} seed {seed}: fit {fit.FitSeconds:F1} s, peak {Mib(fit.PeakBytes):F0} MiB, " +
-                $"sMAPE {scores.Smape:F3}, MASE {scores.Mase:F3}, OWA {scores.Owa:F3}, fallbacks {fit.Fallbacks}");
+                $"sMAPE {scores.Smape:F3}, MASE {scores.Mase:F3}, fallbacks {fit.Fallbacks}");
             for (int i = 0; i < series.Length; i++)
                 for (int h = 0; h < set.Horizon; h++)
                     forecasts.Append(CultureInfo.InvariantCulture, $"{set.Name},{series[i].Name},{method},{seed},{h + 1},{fit.Forecasts[i][h]:R}\n");
-            results.Add(new MCompetitionResult(set.Name, method, seed, scores, fit));
+            results.Add((method, seed, fit));
         }
         return results;
     }

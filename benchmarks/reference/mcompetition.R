@@ -2,10 +2,16 @@
 # forecast::auto.arima(), forecast::thetaf(), forecast::naive(), forecast::snaive() and Naive2 on every M1 monthly
 # (h = 18, frequency 12) and quarterly (h = 8, frequency 4) series of data/m1.
 #
-# Usage (from the repository root):   Rscript benchmarks/reference/mcompetition.R [OUTPUT.csv] [monthly|quarterly|both]
+# Usage (from the repository root):
+#   Rscript benchmarks/reference/mcompetition.R [OUTPUT.csv] [monthly|quarterly|both] [PART/PARTS]
 # Needs R and the forecast package (Debian: apt-get install -y --no-install-recommends r-cran-forecast).
 # Default output: benchmarks/reference/results/mcompetition-r-forecasts.csv, written to a temporary name and renamed.
-# Takes about half an hour on one core (auto.arima on the monthly series dominates).
+# About 2.5 CPU-seconds a monthly series (ets() and auto.arima() dominate), well under one a quarterly one.
+# PART/PARTS (e.g. 2/3) runs only the series whose 1-based position in the set is PART modulo PARTS, so that
+# several processes can share the work; the committed file was made that way (parts concatenated, one header):
+#   Rscript benchmarks/reference/mcompetition.R /tmp/q.csv quarterly
+#   Rscript benchmarks/reference/mcompetition.R /tmp/m1.csv monthly 1/3   (and 2/3, 3/3, in parallel)
+#   (cat /tmp/q.csv; for f in /tmp/m1.csv /tmp/m2.csv /tmp/m3.csv; do tail -n +3 $f; done) > OUTPUT.csv
 #
 # Protocol: each model is fitted on the series' training part (data/m1/m1_<set>_train.csv, as ts(y, frequency = m))
 # with the package defaults and forecasts h steps from its end; nothing is re-estimated, nothing is tuned.
@@ -25,6 +31,9 @@ trailing <- commandArgs(trailingOnly = TRUE)
 output <- if (length(trailing) >= 1) trailing[1] else
   file.path(root, "benchmarks", "reference", "results", "mcompetition-r-forecasts.csv")
 which_sets <- if (length(trailing) >= 2) trailing[2] else "both"
+part <- if (length(trailing) >= 3) as.integer(strsplit(trailing[3], "/", fixed = TRUE)[[1]]) else c(1L, 1L)
+if (length(part) != 2 || any(is.na(part)) || part[2] < 1 || part[1] < 1 || part[1] > part[2])
+  stop(sprintf("PART/PARTS must be like 2/3 (1 <= PART <= PARTS), but is '%s'", trailing[3]))
 sets <- list(quarterly = list(m = 4, h = 8), monthly = list(m = 12, h = 18))
 if (which_sets != "both") {
   if (!(which_sets %in% names(sets))) stop(sprintf("set must be monthly, quarterly or both, but is '%s'", which_sets))
@@ -82,7 +91,8 @@ started <- Sys.time()
 all <- do.call(rbind, lapply(names(sets), function(set) {
   series <- read_set(set)
   m <- sets[[set]]$m; h <- sets[[set]]$h
-  cat(sprintf("%s: %d series, m = %d, h = %d\n", set, length(series), m, h))
+  series <- series[(seq_along(series) - 1) %% part[2] == part[1] - 1]
+  cat(sprintf("%s: %d series (part %d/%d), m = %d, h = %d\n", set, length(series), part[1], part[2], m, h))
   do.call(rbind, lapply(seq_along(series), function(i) {
     if (i %% 50 == 0) cat(sprintf("  %s %d/%d, %.0f s\n", set, i, length(series), as.numeric(difftime(Sys.time(), started, units = "secs"))))
     run_series(set, names(series)[i], series[[i]], m, h)
