@@ -32,6 +32,7 @@ public sealed record MCompetitionChain(string Name, int MonthlyWindow, int Quart
         Best with { Name = "chain zscore mse", Normalization = WindowNormalization.ZScore, Loss = LstmLoss.Mse },
         Best with { Name = "chain ens1", EnsembleSize = 1 },
         Best with { Name = "chain e60", Epochs = 60 },
+        Best with { Name = "chain ens1 e10", EnsembleSize = 1, Epochs = 10 },
     };
 
     /// <summary>The chain named <paramref name="name"/> (case-insensitive).</summary>

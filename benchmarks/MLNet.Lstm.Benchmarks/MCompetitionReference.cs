@@ -74,6 +74,10 @@ public sealed class MCompetitionReference
         return reference;
     }
 
+    /// <summary>How many of <paramref name="series"/> have forecasts of <paramref name="method"/> in the file.</summary>
+    public int Covered(MCompetitionSet set, IReadOnlyList<MCompetitionSeries> series, string method) =>
+        series.Count(s => _forecasts.ContainsKey((set.Name, s.Name, method)));
+
     /// <summary>
     /// <paramref name="method"/>'s forecasts of every series of <paramref name="set"/> (same order); a series without
     /// exactly steps 1..h is an error naming it.

@@ -92,15 +92,27 @@ internal static class MCompetitionSuite
         {
             var setResults = new List<MCompetitionResult>();
             (double, double)? naive2 = null;
+            var incomplete = new List<string>();
             if (reference is not null)
             {
-                var n2 = MCompetitionMetrics.Score(series, reference.Forecasts(set, series, MCompetitionReference.Naive2), set.Period);
-                naive2 = (n2.Smape, n2.Mase);
+                if (reference.Covered(set, series, MCompetitionReference.Naive2) == series.Length)
+                {
+                    var n2 = MCompetitionMetrics.Score(series, reference.Forecasts(set, series, MCompetitionReference.Naive2), set.Period);
+                    naive2 = (n2.Smape, n2.Mase);
+                }
                 foreach (var method in MCompetitionReference.Methods)
-                    setResults.Add(new(set.Name, "R " + method, 0, MCompetitionMetrics.Score(series, reference.Forecasts(set, series, method), set.Period, naive2), null));
+                {
+                    int covered = reference.Covered(set, series, method);
+                    if (covered == series.Length)
+                        setResults.Add(new(set.Name, "R " + method, 0, MCompetitionMetrics.Score(series, reference.Forecasts(set, series, method), set.Period, naive2), null));
+                    else
+                        incomplete.Add($"R {method} ({covered} of {series.Length} series in the file)");
+                }
             }
             setResults.AddRange(setFits.Select(f => new MCompetitionResult(set.Name, f.Method, f.Seed, MCompetitionMetrics.Score(series, f.Fit.Forecasts, set.Period, naive2), f.Fit)));
             WriteTable(s, set, series.Length, setResults, seeds);
+            if (incomplete.Count > 0)
+                s.Line($"Not scored, incomplete in the R file: {string.Join(", ", incomplete)}; {MCompetitionReference.HowToRun} (it resumes a .partial file).{Environment.NewLine}");
             MCompetitionThroughput.Run(s, chains[0], set, series, epochs: console.Quick ? 1 : 2);
             results.AddRange(setResults);
         }

@@ -3,15 +3,18 @@
 # (h = 18, frequency 12) and quarterly (h = 8, frequency 4) series of data/m1.
 #
 # Usage (from the repository root):
-#   Rscript benchmarks/reference/mcompetition.R [OUTPUT.csv] [monthly|quarterly|both] [PART/PARTS]
+#   Rscript benchmarks/reference/mcompetition.R [OUTPUT.csv] [monthly|quarterly|both] [PART/PARTS] [METHODS]
 # Needs R and the forecast package (Debian: apt-get install -y --no-install-recommends r-cran-forecast).
-# Default output: benchmarks/reference/results/mcompetition-r-forecasts.csv, written to a temporary name and renamed.
+# Default output: benchmarks/reference/results/mcompetition-r-forecasts.csv, written to OUTPUT.partial (series by
+# series; a rerun resumes it) and renamed when complete.
 # About 2.5 CPU-seconds a monthly series (ets() and auto.arima() dominate), well under one a quarterly one.
 # PART/PARTS (e.g. 2/3) runs only the series whose 1-based position in the set is PART modulo PARTS, so that
 # several processes can share the work; the committed file was made that way (parts concatenated, one header):
 #   Rscript benchmarks/reference/mcompetition.R /tmp/q.csv quarterly
 #   Rscript benchmarks/reference/mcompetition.R /tmp/m1.csv monthly 1/3   (and 2/3, 3/3, in parallel)
 #   (cat /tmp/q.csv; for f in /tmp/m1.csv /tmp/m2.csv /tmp/m3.csv; do tail -n +3 $f; done) > OUTPUT.csv
+# METHODS (comma-separated, default all: ETS,ARIMA,Theta,Naive,SNaive,Naive2) computes only those methods; ETS and
+# ARIMA cost nearly all the time, so the cheap ones can be run over every series first.
 #
 # Protocol: each model is fitted on the series' training part (data/m1/m1_<set>_train.csv, as ts(y, frequency = m))
 # with the package defaults and forecasts h steps from its end; nothing is re-estimated, nothing is tuned.
@@ -32,6 +35,10 @@ output <- if (length(trailing) >= 1) trailing[1] else
   file.path(root, "benchmarks", "reference", "results", "mcompetition-r-forecasts.csv")
 which_sets <- if (length(trailing) >= 2) trailing[2] else "both"
 part <- if (length(trailing) >= 3) as.integer(strsplit(trailing[3], "/", fixed = TRUE)[[1]]) else c(1L, 1L)
+methods <- if (length(trailing) >= 4) strsplit(trailing[4], ",", fixed = TRUE)[[1]] else
+  c("ETS", "ARIMA", "Theta", "Naive", "SNaive", "Naive2")
+if (!all(methods %in% c("ETS", "ARIMA", "Theta", "Naive", "SNaive", "Naive2")))
+  stop(sprintf("METHODS must be a comma-separated subset of ETS,ARIMA,Theta,Naive,SNaive,Naive2, but is '%s'", trailing[4]))
 if (length(part) != 2 || any(is.na(part)) || part[2] < 1 || part[1] < 1 || part[1] > part[2])
   stop(sprintf("PART/PARTS must be like 2/3 (1 <= PART <= PARTS), but is '%s'", trailing[3]))
 sets <- list(quarterly = list(m = 4, h = 8), monthly = list(m = 12, h = 18))
@@ -72,13 +79,14 @@ naive2 <- function(y, h) {
 
 run_series <- function(set, name, values, m, h) {
   y <- ts(values, frequency = m)
-  fc <- list(
-    ETS = as.numeric(forecast(ets(y), h = h)$mean),
-    ARIMA = as.numeric(forecast(auto.arima(y), h = h)$mean),
-    Theta = as.numeric(thetaf(y, h = h)$mean),
-    Naive = as.numeric(naive(y, h = h)$mean),
-    SNaive = as.numeric(snaive(y, h = h)$mean),
-    Naive2 = naive2(y, h))
+  fit <- list(
+    ETS = function() as.numeric(forecast(ets(y), h = h)$mean),
+    ARIMA = function() as.numeric(forecast(auto.arima(y), h = h)$mean),
+    Theta = function() as.numeric(thetaf(y, h = h)$mean),
+    Naive = function() as.numeric(naive(y, h = h)$mean),
+    SNaive = function() as.numeric(snaive(y, h = h)$mean),
+    Naive2 = function() naive2(y, h))
+  fc <- lapply(fit[methods], function(f) f())
   do.call(rbind, lapply(names(fc), function(method) {
     f <- fc[[method]]
     if (length(f) != h || any(!is.finite(f))) stop(sprintf("%s %s: %s gave %d forecasts, not %d finite ones", set, name, method, length(f), h))
@@ -87,24 +95,32 @@ run_series <- function(set, name, values, m, h) {
   }))
 }
 
+# Rows are appended to OUTPUT.partial one series at a time (a rerun skips the series already there, so an
+# interrupted run resumes); when every series is done the file is renamed to OUTPUT.
+partial <- paste0(output, ".partial")
+header <- c(sprintf("# %s; forecast %s; written by benchmarks/reference/mcompetition.R", R.version.string,
+                    as.character(packageVersion("forecast"))), "set,series,method,step,forecast")
+done <- character(0)
+if (file.exists(partial)) {
+  previous <- read.csv(partial, comment.char = "#", stringsAsFactors = FALSE)
+  done <- unique(paste(previous$set, previous$series))
+  cat(sprintf("resuming '%s': %d series already done\n", partial, length(done)))
+} else {
+  dir.create(dirname(output), recursive = TRUE, showWarnings = FALSE)
+  writeLines(header, partial)
+}
 started <- Sys.time()
-all <- do.call(rbind, lapply(names(sets), function(set) {
+for (set in names(sets)) {
   series <- read_set(set)
   m <- sets[[set]]$m; h <- sets[[set]]$h
   series <- series[(seq_along(series) - 1) %% part[2] == part[1] - 1]
   cat(sprintf("%s: %d series (part %d/%d), m = %d, h = %d\n", set, length(series), part[1], part[2], m, h))
-  do.call(rbind, lapply(seq_along(series), function(i) {
-    if (i %% 50 == 0) cat(sprintf("  %s %d/%d, %.0f s\n", set, i, length(series), as.numeric(difftime(Sys.time(), started, units = "secs"))))
-    run_series(set, names(series)[i], series[[i]], m, h)
-  }))
-}))
-dir.create(dirname(output), recursive = TRUE, showWarnings = FALSE)
-temp <- paste0(output, ".tmp")
-con <- file(temp, "w")
-writeLines(sprintf("# %s; forecast %s; written by benchmarks/reference/mcompetition.R", R.version.string,
-                   as.character(packageVersion("forecast"))), con)
-write.csv(all, con, row.names = FALSE, quote = FALSE)
-close(con)
-if (!file.rename(temp, output)) stop(sprintf("could not rename '%s' to '%s'", temp, output))
-cat(sprintf("wrote %d forecasts to %s in %.1f s\n", nrow(all), output,
-            as.numeric(difftime(Sys.time(), started, units = "secs"))))
+  for (i in seq_along(series)) {
+    if (paste(set, names(series)[i]) %in% done) next
+    rows <- run_series(set, names(series)[i], series[[i]], m, h)
+    write.table(rows, partial, append = TRUE, sep = ",", quote = FALSE, row.names = FALSE, col.names = FALSE)
+    if (i %% 25 == 0) cat(sprintf("  %s %d/%d, %.0f s\n", set, i, length(series), as.numeric(difftime(Sys.time(), started, units = "secs"))))
+  }
+}
+if (!file.rename(partial, output)) stop(sprintf("could not rename '%s' to '%s'", partial, output))
+cat(sprintf("wrote %s in %.1f s\n", output, as.numeric(difftime(Sys.time(), started, units = "secs"))))
