@@ -15,6 +15,7 @@
 #   (cat /tmp/q.csv; for f in /tmp/m1.csv /tmp/m2.csv /tmp/m3.csv; do tail -n +3 $f; done) > OUTPUT.csv
 # METHODS (comma-separated, default all: ETS,ARIMA,Theta,Naive,SNaive,Naive2) computes only those methods; ETS and
 # ARIMA cost nearly all the time, so the cheap ones can be run over every series first.
+# The committed file (2026-12-08) was made exactly as above: quarterly in one process, monthly in three parts.
 #
 # Protocol: each model is fitted on the series' training part (data/m1/m1_<set>_train.csv, as ts(y, frequency = m))
 # with the package defaults and forecasts h steps from its end; nothing is re-estimated, nothing is tuned.
