@@ -10,16 +10,19 @@ namespace MLNet.Lstm.Benchmarks;
 /// needs <c>-p:OnnxRuntimeBackend=cuda</c> and a GPU): the batched scorer on ONNX Runtime's CUDA execution provider;
 /// <c>accuracy</c> (not in all; docs/accuracy.md) with <c>--seeds N</c>, <c>--series a,b</c>, <c>--epochs-scale X</c>,
 /// <c>--r-forecasts FILE</c>; <c>global</c> (not in all; issue 10): one global fit over N series against N separate fits.
+/// <c>m-competition</c> (not in all; docs/accuracy.md, "M1 competition") with <c>--seeds N</c>, <c>--set monthly|quarterly|both</c>,
+/// <c>--configs "name,name"</c>, <c>--r-forecasts FILE</c>, <c>--out DIR</c>.
 /// Also <c>dump-series FILE [--rows N]</c> (the training series for the PyTorch reference).
 /// <c>--quick</c> runs one tiny iteration of every selected suite (the smoke test uses it).
 /// </summary>
 public static class BenchmarkProgram
 {
     private static readonly string[] AllSuites = { "training", "scoring", "memory", "scaling", "service" };
-    private static readonly string[] OtherSuites = { "profile", "accuracy", GpuScoringSuite.Verb, GlobalSuite.Verb, "quantiles" };
+    private static readonly string[] OtherSuites = { "profile", "accuracy", GpuScoringSuite.Verb, GlobalSuite.Verb, "quantiles", MCompetitionSuite.Verb };
     private const string Usage =
-        "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|service|all|profile|accuracy|scoring-gpu|global|quantiles ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
-        "       accuracy options: [--seeds N] [--series a,b] [--epochs-scale X] [--r-forecasts FILE] [--configs \"name,name\"]";
+        "usage: MLNet.Lstm.Benchmarks [training|scoring|memory|scaling|service|all|profile|accuracy|scoring-gpu|global|quantiles|m-competition ...] [--quick] [--reps N] [--warmups N] [--threads N]\n" +
+        "       accuracy options: [--seeds N] [--series a,b] [--epochs-scale X] [--r-forecasts FILE] [--configs \"name,name\"]\n" +
+        "       m-competition options: [--seeds N] [--set monthly|quarterly|both] [--configs \"name,name\"] [--r-forecasts FILE] [--out DIR]";
 
     /// <summary>Process entry point.</summary>
     public static int Main(string[] args)
@@ -50,6 +53,8 @@ public static class BenchmarkProgram
         bool quick = false;
         int reps = 5, warmups = 1, threads = 1;
         var accuracy = new AccuracyOptions();
+        string set = "both";
+        string? outDirectory = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -63,6 +68,8 @@ public static class BenchmarkProgram
                 case "--configs": accuracy = accuracy with { Configs = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }; break;
                 case "--epochs-scale": accuracy = accuracy with { EpochScale = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) }; break;
                 case "--r-forecasts": accuracy = accuracy with { RForecastsPath = args[++i] }; break;
+                case "--set": set = args[++i]; break;
+                case "--out": outDirectory = args[++i]; break;
                 case "all": suites.AddRange(AllSuites); break;
                 case "-h" or "--help":
                     output.WriteLine(Usage);
@@ -83,6 +90,13 @@ public static class BenchmarkProgram
         if (suites.Contains("accuracy") && accuracy.Problem() is { } problem)
         {
             output.WriteLine(problem);
+            output.WriteLine(Usage);
+            return 2;
+        }
+        var mcompetition = new MCompetitionOptions(accuracy.Seeds, set, accuracy.Configs, accuracy.RForecastsPath, outDirectory);
+        if (suites.Contains(MCompetitionSuite.Verb) && mcompetition.Problem() is { } mproblem)
+        {
+            output.WriteLine(mproblem);
             output.WriteLine(Usage);
             return 2;
         }
@@ -111,6 +125,7 @@ public static class BenchmarkProgram
                 case "service": ServiceSuite.Run(settings); break;
                 case GlobalSuite.Verb: GlobalSuite.Run(settings); break;
                 case "quantiles": QuantileSuite.Run(settings); break;
+                case MCompetitionSuite.Verb: MCompetitionSuite.Run(settings, mcompetition); break;
             }
             settings.Line($"<!-- suite {suite}: {sw.Elapsed.TotalSeconds:F1} s -->");
             settings.Line();

@@ -92,16 +92,18 @@ internal static class TrainingSuite
         return (x, y);
     }
 
-    /// <summary>The reference network: stacked LSTM (batch first), last step → Linear(hidden, 1).</summary>
+    /// <summary>The reference network: stacked LSTM (batch first), last step → Linear(hidden, horizon) ([N] for horizon 1, else [N, horizon]).</summary>
     public sealed class Net : nn.Module<Tensor, Tensor>
     {
         private readonly TorchSharp.Modules.LSTM _lstm;
         private readonly TorchSharp.Modules.Linear _head;
+        private readonly int _horizon;
 
-        public Net(int features, int hidden, int layers) : base("LstmNet")
+        public Net(int features, int hidden, int layers, int horizon = 1) : base("LstmNet")
         {
             _lstm = nn.LSTM(features, hidden, numLayers: layers, batchFirst: true);
-            _head = nn.Linear(hidden, 1);
+            _head = nn.Linear(hidden, horizon);
+            _horizon = horizon;
             RegisterComponents();
         }
 
@@ -110,7 +112,8 @@ internal static class TrainingSuite
             using var scope = NewDisposeScope();
             var (output, h, c) = _lstm.forward(input);
             var last = output.select(1, -1);
-            return _head.forward(last).squeeze(-1).MoveToOuterDisposeScope();
+            var y = _head.forward(last);
+            return (_horizon == 1 ? y.squeeze(-1) : y).MoveToOuterDisposeScope();
         }
     }
 
@@ -118,19 +121,21 @@ internal static class TrainingSuite
     /// The raw loop: shuffled mini-batches, Adam, MSE, the mean training loss read per batch (<c>item()</c>, as the
     /// trainer does for its history and divergence check); returns windows processed (windows × epochs). With
     /// <paramref name="collectEveryBatch"/> it runs the same young-generation GC after each batch as the trainer
-    /// (MLNet.Lstm.Training.BatchCollector: frees the Scalars TorchSharp's Adam leaves to finalizers).
+    /// (MLNet.Lstm.Training.BatchCollector: frees the Scalars TorchSharp's Adam leaves to finalizers). With
+    /// <paramref name="horizon"/> &gt; 1 the labels are [N, horizon] (a direct multi-step head);
+    /// <paramref name="meanAbsoluteError"/> trains with L1 instead of MSE (the m-competition suite's chain).
     /// </summary>
-    public static long RawLoop(float[] x, float[] y, TrainingConfig c, bool collectEveryBatch = true)
+    public static long RawLoop(float[] x, float[] y, TrainingConfig c, bool collectEveryBatch = true, int horizon = 1, bool meanAbsoluteError = false)
     {
         torch.set_num_threads(c.Threads);
         torch.manual_seed(c.Seed);
         var device = torch.device(TrainingConfig.Device);
-        using var net = new Net(c.Features, c.Hidden, c.Layers);
+        using var net = new Net(c.Features, c.Hidden, c.Layers, horizon);
         net.to(device);
         using var optimizer = optim.Adam(net.parameters(), lr: c.LearningRate);
         using var xs = torch.tensor(x, new long[] { c.Windows, c.WindowSize, c.Features }, device: device);
-        using var ys = torch.tensor(y, new long[] { c.Windows }, device: device);
-        var loss = nn.MSELoss();
+        using var ys = torch.tensor(y, horizon == 1 ? new long[] { c.Windows } : new long[] { c.Windows, horizon }, device: device);
+        using var loss = meanAbsoluteError ? (nn.Module<Tensor, Tensor, Tensor>)nn.L1Loss() : nn.MSELoss();
         var generator = new torch.Generator((ulong)c.Seed);
         int batchesSinceCollect = 0;
         for (int epoch = 0; epoch < c.Epochs; epoch++)
