@@ -48,6 +48,12 @@ public class NotebookTests
             // Issue 9: coverage beside the nominal level, the fan chart and the backtest plot (three inline plots in all).
             Assert.Matches(@"Coverage of the band on the test period: \d+(\.\d)? ?% \(nominal 90 ?%\)", run.Output);
             Assert.Matches(@"\d+ folds: MAE .* coverage \d+(\.\d)? ?% \(nominal 90 ?%\)", run.Output);
+            // Issue 19: the tutorial training runs on one seeded torch thread and prints what the sample's --tutorial prints;
+            // each coverage far below nominal is followed by a note, and the recommended model's band is shown.
+            Assert.Contains("Test MAE 237.70 vs persistence 53.26; RMSE 277.93 vs 68.40; MASE 4.463", run.Output);
+            Assert.Matches(@"Coverage of the band on the test period: .*\r?\nNote: .* far below the nominal 90 ?% because this model errs 4\.5 times more than persistence .*use the recommended configuration", run.Output);
+            Assert.Matches(@"coverage \d+(\.\d)? ?% \(nominal 90 ?%\)\r?\nNote: the tutorial model errs .* use the recommended configuration, whose band covered \d+(\.\d)? ?%", run.Output);
+            Assert.Matches(@"Coverage of the recommended model's band on the test period: \d+(\.\d)? ?% \(nominal 90 ?%\)", run.Output);
             Assert.True(int.Parse(summary.Groups[2].Value) >= 3, "The prediction, fan and backtest plots were not all displayed.\n" + run.Output);
             Assert.True(new FileInfo(Path.Combine(notebookDir, "out", "predictions.png")).Length > 1000);
             // The formatters of MLNet.Lstm.Interactive render in the real kernel, and ForecastFrame dates the monthly forecast.
