@@ -4,7 +4,7 @@ using MLNet.Lstm.Onnx;
 namespace MLNet.Lstm.Training;
 
 /// <summary>
-/// The ONNX side of the quantile head and the conformal bounds (issue 9), between the linear head and the window
+/// The ONNX side of the quantile head and the conformal bounds, between the linear head and the window
 /// normalisation's inverse. In normalised units it builds one tensor <c>[N, 3h + h·q]</c> =
 /// median ‖ lower ‖ upper ‖ quantiles, so that the inverse and the non-finite check are applied once; after them
 /// <see cref="AddOutputs"/> slices it into the output columns.

@@ -11,18 +11,11 @@ namespace MLNet.Lstm.Training;
 /// non-crossing quantiles (quantile-minor) for a quantile head (<see cref="QuantileHead"/>).
 /// </summary>
 /// <remarks>
-/// Known-future covariates (<see cref="FutureSize"/> = h·C &gt; 0): the head reads the concatenation of the last hidden
-/// state (after dropout) and the flattened future values <c>[N, h·C]</c>. This is the simplest design, exact in ONNX
-/// (one Concat), and lets every horizon step's output see every future step; a decoder over the h steps is future work.
-/// <para>Seasonal structure (<see cref="Seasonality"/>, period m): the layers read the seasonal differences
-/// <c>d[t] = x[t] − x[t−m]</c>, t = m .. T−1 (with <see cref="SeasonalNetworkInput.LevelsAndDifferences"/> the
-/// concatenation <c>x[t] ‖ d[t]</c>), and the seasonal-naive value <c>x[T − m + (k mod m), target]</c> is added to every
-/// output (every quantile) of step k (any horizon: beyond the period the same season's last value again), after the non-crossing transform: with a zero head the network is the seasonal
-/// naive forecast. With <see cref="SeasonalNetworkInput.StandardizedDifferences"/> the layers read
-/// <c>(d − μ) / σ</c>, μ and σ the mean and population deviation (1 when 0) of each column's T − m differences in
-/// the window, and <c>out[k] = x[T − m + (k mod m), target] + μ_target + σ_target · head[k]</c>: a zero head is the seasonal
-/// naive forecast plus the window's mean seasonal change. The ONNX exporter writes the same Slice/Sub(/Concat or
-/// ReduceMean/Div) and Slice + Add (<see cref="SeasonalSkipOnnx"/>).</para>
+/// Known-future covariates (<see cref="FutureSize"/> = h·C &gt; 0): the head reads the last hidden state ‖ the
+/// flattened future values. Seasonal structure (<see cref="Seasonality"/>, period m): the layers read the seasonal
+/// differences (or levels ‖ differences, or standardised differences) and each step's output gets the seasonal-naive
+/// value added, so a zero head is the seasonal naive forecast; <see cref="SeasonalSkipOnnx"/> writes the same in ONNX.
+/// See docs/trainer.md, "Seasonal period" and "Known-future covariates".
 /// </remarks>
 internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
 {
@@ -150,13 +143,8 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
     /// predictions are detached, and the autograd graph of the call is freed with the scope's tensors.
     /// </summary>
     /// <remarks>
-    /// Known platform issue (docs/trainer.md, "Known platform issues"): with autograd off (<c>no_grad</c>),
-    /// LibTorch 2.10 (TorchSharp 0.107) runs a float32 <c>nn.LSTM</c> through the oneDNN (mkldnn) RNN inference
-    /// kernel, which on AVX-512 CPUs with avx512_bf16 (e.g. AMD EPYC) is wrong for many hidden sizes: max abs diff
-    /// against a float64 LSTM with the same weights on randn input [16, 6, 2] was 0.25 (H = 3), 0.22 (H = 8),
-    /// 0.175 (H = 16), 0.12 (H = 48), 0.10 (H = 100), but ~5e-8 for H = 24, 32, 64. With autograd on (parameters
-    /// requiring grad) ATen's native LSTM runs and is correct (~5e-8) for every H, as is the ONNX export. Hence
-    /// grad mode here, at the cost of recording a graph that is never used.
+    /// Autograd stays on because LibTorch's float32 oneDNN LSTM inference kernel (<c>no_grad</c>) is wrong on some
+    /// AVX-512 CPUs; see docs/trainer.md, "Known platform issues". Do not add a <c>no_grad</c> forward.
     /// </remarks>
     /// <param name="x">Windows <c>[N, T, F]</c> on the network's device.</param>
     /// <param name="future">Future covariates <c>[N, h·C]</c> when the network has them.</param>

@@ -4,60 +4,22 @@ using MLNet.Lstm.Onnx;
 namespace MLNet.Lstm.Training;
 
 /// <summary>
-/// Writes a fitted LSTM network as an ONNX graph that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
+/// Writes a fitted LSTM or GRU network (single, seed ensemble, seasonal, with or without bounds) as an ONNX graph of
+/// format <c>LstmForecaster</c> that ML.NET's <c>OnnxTransformer</c> (ONNX Runtime) scores.
 /// </summary>
 /// <remarks>
-/// <para>Graph format <c>LstmForecaster</c>, version 2 for a single point LSTM network without future covariates, 3
-/// for a GRU, a future covariate input, a seed ensemble or a model with bounds, and 4 for a seasonal network (a
-/// <c>SeasonalPeriod</c>, with or without those) (model metadata <c>mlnet_lstm.format</c> /
-/// <c>mlnet_lstm.version</c>). Version 2 adds the non-finite check below (version 1 could score a window holding NaN
-/// or ±∞ as a finite number); version 3 adds GRU layers (<c>mlnet_lstm.cell</c>) and the optional future covariate
-/// input (<c>mlnet_lstm.future_column</c>, <c>mlnet_lstm.future_size</c>). The padding of the recurrent layers' batch
-/// (below) changed no version: inputs, outputs, metadata and the scores of every non-empty batch are those of the same
-/// version before it, and every reader reads both; a graph written without it aborts ONNX Runtime on a batch of 0
-/// rows, so such a graph should be exported again.</para>
-/// <list type="bullet">
-/// <item>Inputs: the window column (name = the feature column's name, float <c>[N, T*F]</c>, time-major); when the
-/// window was normalised also the shift and scale columns (float <c>[N, F]</c>, names from the window's
-/// annotations); with known-future covariates also the future column (float <c>[N, h·C]</c>, raw).</item>
-/// <item>Body: Reshape <c>[N, T, F]</c> → Transpose <c>[T, N, F]</c> → Pad with one row of zeros <c>[T, N + 1, F]</c>
-/// (ONNX Runtime's recurrent kernels abort the process on 0 rows) → one ONNX <c>LSTM</c> node per layer
-/// (forward, gates i,o,f,c, <c>B</c> = input bias ‖ recurrent bias; <c>Y</c> squeezed to <c>[T, N, H]</c> between
-/// layers; or one ONNX <c>GRU</c> node per layer, gates z,r,h, <c>linear_before_reset = 1</c>) → the last layer's
-/// <c>Y_h</c> without the padding row (Slice) squeezed to <c>[N, H]</c> → with future covariates Concat with them to <c>[N, H + h·C]</c> → MatMul + Add
-/// head <c>[N, h]</c> → when
-/// normalised, <c>p * scale[:, target] + shift[:, target]</c> (<c>WindowNormalizer.AddDenormalize</c>) → plus
-/// <c>ReduceSum(x · 0)</c> over each input row (window, shift, scale, future): 0 when every input value is finite, NaN
-/// otherwise, so a window that cannot be scored gets a NaN <c>Score</c>. Dropout is omitted (inference).</item>
-/// <item>Seed ensembles (version 3, <c>EnsembleSize</c> &gt; 1): the body above (LSTM layers and head) once per member
-/// network, its node and initializer names prefixed <c>m{i}_</c>, then an ONNX <c>Mean</c> of the members' head outputs
-/// before the de-normalisation; metadata <c>mlnet_lstm.ensemble_size</c> (absent for a single network, whose graph
-/// is unchanged).</item>
-/// <item>Seasonal networks (version 4, a <c>SeasonalPeriod</c>; <see cref="SeasonalSkipOnnx"/>): the layers read the
-/// seasonal differences of <c>window_tnf</c> (Slice, Sub, and Concat with the levels for
-/// <c>LevelsAndDifferences</c>, or ReduceMean/Sqrt/Div for <c>StandardizedDifferences</c>), and each member adds the
-/// seasonal-naive values (Slice of the window's target column; for <c>StandardizedDifferences</c> plus μ, its output
-/// scaled by σ) to its head output; metadata <c>mlnet_lstm.seasonal_period</c>, <c>mlnet_lstm.seasonal_input</c>.</item>
-/// <item>Output <c>Score</c>: float <c>[N]</c> for h = 1, <c>[N, h]</c> otherwise.</item>
-/// <item>Version 3, quantile and conformal models only (<see cref="IntervalHeadOnnx"/>): the head is
-/// <c>[N, h·q]</c>; inside each member the non-crossing transform (Reshape <c>[N, h, q]</c>, Softplus, MatMul with
-/// the constant <c>q_noncrossing</c>, plus the raw median; prefixed <c>m{i}_</c> in an ensemble), then after the
-/// members' Mean the conformal widths (initializer <c>conformal_width</c> <c>[h]</c>,
-/// normalised units), the de-normalisation and the check on median ‖ lower ‖ upper ‖ quantiles; outputs
-/// <c>LowerBound</c>, <c>UpperBound</c> shaped like <c>Score</c>, and <c>Quantiles</c> <c>[N, h, q]</c>; metadata
-/// <c>mlnet_lstm.quantile_levels</c> (comma-separated), <c>.conformal_level</c>, <c>.interval_level</c>.</item>
-/// <item>Metadata: <c>mlnet_lstm.window_size</c>, <c>.feature_count</c>, <c>.horizon</c>, <c>.hidden_sizes</c>
-/// (comma-separated), <c>.normalization</c> (mode or <c>None</c>), <c>.target_index</c>,
-/// <c>.feature_column</c>, <c>.label_column</c>, <c>.shift_column</c>, <c>.scale_column</c>,
-/// <c>.score_column</c>.</item>
-/// </list>
+/// Inputs: the window column (float <c>[N, T*F]</c>, time-major), the shift and scale columns when normalised, and the
+/// future covariate column when there is one. Outputs: <c>Score</c> (<c>[N]</c> for h = 1, <c>[N, h]</c> otherwise),
+/// plus <c>LowerBound</c>, <c>UpperBound</c> and <c>Quantiles</c> for models with bounds; a window holding a non-finite
+/// value scores NaN. The nodes, the metadata (<c>mlnet_lstm.*</c>) and which model writes which version: see
+/// docs/trainer.md, "Persistence format".
 /// </remarks>
 internal static class LstmOnnxExporter
 {
     public const string Format = LstmScoringLayout.OnnxFormat;
     public const int Version = LstmScoringLayout.OnnxFormatVersion;
 
-    /// <summary>The version written for a single LSTM network without future covariates: 2, the graph before GRU cells, future covariates and ensembles.</summary>
+    /// <summary>The version written for a single point LSTM network without future covariates (2).</summary>
     public const int SingleNetworkVersion = 2;
 
     public static byte[] Export(LstmNetworkWeights net, LstmScoringLayout layout)
@@ -164,7 +126,7 @@ internal static class LstmOnnxExporter
         }
     }
 
-    /// <summary>The graph's <c>mlnet_lstm.*</c> metadata (see the class remarks).</summary>
+    /// <summary>The graph's <c>mlnet_lstm.*</c> metadata (docs/trainer.md, "Persistence format").</summary>
     private static void AddMetadata(OnnxModelBuilder b, LstmNetworkWeights net, LstmScoringLayout layout)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -206,7 +168,7 @@ internal static class LstmOnnxExporter
     /// <c>[N, h]</c> (a quantile model: its non-crossing quantiles <c>[N, h, q]</c>): the recurrent layers, the last
     /// hidden state (concatenated with <paramref name="future"/> when the model has future covariates), the head
     /// <c>[N, h·q]</c> and the non-crossing transform. Every node and initializer name starts with
-    /// <paramref name="prefix"/> (empty for a single network, so its graph is the one written before ensembles existed).
+    /// <paramref name="prefix"/> (empty for a single network).
     /// </summary>
     private static string AddMember(OnnxModelBuilder b, LstmNetworkWeights net, string x, string? future, SeasonalSkipNodes? naive, string prefix)
     {

@@ -9,23 +9,9 @@ namespace MLNet.Lstm.Training;
 /// each member's head output before the members' mean, the interval bands and the inverse normalisation.
 /// </summary>
 /// <remarks>
-/// Graph (version 4, <see cref="LstmScoringLayout.OnnxFormatVersion"/>), for period m, window T, horizon h and target index c, all in normalised units:
-/// <list type="bullet">
-/// <item><c>seasonal_cur</c> = Slice(window <c>[T, N, F]</c>, axis 0, m .. T), <c>seasonal_prev</c> = Slice(.., 0 .. T − m),
-/// <c>seasonal_diff</c> = Sub(cur, prev) <c>[T − m, N, F]</c>; with <see cref="SeasonalNetworkInput.LevelsAndDifferences"/>
-/// <c>seasonal_input</c> = Concat(cur, diff, axis 2) <c>[T − m, N, 2F]</c>; with <see cref="SeasonalNetworkInput.StandardizedDifferences"/>
-/// <c>seasonal_mean</c> μ = ReduceMean(diff, axis 0), <c>seasonal_std</c> σ = Sqrt(ReduceMean((diff − μ)², axis 0)) (Where 0: 1),
-/// <c>[1, N, F]</c>, and <c>seasonal_standardized</c> = (diff − μ) / σ. The layers read it instead of the window.</item>
-/// <item><c>seasonal_naive</c> = Slice(window <c>[N, T, F]</c>, axes 1, 2: T − m .. T − m + h, c .. c + 1) <c>[N, h, 1]</c>
-/// for h ≤ m; for h &gt; m Gather(window, <c>seasonal_naive_steps</c> = T − m + (k mod m), axis 1) then the Slice of c
-/// (a point model: reshaped to <c>[N, h]</c>); each member adds it to its head output (<c>{prefix}seasonal_out</c>),
-/// after the quantiles' non-crossing transform, so every quantile of a step moves by the same value. With standardised
-/// differences the skip is <c>output · σ_c + (naive + μ_c)</c> (<c>seasonal_base</c>; μ_c, σ_c sliced at the target
-/// and reshaped to <c>[N, 1(, 1)]</c>): σ &gt; 0, so quantiles stay ordered.</item>
-/// <item>Metadata <c>mlnet_lstm.seasonal_period</c> (m) and <c>mlnet_lstm.seasonal_input</c> (the enum's name:
-/// <c>Differences</c>, <c>LevelsAndDifferences</c> or <c>StandardizedDifferences</c>; a reader refuses a name it does
-/// not know, so the version stays 4); both absent for a network without a period, whose graph is unchanged.</item>
-/// </list>
+/// Writes graph version 4 (<see cref="LstmScoringLayout.OnnxFormatVersion"/>) and the metadata
+/// <c>mlnet_lstm.seasonal_period</c> and <c>mlnet_lstm.seasonal_input</c>; a network without a period gets neither.
+/// Node names and shapes: docs/trainer.md, "Persistence format".
 /// </remarks>
 internal static class SeasonalSkipOnnx
 {

@@ -11,19 +11,10 @@ namespace MLNet.Lstm;
 /// <see cref="BacktestOptions"/> for the folds.
 /// </summary>
 /// <remarks>
-/// <para>The series is cached in memory once; each fit reads the in-memory rows <c>[0, s)</c> (a
-/// <c>TakeRows</c> view of the cache), never a row at or after the fold's start. Each fold's window is built from the
-/// in-memory rows <c>[s - T, s)</c>.</para>
-/// <para>Direct path (the model's horizon covers the backtest's): the windows of all folds that share a model are
-/// scored in one batch, and the model's bound columns are read when it has them. Recursive path: each fold is
-/// forecast with <see cref="SeriesForecaster.Forecast(IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/> on
-/// its last T rows, with <see cref="BacktestOptions.CovariatePolicy"/>; it has no bounds.</para>
-/// <para>The chain after <c>SlidingWindow</c> must score from the window column alone (as for
-/// <see cref="SeriesForecaster"/>).</para>
-/// <para>Several series or known-future covariates (BacktestBySeries.cs): the pipeline's first step is read before
-/// fitting; each fit reads rows <c>[0, s)</c> of every series (a row mask of the cache), and the folds of all series at
-/// one start are forecast by <see cref="SeriesForecaster.ForecastBySeries"/> on their windows, with the known-future
-/// values (and <see cref="CovariatePolicy.FromCaller"/> values) of the fold's own rows.</para>
+/// The series is cached in memory once; each fit reads only rows before the fold's start. Direct path (the model's
+/// horizon covers the backtest's): all folds of one model are scored in one batch, with the model's bounds. Recursive
+/// path: each fold through <see cref="SeriesForecaster"/>, without bounds. Several series or known-future covariates:
+/// BacktestBySeries.cs. See docs/intervals-and-backtesting.md, "Backtesting".
 /// </remarks>
 internal sealed partial class Backtest
 {

@@ -5,22 +5,11 @@ namespace MLNet.Lstm;
 /// each forecasts, how far apart they are and how often the pipeline is refitted.
 /// </summary>
 /// <remarks>
-/// Fold i starts at row <c>s = Start + i·Stride</c>: its model was fitted on rows <c>[0, s')</c> with <c>s' ≤ s</c>, it
-/// forecasts rows <c>s .. s + Horizon - 1</c> from the window of rows <c>[s - T, s)</c>, and it is compared with
-/// them. Only complete folds are made (<c>s + Horizon ≤ N</c> for a series of N rows), as Darts'
-/// <c>historical_forecasts</c> does, so there are <c>floor((N - Horizon - Start) / Stride) + 1</c> folds.
-/// <para>Several series (the pipeline's <c>SlidingWindow</c> has a <c>SeriesColumnName</c>): <see cref="Start"/>,
-/// <see cref="Stride"/>, <see cref="Horizon"/> and <see cref="RetrainEvery"/> apply to each series, with row indices
-/// counted within that series' rows (row 0 is its first row). A fit at fold start s is one fit of the global model on
-/// rows <c>[0, s)</c> of every series (all the rows of a series shorter than s); a series of N rows gets the folds with
-/// <c>s + Horizon ≤ N</c>, and one too short for any fold is skipped and listed in
-/// <see cref="BacktestResult.SkippedSeries"/>. The folds of every series at one start are forecast together, in one
-/// batched call per step (<see cref="SeriesForecaster.ForecastBySeries"/>).</para>
-/// <para>Known-future covariates (<c>SlidingWindow</c>'s <c>FutureCovariateColumnNames</c>): a fold reads them from its
-/// own rows of the data, for the model's h steps after the window (recursively, for h·ceil(Horizon / h) steps), so a fold
-/// is made only when its series has those rows: <c>s + h·ceil(Horizon / h) ≤ N</c>.</para>
-/// <para>Keyed and known-future backtests are forecast through <see cref="SeriesForecaster"/> and have no prediction
-/// bounds (as a recursive backtest).</para>
+/// Fold i starts at row <c>s = Start + i·Stride</c>, forecasts rows <c>s .. s + Horizon - 1</c> from the window of
+/// rows <c>[s - T, s)</c> with a model fitted on rows before s; only complete folds are made. With a series key these
+/// apply within each series (one global fit per fold start; a series too short for any fold is listed in
+/// <see cref="BacktestResult.SkippedSeries"/>); with known-future covariates a fold also needs their rows. Keyed and
+/// known-future backtests have no bounds. See docs/intervals-and-backtesting.md, "The folds".
 /// </remarks>
 public sealed class BacktestOptions
 {

@@ -7,18 +7,10 @@ namespace MLNet.Lstm;
 /// past the series' last row (the <c>Time</c> column of <see cref="SeriesForecaster.ForecastFrame(Microsoft.ML.IDataView, int, string?)"/>).
 /// </summary>
 /// <remarks>
-/// <para>Recognised, in this order (the first that every step of the series follows wins):</para>
-/// <list type="bullet">
-/// <item><description>every k months on one day of the month (1 to 28) at one time of day: month starts (k = 1),
-/// quarters (k = 3), years (k = 12), the 15th of each month, ...;</description></item>
-/// <item><description>every k months on the last day of the month: month, quarter and year ends;</description></item>
-/// <item><description>business days: weekdays only, each row the weekday after the previous one, at one time of day;
-/// recognised only when a weekend falls between two of its rows (otherwise a daily series is a fixed step of one day);</description></item>
-/// <item><description>a fixed step: the same time span between every two rows (hourly, daily, weekly, ...).</description></item>
-/// </list>
-/// <para>Timestamps that are not in increasing order, or that follow none of these (a missing month, a holiday in a
-/// business-day series, a gap in an hourly series), are an <see cref="ArgumentException"/> naming the column, the
-/// series and the rows that break the calendar closest to the data.</para>
+/// Recognised, first match wins: every k months on one day of the month (1 to 28), every k months on the last day,
+/// business days (only when a weekend falls between two rows), a fixed step. Timestamps out of order or following
+/// none of these are an <see cref="ArgumentException"/> naming the column, the series and the rows. See
+/// docs/windows.md, "Forecasting a whole series".
 /// </remarks>
 internal sealed class ForecastCalendar
 {

@@ -10,33 +10,16 @@ namespace MLNet.Lstm;
 /// forecasts past the end of the data.
 /// </summary>
 /// <remarks>
-/// <para>The model is any fitted chain that maps a window column (a <c>Single</c> vector of T·F values, time-major) to
-/// a score column in label units, such as <c>SlidingWindow → NormalizeWindows → Lstm</c>, fitted or reloaded.</para>
-/// <list type="bullet">
-/// <item><description><see cref="PredictPointByPoint(IDataView)"/>: one step ahead from every true window (what <c>Transform</c> does).</description></item>
-/// <item><description><see cref="PredictMultipleSequences(IDataView, int, CovariatePolicy)"/>: from a true window, predict <c>predictionLength</c> steps
-/// recursively (each prediction fed back as the newest step), then restart from the true window
-/// <c>predictionLength</c> steps later.</description></item>
-/// <item><description><see cref="PredictFullSequence(IDataView, CovariatePolicy)"/>: recursive from the first window over the whole series.</description></item>
-/// <item><description><see cref="Forecast(IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/>: the steps after the series' last row.</description></item>
-/// </list>
-/// <para>Several series and known-future covariates: the <c>...BySeries</c> methods
-/// (<see cref="ForecastBySeries"/>, <see cref="PredictPointByPointBySeries"/>, <see cref="PredictMultipleSequencesBySeries"/>,
-/// <see cref="PredictFullSequenceBySeries"/>) read every key of a multi-series input (<see cref="SeriesWindowing.SeriesColumnName"/>)
-/// and return one <see cref="SeriesPrediction"/> per key, scoring all keys in one batched model call per recursion
-/// step; they also fill the model's <see cref="SeriesWindowing.FutureColumnName"/> column (from the data, and past its
-/// end from the caller's <c>knownFuture</c>). The single-series methods refuse a model with known-future covariates,
-/// and on a model with a series key they refuse data that holds more than one key (an <see cref="ArgumentException"/>
-/// naming the key column and the <c>...BySeries</c> methods); data of one key, or without the key column, is one series.</para>
-/// <para>A horizon-h model contributes h steps per call: its h predictions are fed back together. Input columns other
-/// than the target follow the <see cref="CovariatePolicy"/> given to each call.</para>
-/// <para>Input columns of the series: the <see cref="SeriesWindowing.FeatureColumnNames"/>, numeric scalars, one row per
-/// step in time order. The methods read the series into memory (T·F floats per row).</para>
-/// <para>No silent wrong answers: a non-finite value in the series is an error naming the column and row; every
-/// prediction is checked as it is produced, and a NaN or ±∞ one (a recursion that diverged, or a window the model
-/// cannot score, which it scores as NaN: see <see cref="NormalizeWindowsTransformer"/>) is an
-/// <see cref="InvalidOperationException"/> naming the step, the row and the fix. <c>steps</c> is at most
-/// <see cref="MaxForecastSteps"/>.</para>
+/// <para>Input: a fitted chain mapping a window column (<c>Single</c> vector of T·F values, time-major) to a score in
+/// label units, e.g. <c>SlidingWindow → NormalizeWindows → Lstm</c>; the series has the
+/// <see cref="SeriesWindowing.FeatureColumnNames"/> as numeric scalars, one row per step in time order, read into
+/// memory. Modes: point by point, multiple sequences, full sequence and <c>Forecast</c> past the end; the
+/// <c>...BySeries</c> methods do the same for every key of a multi-series input (and fill known-future covariates),
+/// returning one <see cref="SeriesPrediction"/> per key.</para>
+/// <para>Errors: a non-finite input value or a NaN or ±∞ prediction is an <see cref="InvalidOperationException"/>
+/// naming the column or step and the row; the single-series methods refuse a model with future covariates and data
+/// holding more than one key. See docs/windows.md, "Forecasting a whole
+/// series".</para>
 /// </remarks>
 public sealed partial class SeriesForecaster : IDisposable
 {

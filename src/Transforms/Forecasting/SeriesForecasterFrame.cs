@@ -14,20 +14,12 @@ public sealed partial class SeriesForecaster
     /// returns them as a <see cref="DataFrame"/>, dated on the series' own calendar.
     /// </summary>
     /// <remarks>
-    /// <para>Columns, in order:</para>
-    /// <list type="bullet">
-    /// <item><description>for a keyed model (<see cref="SeriesWindowing.SeriesColumnName"/>), the key column under its own name
-    /// (text, or <c>Int64</c> for an integer key), one block of <paramref name="steps"/> rows per series in the order of the data;</description></item>
-    /// <item><description><c>Time</c> (<c>DateTime</c>) when <paramref name="timeColumnName"/> is given: the timestamps that
-    /// continue the series' calendar, inferred from its timestamps (month starts or ends, quarters, years, business days,
-    /// or a fixed step such as an hour or a day); otherwise <c>Step</c> (<c>Int32</c>, 1 to <paramref name="steps"/>);</description></item>
-    /// <item><description><c>Forecast</c> (<c>Single</c>, label units), as <see cref="Forecast(IDataView, int, CovariatePolicy, IReadOnlyList{float[]})"/>
-    /// and <see cref="ForecastBySeries"/> compute it, other input columns held at their last value;</description></item>
-    /// <item><description><c>LowerBound</c> and <c>UpperBound</c> (<c>Single</c>) when the model outputs them: its interval
-    /// for the first h steps (h = <see cref="SeriesWindowing.Horizon"/>, scored from the last window); a recursive step
-    /// after h has no interval and is NaN.</description></item>
-    /// </list>
-    /// <para>A model with known-future covariates needs their future values: use <see cref="ForecastBySeries"/>.</para>
+    /// Output columns, in order: for a keyed model the key column (text or <c>Int64</c>), one block of
+    /// <paramref name="steps"/> rows per series; <c>Time</c> (<c>DateTime</c>, continuing the series' inferred
+    /// calendar, see <see cref="ForecastCalendar"/>) when <paramref name="timeColumnName"/> is given, else <c>Step</c>
+    /// (<c>Int32</c>, 1 to <paramref name="steps"/>); <c>Forecast</c> (<c>Single</c>, label units, other inputs held at
+    /// their last value); <c>LowerBound</c> and <c>UpperBound</c> when the model outputs them (NaN after the first h
+    /// steps). A model with known-future covariates needs <see cref="ForecastBySeries"/>.
     /// </remarks>
     /// <param name="series">The series, in time order (each key's rows contiguous); only each series' last T rows are scored.</param>
     /// <param name="steps">How many steps to forecast (1 to <see cref="MaxForecastSteps"/>).</param>

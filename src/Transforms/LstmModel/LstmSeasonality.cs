@@ -1,11 +1,9 @@
 namespace MLNet.Lstm;
 
 /// <summary>
-/// The seasonal structure of a network (issue 11 follow-up, docs/design.md "Seasonal skip"): with a period m ≥ 1 the
-/// recurrent layers read the seasonal differences of the window (<see cref="Input"/>) and the head's output gets the
-/// seasonal-naive value of the target column added, <c>out[k] = head[k] + x[T − m + (k mod m), target]</c> for every
-/// quantile of step k (all in normalised units; with <see cref="SeasonalNetworkInput.StandardizedDifferences"/>
-/// <c>out[k] = x[T − m + (k mod m), target] + μ_target + σ_target · head[k]</c>). <see cref="None"/> (period 0) is the plain network.
+/// The seasonal structure of a network: with a period m ≥ 1 the recurrent layers read the seasonal differences of the
+/// window (<see cref="Input"/>) and each step's output gets the seasonal-naive value of the target added (in normalised
+/// units). <see cref="None"/> (period 0) is the plain network. See docs/trainer.md, "Seasonal period".
 /// </summary>
 /// <param name="Period">The seasonal period m, or 0 for none.</param>
 /// <param name="Input">What the layers read (ignored without a period; <see cref="SeasonalNetworkInput.Differences"/> then).</param>

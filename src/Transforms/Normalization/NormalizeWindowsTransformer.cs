@@ -20,18 +20,11 @@ namespace MLNet.Lstm;
 /// mode with keys also reads <see cref="SeriesColumnName"/> (the training data's key type); a key unseen at fit time
 /// is an <see cref="InvalidOperationException"/> naming the key column, the key and the fix, while the saved graph
 /// (stock <c>mlContext.Model.Load</c>, <c>ExportOnnx</c>) gives NaN window, shift and scale for it.</para>
-/// <para>Zero-size ranges: in <see cref="WindowNormalization.MinMax"/> a column with max = min, and in
-/// <see cref="WindowNormalization.ZScore"/> a column with standard deviation 0, get scale 1 (so the normalised
-/// values are 0).</para>
-/// <para>Windows that cannot be normalised: a column with a zero first value in
-/// <see cref="WindowNormalization.RelativeToFirst"/>, or with a NaN or ±∞ value (or a shift or scale that overflows),
-/// gets shift = scale = NaN and NaN normalised values, in memory and in the saved graph alike (one definition:
-/// <c>WindowNormalizer</c>); an LSTM then scores such a window as NaN. When the input has the label column (training
-/// or evaluation data, where the label is normalised too), such a window is instead an error that names the row,
-/// the column and a fix, since a NaN training label would be dropped or poison the loss.</para>
-/// <para>Saving: the transformer is saved as an <c>OnnxTransformer</c> computing the normalised window and the shift and
-/// scale columns from the window column (the normalised label is not in the graph: there is no label at prediction
-/// time), followed by column copying to the output name. The reloaded form computes the same values, bitwise, NaN included.</para>
+/// <para>A window without spread (MinMax, ZScore) is divided by 1 and reports scale 0. A window that cannot be
+/// normalised (zero base in a relative mode, a non-finite value, overflow) gets NaN shift, scale and values, so an LSTM
+/// scores it NaN; on labelled input it is instead an <see cref="InvalidOperationException"/> naming the row and the
+/// column. Saved as an <c>OnnxTransformer</c> that computes the same values bitwise. See docs/windows.md,
+/// "NormalizeWindows".</para>
 /// </remarks>
 public sealed class NormalizeWindowsTransformer : ITransformer
 {
@@ -172,17 +165,8 @@ public sealed class NormalizeWindowsTransformer : ITransformer
     /// normalised window, the shift and the scale, then column copying to the output name.
     /// </summary>
     /// <remarks>
-    /// ONNX graph (format <c>NormalizeWindows</c>, version 5 for MinMax and ZScore, 3 for the other per-window modes, 4 for the series-level modes; see
-    /// <see cref="OnnxFormatVersion"/>; version 1 gave ±∞ for a zero base and could turn NaN into
-    /// numbers, version 2 gives NaN for a window that cannot be normalised, see the class remarks): input <c>{input}</c> float <c>[N, T·F]</c>
-    /// (and, for a series-level mode with keys, <c>{series key}</c> <c>[N, 1]</c> with the fitted tables, described on
-    /// <c>SeriesScaling</c>, and metadata <c>mlnet_lstm.series_column</c>, <c>.series_key_type</c>, <c>.series_keys</c>); outputs
-    /// <c>{output}.normalize_windows</c> float <c>[N, T, F]</c> (copied to <c>{output}</c>), <c>{shift}</c> and
-    /// <c>{scale}</c> float <c>[N, F]</c>. Metadata: <c>mlnet_lstm.format</c>, <c>mlnet_lstm.version</c>,
-    /// <c>mlnet_lstm.mode</c> (mode name), <c>mlnet_lstm.window_size</c>, <c>mlnet_lstm.feature_count</c>,
-    /// <c>mlnet_lstm.target_index</c>, <c>mlnet_lstm.feature_names</c> (JSON array), <c>mlnet_lstm.input_column</c>,
-    /// <c>mlnet_lstm.output_column</c>, <c>mlnet_lstm.shift_column</c>, <c>mlnet_lstm.scale_column</c>,
-    /// <c>mlnet_lstm.label_column</c>, <c>mlnet_lstm.normalized_label_column</c>.
+    /// Graph format <c>NormalizeWindows</c> (<see cref="OnnxFormatVersion"/>): inputs, outputs and metadata in
+    /// docs/windows.md, "Saved graph formats".
     /// </remarks>
     public void Save(ModelSaveContext ctx)
     {

@@ -8,20 +8,12 @@ namespace MLNet.Lstm;
 /// inverse), both driven by the same mode table (<see cref="WindowNormalizerMode"/>).
 /// </summary>
 /// <remarks>
-/// <para>For each window and feature column f, the mode gives an <c>origin</c>, an optional <c>offset</c> and a
-/// <c>scale</c>; then <c>w' = ((w - origin) - offset) / scale</c> (without offset: <c>(w - origin) / scale</c>),
-/// <c>shift = origin + offset</c>, the label <c>y' = (y - shift) / scale</c> and the inverse
-/// <c>w = w' · scale + shift</c>.</para>
-/// <para>A scale of exactly 0 becomes the mode's <see cref="WindowNormalizerMode.ZeroScale"/>: NaN where the mode divides
-/// by a base that is 0 (RelativeToFirst, RelativeToLast); for a column without spread (MinMax, ZScore) the window is
-/// divided by 1 but the scale written is 0, so that the inverse forecasts the window's level and the label path gives
-/// 0 (<see cref="WindowNormalizerMode.ZeroSpreadKeepsLevel"/>, <see cref="NormalizeValue"/>).</para>
-/// <para>A column that cannot be normalised (a value of the window or one of its parameters is NaN or ±∞,
-/// including that NaN scale) gets shift = scale = NaN, so all its normalised values are NaN. Both the kernel and
-/// the graph follow these rules; the C# arithmetic is single precision, element for element the graph's (ZScore's sums
-/// too: in time order on both sides), so the results agree bitwise.</para>
-/// <para>Adding a mode: a value of <see cref="WindowNormalization"/>, one <see cref="WindowNormalizerMode"/> subclass
-/// (its C# parameters and its graph nodes), and one entry in <see cref="For"/>.</para>
+/// <para>Per window and column the mode gives an origin, an optional offset and a scale:
+/// <c>w' = ((w - origin) - offset) / scale</c>, <c>shift = origin + offset</c>, label <c>y' = (y - shift) / scale</c>,
+/// inverse <c>w = w' · scale + shift</c>. A zero scale becomes <see cref="WindowNormalizerMode.ZeroScale"/>; a column
+/// that cannot be normalised gets NaN shift, scale and values. C# and graph agree bitwise (single precision, same
+/// order). Adding a mode: a <see cref="WindowNormalization"/> value, a <see cref="WindowNormalizerMode"/> subclass and
+/// an entry in <see cref="For"/>. See docs/windows.md, "NormalizeWindows".</para>
 /// </remarks>
 internal static class WindowNormalizer
 {

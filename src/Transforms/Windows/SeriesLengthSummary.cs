@@ -5,11 +5,10 @@ using MLNet.Lstm.Internal;
 namespace MLNet.Lstm;
 
 /// <summary>
-/// How the series of a table fare with a window of T rows and a horizon of h (docs/windows.md, "Short series"): a
-/// series of at least T + h rows gives training windows; a shorter one gives none (it cannot label a full window) but
-/// still gets a forecast from <c>SeriesForecaster.ForecastBySeries</c>, from its own last T rows, or, with fewer than T
-/// rows, from its rows left-padded with its first row. Made by <see cref="Read"/>; <see cref="EnsureTrainable"/> refuses
-/// a table where no series gives a training window.
+/// How the series of a table fare with a window of T rows and a horizon of h: which give training windows (at least
+/// T + h rows) and which are forecast from left-padded rows (fewer than T). Made by <see cref="Read"/>;
+/// <see cref="EnsureTrainable"/> refuses a table where no series gives a training window. See docs/windows.md,
+/// "Short series".
 /// </summary>
 /// <param name="WindowSize">T.</param>
 /// <param name="Horizon">h.</param>

@@ -16,16 +16,10 @@ namespace MLNet.Lstm;
 /// Output columns: <see cref="OutputColumnName"/> (<c>Vector&lt;Single&gt;</c>, dimensions <c>[T, F]</c>),
 /// <see cref="LabelColumnName"/> (<c>Single</c> or <c>Vector&lt;Single&gt;</c> of <see cref="Horizon"/>), and the
 /// input columns with the values of each window's last row.</para>
-/// <para><see cref="Transform"/> streams: a cursor keeps the last T + h rows (O(T·F) memory) and is sequential (one
-/// cursor, no shuffling, unknown row count).</para>
-/// <para>Pass-through: when the input already has <see cref="OutputColumnName"/> as a <c>Vector&lt;Single&gt;</c> of
-/// T·F values (rows that are already windows, e.g. the input of a <c>PredictionEngine</c>), the transformer is the
-/// identity, both in <see cref="Transform"/> and as a row-to-row mapper, except that a row whose window does not hold
-/// exactly T·F values (a <c>float[]</c> of another length in a <c>[VectorType(T·F)]</c> field) is an error naming the
-/// column and both sizes.</para>
-/// <para>Saving: the transformer is saved as built-in ML.NET transformers (an <c>OnnxTransformer</c> with an
-/// <c>Identity</c> graph on the window column whose ONNX metadata holds the parameters, then column copying), so a
-/// reloaded model is the pass-through form: it scores window rows. See docs/windows.md for scoring a raw series.</para>
+/// <para><see cref="Transform"/> streams (the last T + h rows in memory; one sequential cursor). Input that already
+/// has the window column (T·F values) passes through unchanged, row to row; a window of another length is an error
+/// naming the column and both sizes. Saved as an <c>OnnxTransformer</c> whose reloaded form is that pass-through. See
+/// docs/windows.md, "SlidingWindow".</para>
 /// </remarks>
 public sealed class SlidingWindowTransformer : ITransformer
 {
@@ -137,20 +131,13 @@ public sealed class SlidingWindowTransformer : ITransformer
     }
 
     /// <summary>
-    /// Saves the transformer as built-in ML.NET transformers: an <c>OnnxTransformer</c> running an <c>Identity</c>
+    /// Saves the transformer as built-in ML.NET transformers: an <c>OnnxTransformer</c> running a <c>Reshape</c>
     /// graph on the window column, then column copying back to the window column's name. The ONNX model metadata
-    /// holds the parameters (format below), so the reloaded model is the pass-through form.
+    /// holds the parameters, so the reloaded model is the pass-through form.
     /// </summary>
     /// <remarks>
-    /// ONNX metadata (format <c>SlidingWindow</c>, version 1): <c>mlnet_lstm.format</c> = <c>SlidingWindow</c>,
-    /// <c>mlnet_lstm.version</c> = <c>1</c>, <c>mlnet_lstm.input_columns</c> (JSON array of strings),
-    /// <c>mlnet_lstm.window_size</c>, <c>mlnet_lstm.horizon</c>, <c>mlnet_lstm.stride</c> (integers),
-    /// <c>mlnet_lstm.output_column</c>, <c>mlnet_lstm.label_column</c>, <c>mlnet_lstm.target_column</c> (strings),
-    /// <c>mlnet_lstm.include_unlabeled_trailing_windows</c>, <c>mlnet_lstm.skip_non_finite_windows</c>
-    /// (<c>true</c>/<c>false</c>). Version 2 adds, only when set: <c>mlnet_lstm.series_column</c> (string),
-    /// <c>mlnet_lstm.future_covariate_columns</c> (JSON array of strings) and <c>mlnet_lstm.future_column</c> (string);
-    /// the future covariates column passes through the saved form like any other column. Graph: input <c>{window}</c> float <c>[N, T·F]</c> → Identity →
-    /// output <c>{window}.sliding_window</c> float <c>[N, T, F]</c> (a Reshape).
+    /// Graph format <c>SlidingWindow</c> (<see cref="OnnxFormatVersion"/>): metadata and graph in docs/windows.md,
+    /// "Saved graph formats".
     /// </remarks>
     public void Save(ModelSaveContext ctx)
     {
