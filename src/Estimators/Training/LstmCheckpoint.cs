@@ -286,4 +286,10 @@ internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Ho
 
     /// <summary>The quantile levels of a quantile head (0.5 included), or null for a point model.</summary>
     public float[]? QuantileLevels { get; init; }
+
+    /// <summary>
+    /// The lag m of <see cref="LstmLoss.Mase"/>'s in-sample seasonal-naive scale: the fit's seasonal period (the given
+    /// or detected one, also for the plain candidate of a seasonal choice), else 1. Not part of the architecture.
+    /// </summary>
+    public int LossSeasonalLag { get; init; } = 1;
 }

@@ -106,7 +106,7 @@ internal sealed class LstmEpochLoop
             var yb = OnDevice(_setup.YTrain.index_select(0, idx), dev);
             optimizer.zero_grad();
             var fb = _setup.FTrain is null ? null : OnDevice(_setup.FTrain.index_select(0, idx), dev);
-            var loss = LstmLosses.Compute(network.Forward(xb, fb), yb, _o);
+            var loss = LstmLosses.Compute(network.Forward(xb, fb), yb, xb, _o, _setup.Shape);
             loss.backward();
             if (_o.GradientClipNorm is float clip)
                 torch.nn.utils.clip_grad_norm_(network.parameters(), clip);
@@ -144,9 +144,9 @@ internal sealed class LstmEpochLoop
         {
             using var scope = torch.NewDisposeScope();
             long count = Math.Min(batch, n - start);
-            var prediction = _setup.Network.ForwardForEvaluation(OnDevice(x.narrow(0, start, count), _setup.Dev),
-                future is null ? null : OnDevice(future.narrow(0, start, count), _setup.Dev));
-            var loss = LstmLosses.Compute(prediction, OnDevice(y.narrow(0, start, count), _setup.Dev), _o);
+            var window = OnDevice(x.narrow(0, start, count), _setup.Dev);
+            var prediction = _setup.Network.ForwardForEvaluation(window, future is null ? null : OnDevice(future.narrow(0, start, count), _setup.Dev));
+            var loss = LstmLosses.Compute(prediction, OnDevice(y.narrow(0, start, count), _setup.Dev), window, _o, _setup.Shape);
             sum += loss.item<float>() * (double)count;
         }
         return sum / n;
@@ -155,17 +155,4 @@ internal sealed class LstmEpochLoop
     /// <summary>The tensor itself when it is already on <paramref name="device"/>, else a copy there.</summary>
     private static Tensor OnDevice(Tensor tensor, Device device) =>
         tensor.device_type == device.type && (device.type == DeviceType.CPU || tensor.device_index == device.index) ? tensor : tensor.to(device);
-}
-
-/// <summary>The training losses of <see cref="LstmLoss"/>, or the pinball loss of a quantile head.</summary>
-internal static class LstmLosses
-{
-    public static Tensor Compute(Tensor prediction, Tensor target, LstmForecastingTrainer.Options o) =>
-        LstmIntervalHead.LevelsOf(o.Quantiles) is { } levels ? QuantileHead.PinballLoss(prediction, target, levels) : o.Loss switch
-    {
-        LstmLoss.Mse => torch.nn.functional.mse_loss(prediction, target),
-        LstmLoss.Mae => torch.nn.functional.l1_loss(prediction, target),
-        LstmLoss.Huber => torch.nn.functional.huber_loss(prediction, target, delta: o.HuberDelta),
-        _ => throw new ArgumentOutOfRangeException(nameof(o.Loss), o.Loss, "Unknown loss."),
-    };
 }

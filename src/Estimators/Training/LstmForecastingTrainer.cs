@@ -78,7 +78,10 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// <summary>Momentum of <see cref="LstmOptimizer.Sgd"/>.</summary>
         public float Momentum { get; set; } = 0.9f;
 
-        /// <summary>The training loss.</summary>
+        /// <summary>
+        /// The training loss (also the validation loss that early stopping watches): <see cref="LstmLoss.Mse"/> (the
+        /// default), <see cref="LstmLoss.Mae"/>, <see cref="LstmLoss.Huber"/> or the scale-free <see cref="LstmLoss.Mase"/>.
+        /// </summary>
         public LstmLoss Loss { get; set; } = LstmLoss.Mse;
 
         /// <summary>Threshold of <see cref="LstmLoss.Huber"/>.</summary>
@@ -261,6 +264,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             Check(BatchSize > 0, nameof(BatchSize), BatchSize, "positive");
             Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "positive and finite");
             Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
+            Check(Enum.IsDefined(Loss), nameof(Loss), Loss, $"one of {string.Join(", ", Enum.GetNames<LstmLoss>())}");
             Check(HuberDelta > 0, nameof(HuberDelta), HuberDelta, "positive");
             Check(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "0 or positive");
             Check(GradientClipNorm is null || GradientClipNorm > 0, nameof(GradientClipNorm), GradientClipNorm, "null or positive");
@@ -369,15 +373,18 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             LstmCheckpoint.EnsureWritable(o.CheckpointDirectory);
         if (o.SeasonalPeriod > 0)
             new LstmSeasonality(o.SeasonalPeriod, o.SeasonalInput ?? SeasonalNetworkInput.Differences).Validate(cols.WindowSize, cols.Horizon);
+        LstmLosses.ValidateWindow(o.Loss, cols.WindowSize);
 
         long phase = Stopwatch.GetTimestamp();
         var data = LstmTrainingInput.Read(input, cols, o, diagnostics, ref phase);
         cancellation.ThrowIfCancellationRequested();
+        var seasonality = ResolveSeasonality(data, o, host);
         var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
         {
             QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
-            Seasonality = ResolveSeasonality(data, o, host),
+            Seasonality = seasonality,
             TargetIndex = cols.TargetIndex,
+            LossSeasonalLag = LstmLosses.SeasonalLag(seasonality.Period, cols.WindowSize),
         };
         var resume = LstmResumePoint.Open(o.ResumeFromCheckpoint, shape.ArchitectureHash, o.Epochs);
 

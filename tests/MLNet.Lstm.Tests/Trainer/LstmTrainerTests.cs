@@ -131,6 +131,7 @@ public class LstmTrainerTests
     [InlineData(LstmOptimizer.Adam, LstmLoss.Mse)]
     [InlineData(LstmOptimizer.AdamW, LstmLoss.Mae)]
     [InlineData(LstmOptimizer.Sgd, LstmLoss.Huber)]
+    [InlineData(LstmOptimizer.Adam, LstmLoss.Mase)]
     public void OptimizersAndLossesTrainAndReportProgress(LstmOptimizer optimizer, LstmLoss loss)
     {
         var ml = new MLContext(1);
