@@ -99,18 +99,14 @@ internal static class MemorySuite
                 int rows = int.Parse(args[1]);
                 var config = FitConfig(rows, threads);
                 var series = TrainingSuite.SyntheticSeries(rows, 2, seed: 1);
-                var diagnostics = new MLNet.Lstm.Training.TrainerDiagnostics
-                {
-                    FinalizerCollectInterval = Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_COLLECT") is { Length: > 0 } k
-                        ? int.Parse(k) : MLNet.Lstm.Training.TrainerDiagnostics.DefaultFinalizerCollectInterval,
-                    // Resident and peak memory after each trainer phase (diagnostic lines; the parent reads only peak_bytes).
-                    PhaseObserver = (phase, seconds) =>
-                        output.WriteLine($"phase {phase}: {seconds:F2} s, VmRSS {Mib(Status("VmRSS:")):F0} MiB, VmHWM {Mib(PeakBytes()):F0} MiB"),
-                };
+                int? collectInterval = Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_COLLECT") is { Length: > 0 } k ? int.Parse(k) : null;
+                // Resident and peak memory after each trainer phase (diagnostic lines; the parent reads only peak_bytes).
+                Action<MLNet.Lstm.Training.LstmFitEvents> observe = events => events.PhaseEnded += (phase, seconds) =>
+                    output.WriteLine($"phase {phase}: {seconds:F2} s, VmRSS {Mib(Status("VmRSS:")):F0} MiB, VmHWM {Mib(PeakBytes()):F0} MiB");
                 using var sampler = Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_SAMPLE") is { Length: > 0 } ms
                     ? new Timer(_ => output.WriteLine($"sample VmRSS {Mib(Status("VmRSS:")):F0} MiB, GC.GetTotalMemory {Mib(GC.GetTotalMemory(false)):F0} MiB, allocated so far {Mib(GC.GetTotalAllocatedBytes(false)):F0} MiB, gen0 GCs {GC.CollectionCount(0)}, gen2 {GC.CollectionCount(2)}"), null, 0, int.Parse(ms))
                     : null;
-                PipelineFit.TryCreate(series, config, diagnostics)!();
+                PipelineFit.TryCreate(series, config, observe, collectInterval)!();
                 break;
             }
             default:

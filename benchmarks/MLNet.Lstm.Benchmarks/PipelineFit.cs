@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Lstm.Training;
 
 namespace MLNet.Lstm.Benchmarks;
@@ -20,10 +21,11 @@ internal static class PipelineFit
     }
 
     /// <summary>
-    /// A variant that fits the whole pipeline once and returns windows × epochs; <paramref name="diagnostics"/> (the
-    /// trainer's internal knobs and phase observer) goes to the trainer's options.
+    /// A variant that fits the whole pipeline once and returns windows × epochs; <paramref name="observe"/> subscribes
+    /// to the trainer's fit events (phase ends, batch starts) and <paramref name="finalizerCollectInterval"/> replaces
+    /// the trainer's default <c>Device.FinalizerCollectInterval</c>.
     /// </summary>
-    public static Func<long>? TryCreate(float[] series, TrainingConfig config, TrainerDiagnostics? diagnostics = null)
+    public static Func<long>? TryCreate(float[] series, TrainingConfig config, Action<LstmFitEvents>? observe = null, int? finalizerCollectInterval = null)
     {
         if (config.Features != 2)
             throw new ArgumentException("The benchmark series has two columns.");
@@ -32,8 +34,11 @@ internal static class PipelineFit
             var ml = new MLContext(seed: config.Seed);
             var data = ml.Data.LoadFromEnumerable(Rows(series));
             var options = TrainerOptions(config);
-            options.Diagnostics = diagnostics;
-            var model = Pipeline(ml, config, options).Fit(data);
+            if (finalizerCollectInterval is int interval)
+                options.Device.FinalizerCollectInterval = interval;
+            var trainer = ml.Forecasting.Lstm(options);
+            observe?.Invoke(trainer.Events);
+            var model = Windows(ml, config).Append(trainer).Fit(data);
             GC.KeepAlive(model);
             return (long)config.Windows * config.Epochs;
         };
@@ -53,9 +58,12 @@ internal static class PipelineFit
 
     /// <summary>SlidingWindow over C0, C1 → NormalizeWindows (RelativeToFirst) → Lstm with <paramref name="options"/>.</summary>
     public static IEstimator<ITransformer> Pipeline(MLContext ml, TrainingConfig config, LstmForecastingTrainer.Options options) =>
+        Windows(ml, config).Append(ml.Forecasting.Lstm(options));
+
+    /// <summary>SlidingWindow over C0, C1 → NormalizeWindows (RelativeToFirst).</summary>
+    private static EstimatorChain<NormalizeWindowsTransformer> Windows(MLContext ml, TrainingConfig config) =>
         ml.Transforms.SlidingWindow("Window", new[] { "C0", "C1" }, config.WindowSize)
-            .Append(ml.Transforms.NormalizeWindows("Window"))
-            .Append(ml.Forecasting.Lstm(options));
+            .Append(ml.Transforms.NormalizeWindows("Window"));
 
     private static IEnumerable<SeriesRow> Rows(float[] series)
     {

@@ -4,7 +4,7 @@ namespace MLNet.Lstm.Benchmarks;
 
 /// <summary>
 /// Profile of suite 1: the pipeline Fit (same config as <see cref="TrainingSuite"/>) with the trainer's internal
-/// phase timings (<see cref="TrainerDiagnostics.PhaseObserver"/>), alternating with the raw loop; medians per phase. The rest of
+/// phase timings (<see cref="LstmFitEvents.PhaseEnded"/>), alternating with the raw loop; medians per phase. The rest of
 /// the pipeline's time (LoadFromEnumerable, SlidingWindow/NormalizeWindows Fit) is "outside the trainer".
 /// </summary>
 internal static class ProfileSuite
@@ -24,7 +24,7 @@ internal static class ProfileSuite
                 order.Add(name);
             current![name] = current.GetValueOrDefault(name) + seconds;
         };
-        var fit = PipelineFit.TryCreate(series, config, new TrainerDiagnostics { PhaseObserver = observe })!;
+        var fit = PipelineFit.TryCreate(series, config, events => events.PhaseEnded += observe)!;
         var variants = new List<Variant>
         {
             new("pipeline", () =>
@@ -43,7 +43,7 @@ internal static class ProfileSuite
         foreach (var k in (Environment.GetEnvironmentVariable("MLNET_LSTM_BENCH_COLLECT") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             int interval = int.Parse(k);
-            var collecting = PipelineFit.TryCreate(series, config, new TrainerDiagnostics { FinalizerCollectInterval = interval })!;
+            var collecting = PipelineFit.TryCreate(series, config, finalizerCollectInterval: interval)!;
             variants.Add(new($"pipeline, collect every {interval}", collecting));
         }
         var r = Harness.Alternate(variants, s.Repetitions, s.Warmups);

@@ -149,8 +149,8 @@ internal static class TrainingSuite
                 optimizer.step();
                 lossSum += l.item<float>() * (end - start);
                 // The same collection cadence as the trainer (MLNet.Lstm.Training.BatchCollector).
-                if (collectEveryBatch && TrainerDiagnostics.DefaultFinalizerCollectInterval > 0
-                    && ++batchesSinceCollect % TrainerDiagnostics.DefaultFinalizerCollectInterval == 0)
+                if (collectEveryBatch && BatchCollector.DefaultInterval > 0
+                    && ++batchesSinceCollect % BatchCollector.DefaultInterval == 0)
                 {
                     GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
                 }

@@ -1,7 +1,7 @@
 namespace MLNet.Lstm.Training;
 
 /// <summary>
-/// Collaborator of the epoch loop: a young-generation collection every <see cref="TrainerDiagnostics.FinalizerCollectInterval"/>
+/// Collaborator of the epoch loop: a young-generation collection every <see cref="TorchDeviceOptions.FinalizerCollectInterval"/>
 /// batches (0 or less: never).
 /// </summary>
 /// <remarks>
@@ -15,6 +15,9 @@ namespace MLNet.Lstm.Training;
 /// </remarks>
 internal sealed class BatchCollector
 {
+    /// <summary>The default of <see cref="TorchDeviceOptions.FinalizerCollectInterval"/>: a young-generation collection after every batch.</summary>
+    public const int DefaultInterval = 1;
+
     private static int _collections;
     private readonly int _interval;
     private int _batchesSinceCollect;

@@ -276,6 +276,15 @@ internal sealed record LstmNetworkShape(int WindowSize, int FeatureCount, int Ho
         + (QuantileLevels is null ? "" : $"-Q{new LstmIntervalHead(QuantileLevels, null, null).LevelsText}") // a quantile head (issue 9)
         + (Seasonality.IsOn ? $"-S{Seasonality.Period}" + (Seasonality.Input switch { SeasonalNetworkInput.LevelsAndDifferences => "L", SeasonalNetworkInput.StandardizedDifferences => "Z", _ => "" }) : "");
 
+    /// <summary>The network of <paramref name="o"/> on the windows of <paramref name="cols"/>, with <paramref name="seasonality"/>.</summary>
+    public static LstmNetworkShape Of(LstmForecastingTrainer.Options o, LstmColumns cols, LstmSeasonality seasonality) =>
+        new(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
+        {
+            QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
+            Seasonality = seasonality,
+            TargetIndex = cols.TargetIndex,
+        };
+
     public LstmNetwork CreateNetwork() => new(FeatureCount, HiddenSizes, Dropout, Horizon, Cell, FutureSize, QuantileLevels, Seasonality, TargetIndex);
 
     /// <summary>The seasonal differences and skip (<see cref="LstmSeasonality.None"/>: the plain network).</summary>

@@ -14,31 +14,25 @@ namespace MLNet.Lstm.Training;
 /// </summary>
 internal sealed class LstmEpochLoop
 {
+    private readonly LstmFit _fit;
     private readonly LstmTrainingSetup _setup;
     private readonly LstmForecastingTrainer.Options _o;
-    private readonly TrainerHost _host;
     private readonly EarlyStopping _best;
     private readonly CheckpointWriter _checkpoints;
     private readonly DivergenceGuard _divergence;
     private readonly BatchCollector _collector;
-    private readonly TrainerDiagnostics _diagnostics;
-    private readonly CancellationToken _cancellation;
     private readonly LearningRateScheduler _rates;
-    private double _batchSeconds, _validationSeconds, _afterEpochSeconds;
 
-    public LstmEpochLoop(LstmTrainingSetup setup, LstmForecastingTrainer.Options o, TrainerHost host, EarlyStopping best,
-        CheckpointWriter checkpoints, CancellationToken cancellation)
+    public LstmEpochLoop(LstmFit fit, LstmTrainingSetup setup, EarlyStopping best, CheckpointWriter checkpoints)
     {
+        _fit = fit;
         _setup = setup;
-        _o = o;
-        _host = host;
+        _o = fit.Options;
         _best = best;
         _checkpoints = checkpoints;
-        _cancellation = cancellation;
-        _diagnostics = o.Diagnostics ?? TrainerDiagnostics.Default;
-        _divergence = new DivergenceGuard(o.LearningRate);
-        _collector = new BatchCollector(_diagnostics.FinalizerCollectInterval);
-        _rates = new LearningRateScheduler(o.LearningRateSchedule, o.LearningRate, o.Epochs, o.EarlyStoppingMinDelta);
+        _divergence = new DivergenceGuard(_o.LearningRate);
+        _collector = new BatchCollector(_o.Device.FinalizerCollectInterval);
+        _rates = new LearningRateScheduler(_o.LearningRateSchedule, _o.LearningRate, _o.Epochs, _o.EarlyStoppingMinDelta);
     }
 
     /// <summary>Trains from <paramref name="startEpoch"/>; returns the epochs' results.</summary>
@@ -51,37 +45,34 @@ internal sealed class LstmEpochLoop
         // checkpointed run stopped.
         for (int skipped = 1; skipped < startEpoch && _o.Shuffle; skipped++)
             shuffle.Shuffle(order);
+        var clock = _fit.Clock;
         for (int epoch = startEpoch; epoch <= _o.Epochs; epoch++)
         {
-            _cancellation.ThrowIfCancellationRequested();
+            _fit.Cancellation.ThrowIfCancellationRequested();
             var watch = Stopwatch.StartNew();
-            long phase = Stopwatch.GetTimestamp();
+            clock.Restart();
             _setup.Network.train();
             _rates.Apply(_setup.Optimizer, epoch);
             if (_o.Shuffle)
                 shuffle.Shuffle(order);
             double trainLoss = TrainEpoch(epoch, order);
-            _batchSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
-            phase = Stopwatch.GetTimestamp();
+            clock.Add("epochs: shuffle + batches");
             double? valLoss = _setup.XValidation is null ? null : Evaluate(_setup.XValidation, _setup.YValidation!, _setup.FValidation);
             _divergence.CheckEpoch(epoch, trainLoss, valLoss);
-            _validationSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
-            phase = Stopwatch.GetTimestamp();
+            clock.Add("epochs: validation");
             watch.Stop();
             history.Add(new LstmEpochResult(epoch, trainLoss, valLoss, watch.Elapsed));
             _rates.Observe(valLoss ?? trainLoss);
             bool stop = AfterEpoch(epoch, trainLoss, valLoss, watch.Elapsed);
-            _afterEpochSeconds += Stopwatch.GetElapsedTime(phase).TotalSeconds;
+            clock.Add("epochs: best weights, checkpoints, progress");
             if (stop)
             {
-                _host.Log?.Info(MessageSensitivity.None,
+                _fit.Log?.Info(MessageSensitivity.None,
                     $"Early stopping after epoch {epoch}: no improvement for {_best.Wait} epoch(s); best epoch {_best.BestEpoch} ({_best.Best:G6}).");
                 break;
             }
         }
-        _diagnostics.PhaseObserver?.Invoke("epochs: shuffle + batches", _batchSeconds);
-        _diagnostics.PhaseObserver?.Invoke("epochs: validation", _validationSeconds);
-        _diagnostics.PhaseObserver?.Invoke("epochs: best weights, checkpoints, progress", _afterEpochSeconds);
+        clock.ReportSums();
         return history;
     }
 
@@ -97,8 +88,7 @@ internal sealed class LstmEpochLoop
         using var epochIndex = _setup.DataDevice.type == DeviceType.CPU ? epochOrder.alias() : epochOrder.to(_setup.DataDevice);
         for (int start = 0; start < nTrain; start += _o.BatchSize, batch++)
         {
-            _cancellation.ThrowIfCancellationRequested();
-            _diagnostics.BatchObserver?.Invoke(epoch, batch);
+            _fit.BeforeBatch(epoch, batch);
             using var batchScope = torch.NewDisposeScope();
             int count = Math.Min(_o.BatchSize, nTrain - start);
             var idx = epochIndex.narrow(0, start, count);
@@ -123,8 +113,8 @@ internal sealed class LstmEpochLoop
     private bool AfterEpoch(int epoch, double trainLoss, double? valLoss, TimeSpan duration)
     {
         _o.Progress?.Report(new LstmEpochProgress(epoch, _o.Epochs, trainLoss, valLoss, duration));
-        _host.ReportEpoch(epoch, trainLoss, valLoss);
-        _host.Log?.Info(MessageSensitivity.None,
+        _fit.Host.ReportEpoch(epoch, trainLoss, valLoss);
+        _fit.Log?.Info(MessageSensitivity.None,
             $"Epoch {epoch}/{_o.Epochs}: train loss {trainLoss:G6}" + (valLoss is double vl ? $", validation loss {vl:G6}" : "") +
             $", {duration.TotalSeconds:F2} s.");
         bool improved = _best.Observe(epoch, valLoss ?? trainLoss, () => _setup.Network.GetWeights(_setup.Shape.WindowSize));

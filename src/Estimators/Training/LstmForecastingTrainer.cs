@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Data;
@@ -244,8 +243,8 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         /// </summary>
         public SeasonalNetworkInput? SeasonalInput { get; set; }
 
-        /// <summary>Internal knobs and observers for tests and benchmarks; null means the defaults.</summary>
-        internal TrainerDiagnostics? Diagnostics { get; set; }
+        /// <summary>A shallow copy of these options, to change for a candidate of a fit (<see cref="LstmFit.WithOptions"/>).</summary>
+        internal Options Copy() => (Options)MemberwiseClone();
 
         /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first wrong one.</summary>
         public void Validate()
@@ -319,6 +318,9 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
     /// <summary>The options this trainer uses.</summary>
     public Options TrainerOptions => _options;
 
+    /// <summary>What this trainer's fits report as they run (phase ends, batch starts), for the benchmarks and tests.</summary>
+    internal LstmFitEvents Events { get; } = new();
+
     /// <summary>The output schema: the input plus <c>Score</c> (Vector&lt;Single&gt; of h values), and <c>LowerBound</c>, <c>UpperBound</c> (, <c>Quantiles</c>) with <see cref="Options.Quantiles"/> or <see cref="Options.ConformalLevel"/>.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
@@ -363,11 +365,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
         o.Validate(); // the options object stays the caller's: check it again as it is now
-        var diagnostics = o.Diagnostics ?? TrainerDiagnostics.Default;
-        using var linked = cancellationToken.CanBeCanceled && o.CancellationToken.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, o.CancellationToken) : null;
-        var cancellation = linked?.Token ?? (cancellationToken.CanBeCanceled ? cancellationToken : o.CancellationToken);
-        using var host = TrainerHost.Start(o.Context, o.Seed, o.Epochs);
+        using var fit = LstmFit.Start(o, cancellationToken, Events);
         var cols = LstmColumns.Resolve(input.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize, o.FutureColumnName);
         if (o.CheckpointDirectory is not null)
             LstmCheckpoint.EnsureWritable(o.CheckpointDirectory);
@@ -375,91 +373,19 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             new LstmSeasonality(o.SeasonalPeriod, o.SeasonalInput ?? SeasonalNetworkInput.Differences).Validate(cols.WindowSize, cols.Horizon);
         LstmLosses.ValidateWindow(o.Loss, cols.WindowSize);
 
-        long phase = Stopwatch.GetTimestamp();
-        var data = LstmTrainingInput.Read(input, cols, o, diagnostics, ref phase);
-        cancellation.ThrowIfCancellationRequested();
-        var seasonality = ResolveSeasonality(data, o, host);
-        var shape = new LstmNetworkShape(cols.WindowSize, cols.FeatureCount, cols.Horizon, o.HiddenSizes.ToArray(), o.Dropout, o.Cell, cols.FutureSize)
-        {
-            QuantileLevels = LstmIntervalHead.LevelsOf(o.Quantiles),
-            Seasonality = seasonality,
-            TargetIndex = cols.TargetIndex,
-            LossSeasonalLag = LstmLosses.SeasonalLag(seasonality.Period, cols.WindowSize),
-        };
+        var data = LstmTrainingInput.Read(fit, input, cols);
+        fit.Cancellation.ThrowIfCancellationRequested();
+        var seasonality = SeasonalPeriodDetector.Resolve(fit, data);
+        var shape = LstmNetworkShape.Of(o, cols, seasonality) with { LossSeasonalLag = LstmLosses.SeasonalLag(seasonality.Period, cols.WindowSize) };
         var resume = LstmResumePoint.Open(o.ResumeFromCheckpoint, shape.ArchitectureHash, o.Epochs);
 
         // Threads and the random generator are process-wide in torch: hold them for the whole training.
         using var seeded = TorchRandomLock.Enter();
-        LstmCandidateFit fit;
-        LstmSeasonalSelection? selection = null;
-        if (SeasonalCandidateChoice.IsNeeded(o, data, shape.Seasonality, host.Log))
-        {
-            var plain = FitCandidate(data, o, host, shape with { Seasonality = LstmSeasonality.None }, null, diagnostics, cancellation, ref phase, scoreValidation: true);
-            var seasonal = FitCandidate(data, o, host, shape, null, diagnostics, cancellation, ref phase, scoreValidation: true);
-            (fit, selection) = SeasonalCandidateChoice.Choose(plain, seasonal, data, host.Log);
-        }
-        else
-            fit = FitCandidate(data, o, host, shape, resume, diagnostics, cancellation, ref phase);
-        var first = fit.Members[0];
-        var finalWeights = LstmNetworkWeights.Ensemble(fit.Members.Select(f => f.Weights).ToArray());
-        finalWeights = ConformalCalibration.Calibrate(finalWeights, fit.Members.Select(f => f.Calibration).ToArray(), o, host.Log);
-        if (o.EnsembleSize > 1)
-            host.Log?.Info(MessageSensitivity.None, $"Trained {o.EnsembleSize} member networks; the model averages their outputs.");
-        phase = diagnostics.Lap("final weights, dispose tensors", phase);
-        return LstmModelAssembler.Assemble(data, o, host.Seed, first.Device, finalWeights, first.BestEpoch, first.History, input, diagnostics, phase, selection);
-    }
-
-    /// <summary>
-    /// Trains one candidate network of <paramref name="shape"/>: every member of the ensemble, each with its own seed;
-    /// with <paramref name="scoreValidation"/> each member also scores the validation windows with the weights it keeps.
-    /// </summary>
-    private static LstmCandidateFit FitCandidate(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
-        LstmResumePoint? resume, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase, bool scoreValidation = false)
-    {
-        var fits = new List<LstmMemberFit>(o.EnsembleSize);
-        for (int member = 0; member < o.EnsembleSize; member++)
-            fits.Add(FitMember(data, o, host, shape, resume, LstmEnsemble.MemberSeed(host.Seed, member), diagnostics, cancellation, ref phase, scoreValidation));
-        return new LstmCandidateFit(shape, fits);
-    }
-
-    /// <summary>
-    /// The network's seasonal structure: none, the given period, or with <see cref="Options.AutoSeasonalPeriod"/> the
-    /// initial model's or the one <see cref="SeasonalPeriodDetector"/> finds in the training windows (logged).
-    /// </summary>
-    private static LstmSeasonality ResolveSeasonality(LstmTrainingInput data, Options o, TrainerHost host)
-    {
-        var input = o.SeasonalInput ?? SeasonalNetworkInput.Differences;
-        if (o.SeasonalPeriod == 0)
-            return LstmSeasonality.None;
-        if (o.SeasonalPeriod > 0)
-            return new LstmSeasonality(o.SeasonalPeriod, input);
-        if (o.InitialModel is not null)
-            return o.InitialModel.Weights.Seasonality;
-        var cols = data.Columns;
-        var found = SeasonalPeriodDetector.Detect(data.Data.X, data.TrainCount, cols.WindowSize, cols.FeatureCount, cols.TargetIndex, cols.Horizon);
-        host.Log?.Info(MessageSensitivity.None, found.Period > 0
-            ? $"SeasonalPeriod auto: period {found.Period} (autocorrelation of the first differences {found.Autocorrelation:0.00}); the layers read {input}."
-            : $"SeasonalPeriod auto: no seasonality (largest autocorrelation of the first differences {found.Autocorrelation:0.00} at lag {found.BestLag}, needs a local maximum above {SeasonalPeriodDetector.Threshold} at a lag of at least the horizon {cols.Horizon}); the plain network.");
-        return found.Period > 0 ? new LstmSeasonality(found.Period, input) : LstmSeasonality.None;
-    }
-
-    /// <summary>
-    /// Trains one network with <paramref name="seed"/> (setup, epochs, choice of weights); with
-    /// <paramref name="scoreValidation"/> it scores the validation windows with the weights it keeps.
-    /// </summary>
-    private static LstmMemberFit FitMember(LstmTrainingInput data, Options o, TrainerHost host, LstmNetworkShape shape,
-        LstmResumePoint? resume, int seed, TrainerDiagnostics diagnostics, CancellationToken cancellation, ref long phase, bool scoreValidation)
-    {
-        var best = new EarlyStopping(o.EarlyStoppingPatience, o.EarlyStoppingMinDelta, o.RestoreBestWeights);
-        var checkpoints = new CheckpointWriter(o.CheckpointDirectory, shape, o.Optimizer, host.Log);
-        int startEpoch = resume?.StartEpoch ?? 1;
-        using var setup = LstmTrainingSetup.Prepare(data, o, shape, seed, resume, best, checkpoints, host.Log);
-        string device = setup.Device.Device.ToString();
-        phase = diagnostics.Lap("tensors, network, optimizer", phase);
-        var history = new LstmEpochLoop(setup, o, host, best, checkpoints, cancellation).Run(startEpoch, seed);
-        phase = Stopwatch.GetTimestamp();
-        var (weights, bestEpoch) = LstmModelAssembler.ChooseWeights(setup, best, history, startEpoch, o.RestoreBestWeights, host.Log);
-        var validationOutputs = scoreValidation && setup.XValidation is { } xv ? ConformalCalibration.Score(setup, weights, xv, setup.FValidation, o) : null;
-        return new LstmMemberFit(weights, bestEpoch, history, device, ConformalCalibration.Predict(setup, weights, o), validationOutputs);
+        if (!SeasonalCandidateChoice.IsNeeded(o, data, shape.Seasonality, fit.Log))
+            return LstmModelAssembler.Assemble(fit, data, LstmCandidateTrainer.FitCandidate(fit, data, shape, resume), input);
+        var plain = LstmCandidateTrainer.FitCandidate(fit, data, shape with { Seasonality = LstmSeasonality.None }, scoreValidation: true);
+        var seasonal = LstmCandidateTrainer.FitCandidate(fit, data, shape, scoreValidation: true);
+        var (chosen, selection) = SeasonalCandidateChoice.Choose(plain, seasonal, data, fit.Log);
+        return LstmModelAssembler.Assemble(fit, data, chosen, input, selection);
     }
 }

@@ -29,16 +29,31 @@ internal static class LstmModelAssembler
         return (weights, bestEpoch);
     }
 
-    /// <summary>Exports <paramref name="weights"/> and builds the transformer.</summary>
-    public static LstmForecastingTransformer Assemble(LstmTrainingInput input, LstmForecastingTrainer.Options o, int seed, string device,
-        LstmNetworkWeights weights, int bestEpoch, IReadOnlyList<LstmEpochResult> history, IDataView schemaSource, TrainerDiagnostics diagnostics, long phase,
+    /// <summary>
+    /// Builds the model of the chosen <paramref name="candidate"/>: its members' weights as one (ensemble) network,
+    /// calibrated with <c>ConformalLevel</c>, exported to ONNX, with member 0's history and the settings the fit used.
+    /// </summary>
+    /// <param name="fit">The fit.</param>
+    /// <param name="input">The fit's training data.</param>
+    /// <param name="candidate">The candidate the fit keeps.</param>
+    /// <param name="schemaSource">The training data view, whose schema the model's input schema is.</param>
+    /// <param name="selection">The seasonal choice's figures, or null when the fit made none.</param>
+    public static LstmForecastingTransformer Assemble(LstmFit fit, LstmTrainingInput input, LstmCandidateFit candidate, IDataView schemaSource,
         LstmSeasonalSelection? selection = null)
     {
+        var o = fit.Options;
+        var first = candidate.Members[0];
+        var weights = LstmNetworkWeights.Ensemble(candidate.Members.Select(f => f.Weights).ToArray());
+        weights = ConformalCalibration.Calibrate(weights, candidate.Members.Select(f => f.Calibration).ToArray(), o, fit.Log);
+        if (o.EnsembleSize > 1)
+            fit.Log?.Info(MessageSensitivity.None, $"Trained {o.EnsembleSize} member networks; the model averages their outputs.");
+        fit.Clock.Lap("final weights, dispose tensors");
         var layout = input.Columns.ToLayout();
         var onnx = LstmOnnxExporter.Export(weights, layout);
-        phase = diagnostics.Lap("ONNX export", phase);
-        var model = new LstmForecastingTransformer(onnx, weights, layout, history, bestEpoch, Settings(input, o, seed, device, weights.Seasonality) with { SeasonalSelection = selection }, schemaSource);
-        diagnostics.Lap("OnnxTransformer creation", phase);
+        fit.Clock.Lap("ONNX export");
+        var settings = Settings(input, o, fit.Seed, first.Device, weights.Seasonality) with { SeasonalSelection = selection };
+        var model = new LstmForecastingTransformer(onnx, weights, layout, first.History, first.BestEpoch, settings, schemaSource);
+        fit.Clock.Lap("OnnxTransformer creation");
         return model;
     }
 

@@ -48,13 +48,14 @@ internal sealed class LstmTrainingInput
     /// </summary>
     public (LstmDataset Rows, int Start) ValidationRows => ValidationData is { } v ? (v, 0) : (Data, Data.Count - SplitValidationCount);
 
-    /// <summary>Reads the training data and the validation data of <paramref name="o"/>.</summary>
-    public static LstmTrainingInput Read(IDataView input, LstmColumns cols, LstmForecastingTrainer.Options o, TrainerDiagnostics diagnostics, ref long phase)
+    /// <summary>Reads the training data and the validation data of the options of <paramref name="fit"/>.</summary>
+    public static LstmTrainingInput Read(LstmFit fit, IDataView input, LstmColumns cols)
     {
+        var o = fit.Options;
         var data = LstmDataset.Read(input, cols, "training");
-        phase = diagnostics.Lap("read training data", phase);
+        fit.Clock.Lap("read training data");
         var validationData = o.ValidationSet is null ? null : ReadValidationSet(o.ValidationSet, cols, o);
-        phase = diagnostics.Lap("read validation data", phase);
+        fit.Clock.Lap("read validation data");
         int split = validationData is null ? (int)Math.Round(data.Count * (double)o.ValidationFraction) : 0;
         if (data.Count - split <= 0)
             throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction),

@@ -49,9 +49,10 @@ internal sealed class LstmTrainingSetup : IDisposable
     /// Selects and seeds the device, then builds tensors, network and optimizer; call it holding
     /// <see cref="TorchRandomLock"/>. <paramref name="best"/> is given the resumed checkpoint's best epoch.
     /// </summary>
-    public static LstmTrainingSetup Prepare(LstmTrainingInput input, LstmForecastingTrainer.Options o, LstmNetworkShape shape, int seed,
-        LstmResumePoint? resume, EarlyStopping best, CheckpointWriter checkpoints, IChannel? log)
+    public static LstmTrainingSetup Prepare(LstmFit fit, LstmTrainingInput input, LstmNetworkShape shape, int seed,
+        LstmResumePoint? resume, EarlyStopping best, CheckpointWriter checkpoints)
     {
+        var (o, log) = (fit.Options, fit.Log);
         var device = new TorchDeviceOptions { Device = o.Device.Device, FallbackToCpu = o.Device.FallbackToCpu, Threads = o.Device.Threads, TuneNativeAllocator = o.Device.TuneNativeAllocator, Seed = seed }.Resolve();
         torch.manual_seed(seed);
         if (device.FellBackToCpu)

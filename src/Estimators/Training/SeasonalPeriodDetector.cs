@@ -1,3 +1,5 @@
+using Microsoft.ML.Runtime;
+
 namespace MLNet.Lstm.Training;
 
 /// <summary>The period <see cref="SeasonalPeriodDetector"/> found (0 for none) and its autocorrelation (the largest one seen when none).</summary>
@@ -24,6 +26,29 @@ internal static class SeasonalPeriodDetector
 {
     /// <summary>The autocorrelation a lag must exceed to count as a period.</summary>
     public const double Threshold = 0.3;
+
+    /// <summary>
+    /// The network's seasonal structure for the options of <paramref name="fit"/>: none, the given period, or with
+    /// <see cref="LstmForecastingTrainer.Options.AutoSeasonalPeriod"/> the initial model's or the one
+    /// <see cref="Detect"/> finds in the training windows of <paramref name="data"/> (logged).
+    /// </summary>
+    public static LstmSeasonality Resolve(LstmFit fit, LstmTrainingInput data)
+    {
+        var o = fit.Options;
+        var input = o.SeasonalInput ?? SeasonalNetworkInput.Differences;
+        if (o.SeasonalPeriod == 0)
+            return LstmSeasonality.None;
+        if (o.SeasonalPeriod > 0)
+            return new LstmSeasonality(o.SeasonalPeriod, input);
+        if (o.InitialModel is not null)
+            return o.InitialModel.Weights.Seasonality;
+        var cols = data.Columns;
+        var found = Detect(data.Data.X, data.TrainCount, cols.WindowSize, cols.FeatureCount, cols.TargetIndex, cols.Horizon);
+        fit.Log?.Info(MessageSensitivity.None, found.Period > 0
+            ? $"SeasonalPeriod auto: period {found.Period} (autocorrelation of the first differences {found.Autocorrelation:0.00}); the layers read {input}."
+            : $"SeasonalPeriod auto: no seasonality (largest autocorrelation of the first differences {found.Autocorrelation:0.00} at lag {found.BestLag}, needs a local maximum above {Threshold} at a lag of at least the horizon {cols.Horizon}); the plain network.");
+        return found.Period > 0 ? new LstmSeasonality(found.Period, input) : LstmSeasonality.None;
+    }
 
     /// <summary>Detects the period in <paramref name="count"/> windows <c>[T, F]</c> stored time-major in <paramref name="x"/>.</summary>
     /// <param name="x">The windows, <c>[count, T, F]</c> (the array may be longer).</param>

@@ -43,6 +43,12 @@ public sealed class TorchDeviceOptions
     public long? Seed { get; set; }
 
     /// <summary>
+    /// Training batches between two collections of TorchSharp's undisposed optimizer scalars (see
+    /// <see cref="MLNet.Lstm.Training.BatchCollector"/>); 0 or less turns the collection off. The benchmarks vary it.
+    /// </summary>
+    internal int FinalizerCollectInterval { get; set; } = MLNet.Lstm.Training.BatchCollector.DefaultInterval;
+
+    /// <summary>
     /// Checks <see cref="Device"/> and <see cref="Threads"/> without touching torch.
     /// </summary>
     /// <exception cref="ArgumentException">The device string is not one of <see cref="AcceptedDeviceForms"/>, or

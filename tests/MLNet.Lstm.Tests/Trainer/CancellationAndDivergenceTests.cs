@@ -35,16 +35,14 @@ public class CancellationAndDivergenceTests
             cancelled.CheckpointDirectory = dir;
             cancelled.CancellationToken = cts.Token;
             var batches = new List<(int, int)>();
-            cancelled.Diagnostics = new TrainerDiagnostics
+            var trainer = ml.Forecasting.Lstm(cancelled);
+            trainer.Events.BatchStarting += (epoch, batch) =>
             {
-                BatchObserver = (epoch, batch) =>
-                {
-                    batches.Add((epoch, batch));
-                    if (epoch == 3 && batch == 2)
-                        cts.Cancel();
-                },
+                batches.Add((epoch, batch));
+                if (epoch == 3 && batch == 2)
+                    cts.Cancel();
             };
-            Assert.ThrowsAny<OperationCanceledException>(() => ml.Forecasting.Lstm(cancelled).Fit(data));
+            Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data));
             Assert.Equal((3, 2), batches[^1]);                  // stopped before the third batch of epoch 3 ran
             var (_, info) = LstmCheckpoint.Read(dir);
             Assert.Equal(2, info.Epoch);                        // the last complete epoch's checkpoint is in place

@@ -21,8 +21,8 @@ public class TrainerStageTests
     private static LstmTrainingInput ReadInput(IDataView data, LstmForecastingTrainer.Options o)
     {
         var cols = LstmColumns.Resolve(data.Schema, o.FeatureColumnName, o.LabelColumnName, o.WindowSize);
-        long phase = 0;
-        return LstmTrainingInput.Read(data, cols, o, TrainerDiagnostics.Default, ref phase);
+        using var fit = LstmFit.Start(o, CancellationToken.None);
+        return LstmTrainingInput.Read(fit, data, cols);
     }
 
     [Fact]
@@ -109,15 +109,17 @@ public class TrainerStageTests
     }
 
     [Fact]
-    public void DiagnosticsObserveThePhasesAndBatchesOfOneTrainerOnly()
+    public void FitEventsObserveThePhasesAndBatchesOfOneTrainerOnly()
     {
         var ml = new MLContext(1);
         var data = LstmTestUtil.RandomData(ml, 64, 4, 2, 1, seed: 3);
         var phases = new List<string>();
         var batches = new List<(int Epoch, int Batch)>();
         var o = Small(2);
-        o.Diagnostics = new TrainerDiagnostics { PhaseObserver = (name, _) => phases.Add(name), BatchObserver = (e, b) => batches.Add((e, b)) };
-        using var observed = ml.Forecasting.Lstm(o).Fit(data);
+        var trainer = ml.Forecasting.Lstm(o);
+        trainer.Events.PhaseEnded += (name, _) => phases.Add(name);
+        trainer.Events.BatchStarting += (e, b) => batches.Add((e, b));
+        using var observed = trainer.Fit(data);
         using var plain = ml.Forecasting.Lstm(Small(2)).Fit(data);   // another trainer: not observed
         Assert.Equal(new[]
         {
