@@ -51,7 +51,7 @@ internal sealed class CandidateSearch
     public int MaxCandidates => 2 + (Losses.Length - 1) + (Period > 0 ? 1 : 0) + (WindowSizes.Count - 1);
 
     /// <summary>The losses of the loss stage, in order of preference after the first candidate's.</summary>
-    public static readonly LstmLoss[] Losses = { LstmLoss.Mae, LstmLoss.Mse };
+    public static readonly LstmLoss[] Losses = { LstmLoss.Mae, LstmLoss.Mse, LstmLoss.Mase };
 
     /// <summary>Runs the stages; returns the candidate kept, its best epoch and the report of every candidate.</summary>
     public (SearchCandidate Chosen, int BestEpoch, LstmCandidateSelection Selection) Run()
