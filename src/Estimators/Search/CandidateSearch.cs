@@ -157,6 +157,6 @@ internal sealed class CandidateSearch
             StandardErrorToBest = double.IsNaN(se[i]) ? 0 : se[i],
             Skipped = t.Skipped,
         }).ToArray();
-        return new LstmCandidateSelection("sMAPE", candidates, _trials.FindIndex(t => t.Candidate == chosen)) { ValidationItems = _plan.Evaluated.Count };
+        return new LstmCandidateSelection("sMAPE", candidates, _trials.FindIndex(t => t.Candidate == chosen)) { ValidationItems = _plan.Evaluated.Count, HeldOutRows = _plan.TailLength };
     }
 }

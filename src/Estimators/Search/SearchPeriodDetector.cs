@@ -4,12 +4,13 @@ namespace MLNet.Lstm.Search;
 
 /// <summary>
 /// The seasonal period the one call's seasonal candidate uses: <see cref="SeasonalPeriodDetector"/> on one probe window
-/// per series (its last <see cref="ProbeLength"/> training rows, z-scored so that every series weighs alike), the
-/// series shorter than the probe left out.
+/// per series (its last <see cref="ProbeLength"/> training rows, at most the median series' length, z-scored so that
+/// every series weighs alike), the series shorter than the probe left out, at lags of at most a third of the probe
+/// (three seasons in the probe, so that a long lag's few pairs cannot make a period).
 /// </summary>
 internal static class SearchPeriodDetector
 {
-    /// <summary>The probe window's length (periods up to 45 can be found).</summary>
+    /// <summary>The longest probe window (periods up to 16 can be found).</summary>
     public const int ProbeLength = 48;
 
     /// <summary>The period, 0 when none is found or no series holds a probe of at least 8 rows.</summary>
@@ -33,6 +34,6 @@ internal static class SearchPeriodDetector
             x.AddRange(window.Select(v => (float)((v - mean) / sd)));
             count++;
         }
-        return count == 0 ? 0 : SeasonalPeriodDetector.Detect(x.ToArray(), count, probe, 1, 0, horizon: 2).Period;
+        return count == 0 ? 0 : SeasonalPeriodDetector.Detect(x.ToArray(), count, probe, 1, 0, horizon: 2, maxLag: probe / 3).Period;
     }
 }

@@ -18,4 +18,10 @@ public sealed record LstmCandidateSelection(string Metric, IReadOnlyList<LstmCan
 
     /// <summary>The number of validation items the errors average over (series for sMAPE, windows for MSE).</summary>
     public int ValidationItems { get; init; }
+
+    /// <summary>
+    /// The one call's hold-out: the rows held out at the end of every series (h + k − 1 for k hold-out windows per
+    /// series); 0 for the trainer's choice, which compares on its validation windows.
+    /// </summary>
+    public int HeldOutRows { get; init; }
 }
