@@ -4,11 +4,12 @@ namespace Microsoft.ML;
 
 /// <summary>
 /// The one-call LSTM forecaster on <see cref="ForecastingCatalog"/> (<c>mlContext.Forecasting.ForecastByLstm</c>), in
-/// the style of ML.NET's <c>ForecastBySsa</c>: the recommended configuration of docs/accuracy.md.
+/// the style of ML.NET's <c>ForecastBySsa</c>: one network over one or many series, its configuration chosen by
+/// validation (docs/trainer.md, "The one call and candidate selection"); and the recommended settings of an explicit chain.
 /// </summary>
 public static class ForecastByLstmCatalog
 {
-    /// <summary>The window normalisation <c>ForecastByLstm</c> uses (docs/accuracy.md, "Recommended configuration").</summary>
+    /// <summary>The window normalisation of the recommended explicit chain for one series (docs/accuracy.md, "Recommended configuration").</summary>
     public const WindowNormalization RecommendedNormalization = WindowNormalization.ZScore;
 
     /// <summary>
@@ -82,8 +83,8 @@ public static class ForecastByLstmCatalog
     }
 
     /// <summary>
-    /// The trainer options <c>ForecastByLstm</c> uses for <paramref name="seed"/> (columns <c>Window</c> and
-    /// <c>Label</c>): a fresh object on each call, to start an explicit chain from the recommended settings.
+    /// The trainer options of the recommended explicit chain for one series for <paramref name="seed"/> (columns
+    /// <c>Window</c> and <c>Label</c>): a fresh object on each call, to start an explicit chain from them.
     /// </summary>
     /// <remarks>
     /// One layer of 32, no dropout, up to 200 epochs (batch 32, Adam 3e-3) with the last 20% of the windows for

@@ -22,7 +22,8 @@ public sealed record LstmCandidate(string Name, double ValidationError)
 
     /// <summary>
     /// The standard error of the mean, over the validation items, of this candidate's error minus the error of the
-    /// best candidate of its comparison (0 for the best itself and for fewer than two items): the noise of the comparison.
+    /// reported candidate with the lowest mean error (0 for that one itself, for fewer than two items and for a skipped
+    /// candidate): the noise of the comparison.
     /// </summary>
     public double StandardErrorToBest { get; init; }
 
