@@ -162,8 +162,12 @@ public sealed record AccuracyLstmConfig(
     {
         if (OneCall)
         {
-            var chain = (EstimatorChain<LstmForecastingTransformer>)ml.Forecasting.ForecastByLstm("y", WindowSize(series), horizon, seed: seed);
-            var options = ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions;
+            // The recommended explicit chain (what the simple ForecastByLstm overload built before it became the one
+            // call with a validation search): RecommendedNormalization and RecommendedTrainerOptions.
+            var options = ForecastByLstmCatalog.RecommendedTrainerOptions(seed);
+            var chain = ml.Transforms.SlidingWindow("Window", new[] { "y" }, WindowSize(series), horizon, labelColumnName: "Label")
+                .Append(ml.Transforms.NormalizeWindows("Window", mode: ForecastByLstmCatalog.RecommendedNormalization))
+                .Append(ml.Forecasting.Lstm(options));
             options.Device = new TorchDeviceOptions { Device = "cpu", Threads = threads };
             options.Context = ml; // the trainer's log: AccuracyLstm.Run prints its seasonal choice
             options.SeasonalPeriod = SeasonalPeriodFor(series);

@@ -4,24 +4,18 @@ namespace Microsoft.ML;
 
 /// <summary>
 /// The one-call LSTM forecaster on <see cref="ForecastingCatalog"/> (<c>mlContext.Forecasting.ForecastByLstm</c>), in
-/// the style of ML.NET's <c>ForecastBySsa</c>: the recommended configuration of docs/accuracy.md.
+/// the style of ML.NET's <c>ForecastBySsa</c>: one network over one or many series, its configuration chosen by
+/// validation (docs/trainer.md, "The one call and candidate selection"); and the recommended settings of an explicit chain.
 /// </summary>
 public static class ForecastByLstmCatalog
 {
-    /// <summary>The window normalisation <see cref="ForecastByLstm"/> uses (docs/accuracy.md, "Recommended configuration").</summary>
+    /// <summary>The window normalisation of the recommended explicit chain for one series (docs/accuracy.md, "Recommended configuration").</summary>
     public const WindowNormalization RecommendedNormalization = WindowNormalization.ZScore;
 
     /// <summary>
-    /// Forecasts <paramref name="targetColumnName"/> <paramref name="horizon"/> steps ahead with the recommended LSTM
-    /// configuration: <c>SlidingWindow</c> → <c>NormalizeWindows</c> (z-score per window) → an LSTM seed ensemble
-    /// (<see cref="RecommendedTrainerOptions"/>) that detects a seasonal period in the training windows and, when one
-    /// is found, trains both the plain network and the seasonal one (which reads the standardised seasonal differences
-    /// and adds the seasonal-naive value and the mean seasonal change) and keeps the seasonal one unless the plain one
-    /// is clearly better on the validation windows in the target's units
-    /// (<c>LstmForecastingTrainer.Options.SeasonalPeriod</c>; the fitted model's <c>Settings.SeasonalPeriod</c> says
-    /// which period, 0 for the plain network, and <c>Settings.SeasonalSelection</c> both errors), scoring into <c>Score</c> like the explicit chain, so
-    /// <c>Evaluate</c>, <c>SeriesForecaster</c>, <c>Backtest</c>, saving, stock <c>Model.Load</c> and
-    /// <c>Forecasting.LoadModel</c> work on it unchanged.
+    /// Forecasts <paramref name="targetColumnName"/> <paramref name="horizon"/> steps ahead with the one call for one
+    /// series and a fixed window: <see cref="ForecastByLstm(ForecastingCatalog, ForecastByLstmOptions)"/> with these
+    /// options (the normalisation, loss and plain or seasonal network chosen on the series' last steps held out).
     /// </summary>
     /// <remarks>
     /// <para>Input: one row per time step (time order), with <paramref name="targetColumnName"/> and every
@@ -30,9 +24,7 @@ public static class ForecastByLstmCatalog
     /// scale columns, <c>Label</c> (Single for horizon 1, a vector of h values otherwise: the next values of the target),
     /// and <c>Score</c> (<c>Vector&lt;Single&gt;</c> of h values, in the target's units). One row per window: the input's
     /// first T - 1 rows (and the last h rows when labelled) make no row.</para>
-    /// <para>The settings were chosen by the accuracy suite (docs/accuracy.md, with the figures); for other settings
-    /// build the chain yourself from <c>SlidingWindow</c>, <c>NormalizeWindows</c> and <c>Forecasting.Lstm</c>.
-    /// Training is seeded by <paramref name="seed"/> and deterministic on the CPU with one torch thread.</para>
+    /// <para>Training is seeded by <paramref name="seed"/> and deterministic on the CPU with one torch thread.</para>
     /// </remarks>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="targetColumnName">The column to forecast.</param>
@@ -41,7 +33,7 @@ public static class ForecastByLstmCatalog
     /// found horizon 1, forecast recursively by <c>SeriesForecaster</c> or <c>Backtest</c>, better on most series.</param>
     /// <param name="inputColumnNames">The window's input columns; null: the target alone. Must contain the target.</param>
     /// <param name="seed">The seed of the networks' initial weights, dropout and shuffles.</param>
-    /// <returns>The chain's estimator; its fitted model scores into <c>Score</c>.</returns>
+    /// <returns>The estimator (a <see cref="ForecastByLstmEstimator"/>); its fitted chain scores into <c>Score</c>.</returns>
     public static IEstimator<ITransformer> ForecastByLstm(this ForecastingCatalog catalog, string targetColumnName, int windowSize,
         int horizon = 1, string[]? inputColumnNames = null, int seed = 0)
     {
@@ -58,15 +50,41 @@ public static class ForecastByLstmCatalog
                 $"inputColumnNames [{string.Join(", ", inputs)}] must contain the target column '{targetColumnName}' (the model reads its past values); " +
                 "add it, or pass null for the target alone.", nameof(inputColumnNames));
 
-        var ml = new MLContext(seed);
-        return ml.Transforms.SlidingWindow("Window", inputs, windowSize, horizon, labelColumnName: "Label", targetColumnName: targetColumnName)
-            .Append(ml.Transforms.NormalizeWindows("Window", mode: RecommendedNormalization))
-            .Append(ml.Forecasting.Lstm(RecommendedTrainerOptions(seed)));
+        return catalog.ForecastByLstm(new ForecastByLstmOptions
+        {
+            TargetColumnName = targetColumnName,
+            WindowSize = windowSize,
+            Horizon = horizon,
+            InputColumnNames = inputs,
+            Seed = seed,
+        });
     }
 
     /// <summary>
-    /// The trainer options <see cref="ForecastByLstm"/> uses for <paramref name="seed"/> (columns <c>Window</c> and
-    /// <c>Label</c>): a fresh object on each call, to start an explicit chain from the recommended settings.
+    /// The one call for one or many series: forecasts <see cref="ForecastByLstmOptions.TargetColumnName"/>
+    /// <see cref="ForecastByLstmOptions.Horizon"/> steps ahead with one LSTM trained over every series of the data, its
+    /// configuration (window normalisation, loss, plain or seasonal network, window length) chosen on each series' last
+    /// steps held out (docs/trainer.md, "The one call"), then fitted on all the data.
+    /// </summary>
+    /// <remarks>
+    /// <para>Input: one row per time step, each series' rows contiguous and in time order, with the target and input
+    /// columns (Single) and the key column <see cref="ForecastByLstmOptions.SeriesColumnName"/> when set.</para>
+    /// <para>Output columns: <c>Window</c>, its shift and scale columns, <c>Label</c> and <c>Score</c> (<c>Vector&lt;Single&gt;</c>
+    /// of h values, in the target's units); the fitted model is the chain <c>SlidingWindow</c> → <c>NormalizeWindows</c>
+    /// → <see cref="LstmForecastingTransformer"/>, whose <c>Settings.CandidateSelection</c> reports every candidate.</para>
+    /// </remarks>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="options">The options (validated here).</param>
+    /// <returns>The estimator (a <see cref="ForecastByLstmEstimator"/>).</returns>
+    public static IEstimator<ITransformer> ForecastByLstm(this ForecastingCatalog catalog, ForecastByLstmOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ForecastByLstmEstimator(options);
+    }
+
+    /// <summary>
+    /// The trainer options of the recommended explicit chain for one series for <paramref name="seed"/> (columns
+    /// <c>Window</c> and <c>Label</c>): a fresh object on each call, to start an explicit chain from them.
     /// </summary>
     /// <remarks>
     /// One layer of 32, no dropout, up to 200 epochs (batch 32, Adam 3e-3) with the last 20% of the windows for

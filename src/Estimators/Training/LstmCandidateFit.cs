@@ -49,19 +49,4 @@ internal sealed record LstmCandidateFit(LstmNetworkShape Shape, IReadOnlyList<Ls
         }
         return errors;
     }
-
-    /// <summary>
-    /// The standard error of the mean of the paired differences <c>a[i] − b[i]</c> (sample standard deviation over
-    /// √n); 0 for fewer than two pairs.
-    /// </summary>
-    public static double PairedStandardError(double[] a, double[] b)
-    {
-        int n = a.Length;
-        if (n < 2)
-            return 0;
-        var d = a.Zip(b, (x, y) => x - y).ToArray();
-        double mean = d.Average();
-        double variance = d.Sum(v => (v - mean) * (v - mean)) / (n - 1);
-        return Math.Sqrt(variance / n);
-    }
 }

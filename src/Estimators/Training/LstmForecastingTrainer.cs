@@ -378,7 +378,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
             return LstmModelAssembler.Assemble(fit, data, LstmCandidateTrainer.FitCandidate(fit, data, shape, resume), input);
         var plain = LstmCandidateTrainer.FitCandidate(fit, data, shape with { Seasonality = LstmSeasonality.None }, scoreValidation: true);
         var seasonal = LstmCandidateTrainer.FitCandidate(fit, data, shape, scoreValidation: true);
-        var (chosen, selection) = SeasonalCandidateChoice.Choose(plain, seasonal, data, fit.Log);
-        return LstmModelAssembler.Assemble(fit, data, chosen, input, selection);
+        var (chosen, selection, candidates) = SeasonalCandidateChoice.Choose(plain, seasonal, data, o.Loss, fit.Log);
+        return LstmModelAssembler.Assemble(fit, data, chosen, input, selection, candidates);
     }
 }

@@ -38,8 +38,9 @@ internal static class LstmModelAssembler
     /// <param name="candidate">The candidate the fit keeps.</param>
     /// <param name="schemaSource">The training data view, whose schema the model's input schema is.</param>
     /// <param name="selection">The seasonal choice's figures, or null when the fit made none.</param>
+    /// <param name="candidates">The same choice as a candidate report, or null.</param>
     public static LstmForecastingTransformer Assemble(LstmFit fit, LstmTrainingInput input, LstmCandidateFit candidate, IDataView schemaSource,
-        LstmSeasonalSelection? selection = null)
+        LstmSeasonalSelection? selection = null, LstmCandidateSelection? candidates = null)
     {
         var o = fit.Options;
         var first = candidate.Members[0];
@@ -51,7 +52,7 @@ internal static class LstmModelAssembler
         var layout = input.Columns.ToLayout();
         var onnx = LstmOnnxExporter.Export(weights, layout);
         fit.Clock.Lap("ONNX export");
-        var settings = Settings(input, o, fit.Seed, first.Device, weights.Seasonality) with { SeasonalSelection = selection };
+        var settings = Settings(input, o, fit.Seed, first.Device, weights.Seasonality) with { SeasonalSelection = selection, CandidateSelection = candidates };
         var model = new LstmForecastingTransformer(onnx, weights, layout, first.History, first.BestEpoch, settings, schemaSource);
         fit.Clock.Lap("OnnxTransformer creation");
         return model;

@@ -56,13 +56,14 @@ internal static class SeasonalPeriodDetector
     /// <param name="windowSize">T.</param>
     /// <param name="featureCount">F.</param>
     /// <param name="targetIndex">c, the target's feature index.</param>
-    public static SeasonalPeriodDetection Detect(ReadOnlySpan<float> x, int count, int windowSize, int featureCount, int targetIndex)
+    /// <param name="maxLag">The longest lag considered (default: T − 3).</param>
+    public static SeasonalPeriodDetection Detect(ReadOnlySpan<float> x, int count, int windowSize, int featureCount, int targetIndex, int maxLag = int.MaxValue)
     {
         var acf = Autocorrelations(x, count, windowSize, featureCount, targetIndex);
         double band = NoiseBand(count, windowSize);
         int period = 0, bestLag = 0;
         double best = double.NaN, bestSeen = double.NaN;
-        for (int k = 2; k <= windowSize - 3; k++)
+        for (int k = 2; k <= Math.Min(windowSize - 3, maxLag); k++)
         {
             double a = acf[k];
             if (double.IsNaN(a))

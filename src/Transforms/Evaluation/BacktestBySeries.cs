@@ -23,6 +23,8 @@ internal sealed partial class Backtest
         {
             if (step is SlidingWindowEstimator window)
                 return window.Settings;
+            if (step is ISlidingWindowPipeline wrapped)
+                return wrapped.SlidingWindowSettings;
             var type = step.GetType();
             if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(EstimatorChain<>))
                 return null;

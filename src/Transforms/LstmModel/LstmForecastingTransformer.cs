@@ -81,7 +81,7 @@ public sealed class LstmForecastingTransformer : ITransformer, IDisposable
     public LstmModelSummary Summary { get; }
 
     /// <summary>The settings the model was trained with.</summary>
-    public LstmTrainingSettings Settings { get; }
+    public LstmTrainingSettings Settings { get; internal set; }
 
     /// <summary>The name of the output column (<c>Score</c>).</summary>
     public string ScoreColumnName => Layout.ScoreColumnName;

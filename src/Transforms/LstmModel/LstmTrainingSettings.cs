@@ -51,6 +51,14 @@ public sealed record LstmTrainingSettings
     /// </summary>
     public LstmSeasonalSelection? SeasonalSelection { get; init; }
 
+    /// <summary>
+    /// The configuration chosen by validation (docs/trainer.md, "Candidate selection"): for a model of
+    /// <c>ForecastByLstm(ForecastByLstmOptions)</c> every candidate of its search with its hold-out sMAPE; for a trainer
+    /// fit with <c>AutoSeasonalPeriod</c> that chose, the plain and the seasonal candidate with their validation MSE.
+    /// Null when no choice was made and for a loaded model (the file holds the chosen network only).
+    /// </summary>
+    public LstmCandidateSelection? CandidateSelection { get; init; }
+
     /// <summary>What the layers read with a <see cref="SeasonalPeriod"/> (<see cref="SeasonalNetworkInput.Differences"/> without one).</summary>
     public SeasonalNetworkInput SeasonalInput { get; init; } = SeasonalNetworkInput.Differences;
 

@@ -12,43 +12,35 @@ public class ForecastByLstmTests
 {
     private const int Window = 8;
 
-    /// <summary>The one-call estimator with the test's short training (epochs 4, ensemble 2, one torch thread).</summary>
+    /// <summary>The one-call estimator with the test's short training (ForecastByLstmSearchTests.Tiny, final ensemble 2).</summary>
     private static IEstimator<ITransformer> Estimator(MLContext ml, int horizon, string[]? inputs = null, int seed = 2)
     {
-        var chain = (EstimatorChain<LstmForecastingTransformer>)ml.Forecasting.ForecastByLstm("X", Window, horizon, inputs, seed);
-        var o = ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions;
-        o.Epochs = 4;
-        o.EnsembleSize = 2;
-        o.Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 };
-        return chain;
+        var estimator = (ForecastByLstmEstimator)ml.Forecasting.ForecastByLstm("X", Window, horizon, inputs, seed);
+        estimator.SearchSettings = ForecastByLstmSearchTests.Tiny with { FinalEnsembleSize = 2 };
+        return estimator;
     }
 
     [Fact]
-    public void ChainIsTheRecommendedConfiguration()
+    public void TheSimpleOverloadIsTheOneCallForOneSeriesWithItsWindow()
     {
         var ml = new MLContext(1);
-        var chain = (EstimatorChain<LstmForecastingTransformer>)ml.Forecasting.ForecastByLstm("X", 12, horizon: 3, seed: 9);
-        var estimators = chain.GetType().GetField("_estimators", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
-            ?.GetValue(chain) as IEstimator<ITransformer>[];
-        var options = ((LstmForecastingTrainer)chain.LastEstimator).TrainerOptions;
-        Assert.Equal(ForecastByLstmCatalog.RecommendedTrainerOptions(9).EnsembleSize, options.EnsembleSize);
-        Assert.Equal(9, options.Seed);
-        Assert.Equal(1, options.Device.Threads);
-        Assert.Equal(("Window", "Label"), (options.FeatureColumnName, options.LabelColumnName));
-        Assert.True(options.EnsembleSize > 1 && options.ValidationFraction > 0 && options.EarlyStoppingPatience > 0 && options.RestoreBestWeights);
-        if (estimators is not null)
-        {
-            Assert.Equal(3, estimators.Length);
-            Assert.IsType<SlidingWindowEstimator>(estimators[0]);
-            Assert.IsType<NormalizeWindowsEstimator>(estimators[1]);
-        }
+        var estimator = Assert.IsType<ForecastByLstmEstimator>(ml.Forecasting.ForecastByLstm("X", 12, horizon: 3, inputColumnNames: new[] { "X", "C" }, seed: 9));
+        var o = estimator.Options;
+        Assert.Equal(("X", (string?)null, 3, 12, 9), (o.TargetColumnName, o.SeriesColumnName, o.Horizon, o.WindowSize, o.Seed));
+        Assert.Equal(new[] { "X", "C" }, o.InputColumnNames);
 
         var ml2 = new MLContext(1);
         using var fitted = (TransformerChain<LstmForecastingTransformer>)Estimator(ml2, 3).Fit(Series(ml2));
-        var window = Assert.IsType<SlidingWindowTransformer>(fitted.First());
+        var steps = fitted.ToArray();
+        Assert.Equal(3, steps.Length);
+        var window = Assert.IsType<SlidingWindowTransformer>(steps[0]);
+        Assert.IsType<NormalizeWindowsTransformer>(steps[1]);
         Assert.Equal(Window, window.WindowSize);
         Assert.Equal(3, window.Horizon);
-        Assert.Equal(ForecastByLstmCatalog.RecommendedNormalization, fitted.LastTransformer.Settings.Normalization);
+        var selection = fitted.LastTransformer.Settings.CandidateSelection!;
+        Assert.Equal(selection.Chosen.Normalization, fitted.LastTransformer.Settings.Normalization);
+        Assert.Equal(selection.Chosen.Loss, fitted.LastTransformer.Settings.Loss);
+        Assert.All(selection.Candidates, c => Assert.Equal(Window, c.WindowSize));
         Assert.Equal(2, fitted.LastTransformer.Settings.EnsembleSize);
     }
 

@@ -250,7 +250,7 @@ public class SeasonalSelectionTests
     public void ThePairedStandardErrorIsTheSampleStandardDeviationOfTheDifferencesOverRootN()
     {
         // d = [1, 2, 3]: mean 2, sample variance ((1 + 0 + 1) / 2) = 1, standard error sqrt(1 / 3).
-        Assert.Equal(Math.Sqrt(1.0 / 3), MLNet.Lstm.Training.LstmCandidateFit.PairedStandardError(new[] { 1.0, 3.0, 5.0 }, new[] { 0.0, 1.0, 2.0 }), 12);
-        Assert.Equal(0, MLNet.Lstm.Training.LstmCandidateFit.PairedStandardError(new[] { 4.0 }, new[] { 1.0 }));
+        Assert.Equal(Math.Sqrt(1.0 / 3), MLNet.Lstm.Training.CandidateSelectionRule.PairedStandardError(new[] { 1.0, 3.0, 5.0 }, new[] { 0.0, 1.0, 2.0 }), 12);
+        Assert.Equal(0, MLNet.Lstm.Training.CandidateSelectionRule.PairedStandardError(new[] { 4.0 }, new[] { 1.0 }));
     }
 }

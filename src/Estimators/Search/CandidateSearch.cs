@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Lstm.Internal;
+using MLNet.Lstm.Training;
+
+namespace MLNet.Lstm.Search;
+
+/// <summary>
+/// The one call's search (docs/trainer.md, "The one call"): from a first candidate, one dimension at a time
+/// (normalisation, loss, plain or seasonal, window length), each stage's candidates are trained on the series without
+/// their hold-out tail and scored on it (<see cref="HoldOutPlan"/>), and <see cref="CandidateSelectionRule"/> keeps one,
+/// which the next stage starts from. A candidate is not started once the time budget is spent.
+/// </summary>
+internal sealed class CandidateSearch
+{
+    private readonly IDataView _input;
+    private readonly SearchSeriesTable _table;
+    private readonly ForecastByLstmOptions _o;
+    private readonly ForecastByLstmSearchSettings _settings;
+    private readonly IChannel? _log;
+    private readonly Stopwatch _clock;
+    private readonly HoldOutPlan _plan;
+    private readonly IDataView _training;
+    private readonly List<Trial> _trials = new();
+
+    /// <summary>One candidate considered: its errors per evaluated series (null when skipped), best epoch, or why it was skipped.</summary>
+    private sealed record Trial(SearchCandidate Candidate, double[]? Errors, int BestEpoch, string? Skipped);
+
+    public CandidateSearch(IDataView input, SearchSeriesTable table, ForecastByLstmOptions o, ForecastByLstmSearchSettings settings, IChannel? log, Stopwatch clock,
+        IReadOnlyList<int> windowSizes, int period)
+    {
+        (_input, _table, _o, _settings, _log, _clock) = (input, table, o, settings, log, clock);
+        WindowSizes = windowSizes;
+        Period = period;
+        _plan = HoldOutPlan.Create(table, o.Horizon, windowSizes, settings.MinValidationWindows);
+        _training = new RowSubsetDataView(input, _plan.TrainingMask(table));
+    }
+
+    /// <summary>The candidate window lengths (shortest first).</summary>
+    public IReadOnlyList<int> WindowSizes { get; }
+
+    /// <summary>The seasonal candidate's period, 0 for none.</summary>
+    public int Period { get; }
+
+    /// <summary>Whether the data holds several series (the first candidate and the network size depend on it).</summary>
+    public bool ManySeries => _table.Series.Count > 1;
+
+    /// <summary>The most candidates the stages consider.</summary>
+    public int MaxCandidates => 2 + (Losses.Length - 1) + (Period > 0 ? 1 : 0) + (WindowSizes.Count - 1);
+
+    /// <summary>The losses of the loss stage, in order of preference after the first candidate's.</summary>
+    public static readonly LstmLoss[] Losses = { LstmLoss.Mae, LstmLoss.Mse, LstmLoss.Mase };
+
+    /// <summary>Runs the stages; returns the candidate kept, its best epoch and the report of every candidate.</summary>
+    public (SearchCandidate Chosen, int BestEpoch, LstmCandidateSelection Selection) Run()
+    {
+        var current = ManySeries
+            ? new SearchCandidate(WindowNormalization.RelativeToLast, LstmLoss.Mae, 0, WindowSizes[0])
+            : new SearchCandidate(WindowNormalization.ZScore, LstmLoss.Mse, 0, WindowSizes[0]);
+        var other = current.Normalization == WindowNormalization.ZScore ? WindowNormalization.RelativeToLast : WindowNormalization.ZScore;
+        current = Stage(current, new[] { current, current with { Normalization = other } });
+        current = Stage(current, new[] { current }.Concat(Losses.Where(l => l != current.Loss).Select(l => current with { Loss = l })).ToArray());
+        if (Period > 0)
+            current = Stage(current, new[] { current with { SeasonalPeriod = Period }, current });
+        if (WindowSizes.Count > 1)
+            current = Stage(current, WindowSizes.Select(t => current with { WindowSize = t }).ToArray());
+        var kept = _trials.FirstOrDefault(t => t.Candidate == current && t.Errors is not null)
+            ?? throw new InvalidOperationException($"ForecastByLstm: no candidate could be trained: {string.Join(" ", _trials.Select(t => $"{t.Candidate.Name}: {t.Skipped}"))}");
+        return (current, kept.BestEpoch, Report(current));
+    }
+
+    /// <summary>Trains the stage's untried candidates and keeps one by the rule (candidates in order of preference).</summary>
+    private SearchCandidate Stage(SearchCandidate current, SearchCandidate[] candidates)
+    {
+        var trials = candidates.Select(Try).ToArray();
+        if (trials.Count(t => t.Errors is not null) < 2)
+            return trials.FirstOrDefault(t => t.Errors is not null)?.Candidate ?? current;
+        var (chosen, _) = CandidateSelectionRule.Choose(trials.Select(t => t.Errors).ToArray());
+        _log?.Info(MessageSensitivity.None, $"ForecastByLstm: keeping {trials[chosen].Candidate.Name} of {string.Join("; ", trials.Select(t => t.Candidate.Name))}.");
+        return trials[chosen].Candidate;
+    }
+
+    /// <summary>The trial of <paramref name="c"/>: the one already made, or a new one (trained, or skipped by its constraints or the budget).</summary>
+    private Trial Try(SearchCandidate c)
+    {
+        var done = _trials.FirstOrDefault(t => t.Candidate == c);
+        if (done is not null)
+            return done;
+        _o.CancellationToken.ThrowIfCancellationRequested();
+        var trial = SkipReason(c) is { } reason ? new Trial(c, null, 0, reason) : Evaluate(c);
+        _trials.Add(trial);
+        double? error = trial.Errors?.Average();
+        _log?.Info(MessageSensitivity.None, trial.Skipped is null
+            ? $"ForecastByLstm: candidate {c.Name}: hold-out sMAPE {error:F3} over {_plan.Evaluated.Count} series (best epoch {trial.BestEpoch}), {_clock.Elapsed.TotalSeconds:F0} s."
+            : $"ForecastByLstm: candidate {c.Name} skipped: {trial.Skipped}");
+        _o.Progress?.Report(new ForecastByLstmProgress(_trials.Count, MaxCandidates + 1, c.Name, error, _clock.Elapsed));
+        return trial;
+    }
+
+    private string? SkipReason(SearchCandidate c)
+    {
+        if (_trials.Count > 0 && _o.TimeBudget is { } budget && _clock.Elapsed >= budget)
+            return $"the time budget ({budget}) was spent.";
+        if (_plan.TrainingWindows(_table, c.WindowSize) == 0)
+            return $"no series has the {c.WindowSize + _o.Horizon + _plan.TailLength} rows a training window needs before the hold-out.";
+        try
+        {
+            new LstmSeasonality(c.SeasonalPeriod, SeasonalNetworkInput.StandardizedDifferences).Validate(c.WindowSize, _o.Horizon);
+            return null;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            return e.Message.Split(" (Parameter")[0];
+        }
+    }
+
+    /// <summary>Trains <paramref name="c"/> on the training rows with early stopping on the hold-out windows, and scores them.</summary>
+    private Trial Evaluate(SearchCandidate c)
+    {
+        var prefix = SearchChain.Prefix(_o, c).Fit(_training);
+        var validation = prefix.Transform(new RowSubsetDataView(_input, _plan.ValidationMask(_table, c.WindowSize)));
+        var options = SearchChain.Trainer(_o, _settings, c, ManySeries, _plan.TrainingWindows(_table, c.WindowSize));
+        options.ValidationSet = validation;
+        options.EarlyStoppingPatience = _settings.Patience;
+        using var lstm = new LstmForecastingTrainer(options).Fit(prefix.Transform(_training), _o.CancellationToken);
+        var forecasts = ReadScores(lstm.Transform(validation), lstm.ScoreColumnName);
+        return new Trial(c, _plan.SeriesSmape(_table, forecasts), lstm.BestEpoch, null);
+    }
+
+    private static List<float[]> ReadScores(IDataView scored, string column)
+    {
+        var score = scored.Schema[column];
+        using var cursor = scored.GetRowCursor(new[] { score });
+        var getter = cursor.GetGetter<VBuffer<float>>(score);
+        var rows = new List<float[]>();
+        VBuffer<float> buffer = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            rows.Add(buffer.DenseValues().ToArray());
+        }
+        return rows;
+    }
+
+    /// <summary>Every candidate considered, with its mean error and standard error to the lowest mean; the kept one's index.</summary>
+    private LstmCandidateSelection Report(SearchCandidate chosen)
+    {
+        var (_, se) = CandidateSelectionRule.Choose(_trials.Select(t => t.Errors).ToArray());
+        var candidates = _trials.Select((t, i) => new LstmCandidate(t.Candidate.Name, t.Errors?.Average() ?? double.NaN)
+        {
+            Normalization = t.Candidate.Normalization,
+            Loss = t.Candidate.Loss,
+            SeasonalPeriod = t.Candidate.SeasonalPeriod,
+            WindowSize = t.Candidate.WindowSize,
+            StandardErrorToBest = double.IsNaN(se[i]) ? 0 : se[i],
+            Skipped = t.Skipped,
+        }).ToArray();
+        return new LstmCandidateSelection("sMAPE", candidates, _trials.FindIndex(t => t.Candidate == chosen)) { ValidationItems = _plan.Evaluated.Count, HeldOutRows = _plan.TailLength };
+    }
+}
