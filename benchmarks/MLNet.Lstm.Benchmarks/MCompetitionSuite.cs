@@ -22,7 +22,7 @@ internal sealed record MCompetitionOptions(int? Seeds = null, string Set = "both
             return $"--set {Set}: give monthly, quarterly or both.";
         try
         {
-            _ = (Configs ?? Array.Empty<string>()).Select(MCompetitionChain.Named).ToArray();
+            _ = (Configs ?? Array.Empty<string>()).Where(c => c != "none").Select(MCompetitionChain.Named).ToArray();
         }
         catch (ArgumentException e)
         {
@@ -55,14 +55,14 @@ internal static class MCompetitionSuite
         var s = console with { Output = report };
         int seeds = options.Seeds ?? (console.Quick ? 1 : 3);
         var sets = MCompetitionSet.All.Where(x => options.Set == "both" || options.Set == x.Name).ToArray();
-        var chains = (options.Configs?.Select(MCompetitionChain.Named) ?? new[] { MCompetitionChain.Best })
+        var chains = (options.Configs?.Where(c => c != "none").Select(MCompetitionChain.Named) ?? new[] { MCompetitionChain.Best })
             .Select(c => console.Quick ? c with { Epochs = 1, EnsembleSize = 1 } : c).ToArray();
         string dataDirectory = Path.Combine(AppContext.BaseDirectory, "data");
         s.Line($"## M1 competition: {string.Join(" and ", sets.Select(x => $"{x.Name} (h = {x.Horizon}, m = {x.Period})"))}; LSTM seeds 1..{seeds} (medians); torch threads {s.Threads}{(console.Quick ? $"; QUICK: the {QuickSeries} longest series per set, 1 epoch, no ensemble" : "")}");
         s.Line();
         foreach (var c in chains)
             s.Line($"- {c.Describe()}");
-        s.Line($"- one call: {(MCompetitionOneCall.Missing is null ? "ForecastByLstm(new ForecastByLstmOptions { TargetColumnName, SeriesColumnName, Horizon = h, Seed })" : "not run: " + MCompetitionOneCall.Missing)}");
+        s.Line("- one call: ForecastByLstm(new ForecastByLstmOptions { TargetColumnName, SeriesColumnName, Horizon = h, Seed })");
         s.Line();
 
         // The LSTM fits first, the R file read after them (so that a run started while the R script is still
@@ -76,8 +76,7 @@ internal static class MCompetitionSuite
             var setFits = new List<(string, int, MCompetitionFit)>();
             foreach (var chain in chains)
                 setFits.AddRange(Lstm(chain.Name, (ml, seed) => chain.Pipeline(ml, set, seed, s.Threads), set, series, seeds, forecasts));
-            if (MCompetitionOneCall.Missing is null)
-                setFits.AddRange(Lstm("one call", (ml, seed) => MCompetitionOneCall.Estimator(ml, set, seed)!, set, series, seeds, forecasts));
+            setFits.AddRange(Lstm("one call", (ml, seed) => MCompetitionOneCall.Estimator(ml, set, seed, console.Quick), set, series, seeds, forecasts));
             fits.Add((set, series, setFits));
         }
 
