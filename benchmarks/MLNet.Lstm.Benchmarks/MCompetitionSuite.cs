@@ -112,7 +112,8 @@ internal static class MCompetitionSuite
             WriteTable(s, set, series.Length, setResults, seeds);
             if (incomplete.Count > 0)
                 s.Line($"Not scored, incomplete in the R file: {string.Join(", ", incomplete)}; {MCompetitionReference.HowToRun} (it resumes a .partial file).{Environment.NewLine}");
-            MCompetitionThroughput.Run(s, chains[0], set, series, epochs: console.Quick ? 1 : 2);
+            if (chains.Length > 0) // the throughput comparison needs an explicit chain's network (not with --configs none)
+                MCompetitionThroughput.Run(s, chains[0], set, series, epochs: console.Quick ? 1 : 2);
             results.AddRange(setResults);
         }
 
