@@ -96,7 +96,7 @@ public class MCompetitionSuiteTests
     }
 
     [Fact]
-    public void QuickRunScoresTheChainAndTheRMethods()
+    public void QuickRunScoresTheChainTheOneCallAndTheRMethods()
     {
         using var gate = MLNet.Lstm.Training.TorchRandomLock.Enter();
         string outDirectory = Path.Combine(Path.GetTempPath(), $"mcomp-{Guid.NewGuid():N}");
@@ -109,11 +109,12 @@ public class MCompetitionSuiteTests
             Assert.Contains("### M1 monthly: 6 series, h = 18", text);
             Assert.Contains("### M1 quarterly: 6 series, h = 8", text);
             Assert.Contains("| chain |", text);
+            Assert.Contains("| one call |", text);
             Assert.Contains("#### Training throughput, M1 monthly", text);
             // The committed R file: Naive2's OWA is 1 by definition.
             Assert.Matches(@"\| R Naive2 \| [0-9.]+ \| [0-9.]+ \| 1\.000 \|", text);
             Assert.Contains("set,method,seed,smape,mase,owa", File.ReadAllText(Path.Combine(outDirectory, "m-competition.csv")));
-            Assert.Equal(1 + 6 * 18 + 6 * 8, File.ReadAllLines(Path.Combine(outDirectory, "m-competition-forecasts.csv")).Length);
+            Assert.Equal(1 + 2 * (6 * 18 + 6 * 8), File.ReadAllLines(Path.Combine(outDirectory, "m-competition-forecasts.csv")).Length);
         }
         finally
         {

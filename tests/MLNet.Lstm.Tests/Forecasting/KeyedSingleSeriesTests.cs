@@ -83,9 +83,11 @@ public class KeyedSingleSeriesTests
         // Without the key column the rows are one series too (as before keys existed).
         var unkeyed = Ml.Data.LoadFromEnumerable(a.Select(x => new XOnly { X = x }).ToArray());
         Assert.Equal(alone, forecaster.Forecast(unkeyed, 1).Segments.Single().Values.Single());
-        // The ...BySeries method refuses S, whose 3 rows are shorter than a window, by name.
-        var tooShort = Assert.Throws<ArgumentException>(() => forecaster.ForecastBySeries(data, 3));
-        Assert.Contains("Series 'S' has 3 row(s); this needs at least 4", tooShort.Message);
+        // The ...BySeries method forecasts S, whose 3 rows are shorter than a window, from them left-padded with its first row.
+        var bySeries = forecaster.ForecastBySeries(data, 3);
+        Assert.Equal(1, bySeries["S"].PaddedRows);
+        Assert.Equal(new[] { 5000f, 5000f, 5000f }, bySeries["S"].Segments.Single().Values);
+        Assert.Equal(0, bySeries["A"].PaddedRows);
     }
 
     [Fact]
