@@ -22,6 +22,9 @@ internal static class LstmOnnxExporter
     /// <summary>The version written for a single point LSTM network without future covariates (2).</summary>
     public const int SingleNetworkVersion = 2;
 
+    /// <summary>The graph's bool <c>[1]</c> value that is true when the batch has 0 rows (the recurrent layers' <c>If</c>).</summary>
+    private const string EmptyBatchCondition = "batch_is_empty";
+
     public static byte[] Export(LstmNetworkWeights net, LstmScoringLayout layout)
     {
         var b = new OnnxModelBuilder("lstm_forecaster");
@@ -66,6 +69,7 @@ internal static class LstmOnnxExporter
         string x = b.AddNode("Reshape", new[] { window, "shape_ntf" }, new[] { "window_ntf" });
         string windowNtf = x;
         x = b.AddNode("Transpose", new[] { x }, new[] { "window_tnf" }, OnnxAttribute.Of("perm", new long[] { 1, 0, 2 }));
+        AddEmptyBatchCondition(b, x);
         var seasonalInput = SeasonalSkipOnnx.AddLayerInput(b, net.Seasonality, x, net.WindowSize);
         x = seasonalInput.LayerInput;
         var naive = SeasonalSkipOnnx.AddNaive(b, net.Seasonality, seasonalInput, windowNtf, net.WindowSize, net.Horizon, layout.TargetIndex,
@@ -82,6 +86,14 @@ internal static class LstmOnnxExporter
             p = b.AddNode("Mean", outputs, new[] { "ensemble_mean" });
         }
         return net.Interval.HasBounds ? IntervalHeadOnnx.AddBands(b, p, net.Interval, net.Horizon) : p;
+    }
+
+    /// <summary><see cref="EmptyBatchCondition"/>: whether the transposed window <c>[T, N, F]</c> has 0 rows (bool <c>[1]</c>).</summary>
+    private static void AddEmptyBatchCondition(OnnxModelBuilder b, string windowTnf)
+    {
+        string rows = b.AddNode("Shape", new[] { windowTnf }, new[] { "batch_rows" }, OnnxAttribute.Of("start", 1L), OnnxAttribute.Of("end", 2L));
+        b.AddInt64Vector("zero_rows", 0);
+        b.AddNode("Equal", new[] { rows, "zero_rows" }, new[] { EmptyBatchCondition });
     }
 
     /// <summary>
@@ -189,19 +201,34 @@ internal static class LstmOnnxExporter
     }
 
     /// <summary>
-    /// The recurrent layers (LSTM or GRU nodes) of one network; returns its last hidden state <c>[N, H]</c>. ONNX
-    /// Runtime's LSTM and GRU kernels abort the process on a batch of 0 rows, so the layers run on the batch padded with
-    /// one row of zeros (<c>Pad</c>, <c>[T, N + 1, F]</c>; rows are independent) and that row is sliced off the last
-    /// hidden state: an empty batch gives an empty result.
+    /// The recurrent layers of one network, returning its last hidden state <c>[N, H]</c>. ONNX Runtime's LSTM and GRU
+    /// kernels abort the process on a batch of 0 rows, so the layers sit in the <c>else_branch</c> of an <c>If</c> on
+    /// <see cref="EmptyBatchCondition"/>, whose <c>then_branch</c> gives an empty <c>[0, H]</c> (ConstantOfShape). The
+    /// weights stay initializers of the main graph, which the branch reads by name.
     /// </summary>
     private static string AddRecurrentLayers(OnnxModelBuilder b, LstmNetworkWeights net, string x, string prefix)
+    {
+        int hidden = net.Layers[^1].HiddenSize;
+        var layers = b.Branch($"{prefix}recurrent_layers");
+        string last = AddLayerNodes(b, layers, net, x, prefix);
+        layers.AddOutput(last, OnnxElementType.Float, OnnxDim.Batch, hidden);
+        var empty = b.Branch($"{prefix}empty_batch");
+        string emptyShape = b.AddInt64Vector($"{prefix}empty_hidden_shape", 0, hidden);
+        string emptyHidden = empty.AddNode("ConstantOfShape", new[] { emptyShape }, new[] { $"{prefix}empty_hidden" });
+        empty.AddOutput(emptyHidden, OnnxElementType.Float, OnnxDim.Batch, hidden);
+        return b.AddNode("If", new[] { EmptyBatchCondition }, new[] { $"{prefix}last_hidden" },
+            OnnxAttribute.Of("then_branch", empty.BuildBranch()), OnnxAttribute.Of("else_branch", layers.BuildBranch()));
+    }
+
+    /// <summary>
+    /// The LSTM or GRU nodes of one network, added to <paramref name="layers"/> (their weights to <paramref name="b"/>);
+    /// returns the last layer's hidden state squeezed to <c>[N, H]</c>.
+    /// </summary>
+    private static string AddLayerNodes(OnnxModelBuilder b, OnnxModelBuilder layers, LstmNetworkWeights net, string x, string prefix)
     {
         var cell = net.Cell;
         int g = cell.GateCount();
         var order = cell.OnnxFromPyTorch();
-        string last = "";
-        b.AddInt64Vector($"{prefix}batch_pad", 0, 0, 0, 0, 1, 0);
-        x = b.AddNode("Pad", new[] { x, $"{prefix}batch_pad" }, new[] { $"{prefix}layer_input_padded" });
         for (int l = 0; l < net.Layers.Count; l++)
         {
             var layer = net.Layers[l];
@@ -216,18 +243,12 @@ internal static class LstmOnnxExporter
             var attributes = cell == RecurrentCell.Gru
                 ? new[] { OnnxAttribute.Of("hidden_size", (long)hs), OnnxAttribute.Of("linear_before_reset", 1L) }
                 : new[] { OnnxAttribute.Of("hidden_size", (long)hs) };
-            b.AddNode(cell.OnnxOperator(), new[] { x, w, r, bb }, outputs, attributes);
+            layers.AddNode(cell.OnnxOperator(), new[] { x, w, r, bb }, outputs, attributes);
             if (isLast)
-            {
-                b.AddInt64Vector($"{prefix}unpad_start", 0);
-                b.AddInt64Vector($"{prefix}unpad_end", -1);
-                string unpadded = b.AddNode("Slice", new[] { $"{name}_Y_h", $"{prefix}unpad_start", $"{prefix}unpad_end", "axes_1" }, new[] { $"{name}_Y_h_unpadded" });
-                last = b.AddNode("Squeeze", new[] { unpadded, "axes_0" }, new[] { $"{prefix}last_hidden" });
-            }
-            else
-                x = b.AddNode("Squeeze", new[] { $"{name}_Y", "axes_1" }, new[] { $"{name}_out" });
+                return layers.AddNode("Squeeze", new[] { $"{name}_Y_h", "axes_0" }, new[] { $"{prefix}layers_hidden" });
+            x = layers.AddNode("Squeeze", new[] { $"{name}_Y", "axes_1" }, new[] { $"{name}_out" });
         }
-        return last;
+        throw new ArgumentException("A network needs at least one recurrent layer.", nameof(net));
     }
 
     /// <summary>PyTorch's gate blocks (i, f, g, o) of <paramref name="hidden"/> rows each → ONNX's (i, o, f, c).</summary>

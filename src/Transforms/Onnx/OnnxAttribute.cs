@@ -3,7 +3,7 @@ using Onnx;
 
 namespace MLNet.Lstm.Onnx;
 
-/// <summary>A node attribute (an ONNX <c>AttributeProto</c> of one of the kinds our graphs use).</summary>
+/// <summary>A node attribute (an ONNX <c>AttributeProto</c> of one of the kinds our graphs use, sub-graphs included).</summary>
 internal sealed class OnnxAttribute
 {
     private readonly AttributeProto _proto;
@@ -22,6 +22,9 @@ internal sealed class OnnxAttribute
     public static OnnxAttribute Of(string name, float[] values) => new(name, AttributeProto.Types.AttributeType.Floats, a => a.Floats.Add(values));
     public static OnnxAttribute Of(string name, long[] values) => new(name, AttributeProto.Types.AttributeType.Ints, a => a.Ints.Add(values));
     public static OnnxAttribute Of(string name, string[] values) => new(name, AttributeProto.Types.AttributeType.Strings, a => a.Strings.Add(values.Select(ByteString.CopyFromUtf8)));
+
+    /// <summary>A sub-graph attribute (an <c>If</c> node's <c>then_branch</c> / <c>else_branch</c>), from <see cref="OnnxModelBuilder.BuildBranch"/>.</summary>
+    public static OnnxAttribute Of(string name, GraphProto graph) => new(name, AttributeProto.Types.AttributeType.Graph, a => a.G = graph.Clone());
 
     /// <summary>A copy of the attribute's message, for a node.</summary>
     internal AttributeProto ToProto() => _proto.Clone();

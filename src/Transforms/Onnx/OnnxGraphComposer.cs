@@ -11,8 +11,10 @@ namespace MLNet.Lstm.Onnx;
 /// <remarks>
 /// Only plain graphs are composed: default-domain opset <see cref="OnnxModelBuilder.OpsetVersion"/> (and the
 /// <see cref="OnnxModelBuilder.MlDomain"/> opset <see cref="OnnxModelBuilder.MlOpsetVersion"/> of a series-level
-/// normalisation's <c>LabelEncoder</c>, imported by the composed graph when a step uses it), no sub-graph attributes. Where a step's declared input rank differs from the value it is wired to (e.g. a normalised window
-/// <c>[N, T, F]</c> read by a graph declaring <c>[N, T·F]</c>), a <c>Reshape</c> to the declared shape is inserted.
+/// normalisation's <c>LabelEncoder</c>, imported by the composed graph when a step uses it), sub-graphs only as the
+/// branches of an <c>If</c> (their names, the outer-scope names they read included, are renamed like the step's). Where
+/// a step's declared input rank differs from the value it is wired to (e.g. a normalised window <c>[N, T, F]</c> read
+/// by a graph declaring <c>[N, T·F]</c>), a <c>Reshape</c> to the declared shape is inserted.
 /// </remarks>
 internal sealed class OnnxGraphComposer
 {
@@ -52,13 +54,7 @@ internal sealed class OnnxGraphComposer
             _graph.Initializer.Add(copy);
         }
         foreach (var node in graph.Node)
-        {
-            var copy = node.Clone();
-            copy.Name = prefix + node.Name;
-            ReplaceAll(copy.Input, Renamed);
-            ReplaceAll(copy.Output, Renamed);
-            _graph.Node.Add(copy);
-        }
+            _graph.Node.Add(RenamedNode(node, prefix, Renamed));
         foreach (var info in graph.ValueInfo)
             _graph.ValueInfo.Add(WithName(info, Renamed(info.Name)));
         foreach (var output in graph.Output)
@@ -117,20 +113,45 @@ internal sealed class OnnxGraphComposer
         return prefix + input.Name;
     }
 
+    /// <summary>A copy of <paramref name="node"/> under the step's names, the nodes and outputs of its branches included.</summary>
+    private static NodeProto RenamedNode(NodeProto node, string prefix, Func<string, string> renamed)
+    {
+        var copy = node.Clone();
+        copy.Name = prefix + node.Name;
+        ReplaceAll(copy.Input, renamed);
+        ReplaceAll(copy.Output, renamed);
+        foreach (var attribute in copy.Attribute.Where(a => a.G is not null))
+        {
+            var branch = attribute.G;
+            branch.Name = prefix + branch.Name;
+            var nodes = branch.Node.Select(n => RenamedNode(n, prefix, renamed)).ToArray();
+            branch.Node.Clear();
+            branch.Node.Add(nodes);
+            foreach (var value in branch.Input.Concat(branch.Output).Concat(branch.ValueInfo))
+                value.Name = renamed(value.Name);
+            foreach (var tensor in branch.Initializer)
+                tensor.Name = renamed(tensor.Name);
+        }
+        return copy;
+    }
+
     private static void CheckComposable(OnnxComposedStep step)
     {
         var model = step.Model;
         bool plainOpset = model.OpsetImport.All(o => (o.Domain.Length == 0 && o.Version == OnnxModelBuilder.OpsetVersion)
             || (o.Domain == OnnxModelBuilder.MlDomain && o.Version == OnnxModelBuilder.MlOpsetVersion));
-        bool plainNodes = model.Graph.Node.All(n => (n.Domain.Length == 0 || (n.Domain == OnnxModelBuilder.MlDomain && n.OpType == "LabelEncoder"))
-            && n.Attribute.All(a => a.G is null && a.Graphs.Count == 0));
-        if (!plainOpset || !plainNodes)
+        if (!plainOpset || !PlainNodes(model.Graph))
         {
             throw new InvalidOperationException(
                 $"Step '{step.Name}' has a graph this composer does not merge (it needs the default-domain opset " +
-                $"{OnnxModelBuilder.OpsetVersion} and no sub-graphs); it was not written by this version of MLNet.Lstm.");
+                $"{OnnxModelBuilder.OpsetVersion} and no sub-graphs but If branches); it was not written by this version of MLNet.Lstm.");
         }
     }
+
+    /// <summary>Whether every node is a default-domain node or a <c>LabelEncoder</c>, with sub-graphs only as <c>If</c> branches (themselves plain).</summary>
+    private static bool PlainNodes(GraphProto graph) =>
+        graph.Node.All(n => (n.Domain.Length == 0 || (n.Domain == OnnxModelBuilder.MlDomain && n.OpType == "LabelEncoder"))
+            && n.Attribute.All(a => a.Graphs.Count == 0 && (a.G is null || (n.OpType == "If" && n.Domain.Length == 0 && PlainNodes(a.G)))));
 
     private static void ReplaceAll(Google.Protobuf.Collections.RepeatedField<string> names, Func<string, string> rename)
     {

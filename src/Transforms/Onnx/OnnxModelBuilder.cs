@@ -7,7 +7,7 @@ namespace MLNet.Lstm.Onnx;
 /// <summary>
 /// Writes an ONNX <c>ModelProto</c> through the typed ONNX messages (OnnxSharp's <c>Onnx.*Proto</c> classes on
 /// Google.Protobuf). Only what our graphs need is exposed: float/int tensors, value infos with fixed or symbolic
-/// dimensions, nodes with scalar and list attributes, and model metadata.
+/// dimensions, nodes with scalar, list and sub-graph attributes (<see cref="Branch"/>), and model metadata.
 /// </summary>
 /// <remarks>
 /// Conventions (see docs/design.md): <c>ir_version</c> 8, default-domain opset 17, producer <c>MLNet.Lstm</c>.
@@ -29,17 +29,49 @@ internal sealed class OnnxModelBuilder
 
     private readonly GraphProto _graph;
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _definedNames = new(StringComparer.Ordinal);
-    private int _nodeCounter;
+    private readonly NameScope _names;
+    private readonly bool _isBranch;
 
     public OnnxModelBuilder(string graphName)
+        : this(graphName, new NameScope(), isBranch: false)
+    {
+    }
+
+    private OnnxModelBuilder(string graphName, NameScope names, bool isBranch)
     {
         _graph = new GraphProto { Name = graphName };
+        _names = names;
+        _isBranch = isBranch;
+    }
+
+    /// <summary>The value names defined so far and the node counter, shared by a graph and its branches.</summary>
+    private sealed class NameScope
+    {
+        public HashSet<string> Defined { get; } = new(StringComparer.Ordinal);
+
+        public int NodeCount { get; set; }
+    }
+
+    /// <summary>
+    /// A builder for a sub-graph of this graph (an <c>If</c> branch, see <see cref="BuildBranch"/>): its nodes read this
+    /// graph's inputs, initializers and values by name (outer scope), and its names are checked against this graph's,
+    /// so that every name stays unique across both. A branch holds nodes and outputs only: its constants are this
+    /// graph's initializers (where readers of the model find them).
+    /// </summary>
+    public OnnxModelBuilder Branch(string graphName) => new(graphName, _names, isBranch: true);
+
+    /// <summary>The sub-graph built by a <see cref="Branch"/> builder, for <see cref="OnnxAttribute.Of(string, GraphProto)"/>.</summary>
+    public GraphProto BuildBranch()
+    {
+        if (!_isBranch)
+            throw new InvalidOperationException($"The ONNX graph '{_graph.Name}' is a main graph; build it with Build or BuildModel.");
+        return _graph.Clone();
     }
 
     /// <summary>Adds a graph input.</summary>
     public string AddInput(string name, OnnxElementType type, params OnnxDim[] shape)
     {
+        CheckMainGraph(name);
         Define(name);
         _graph.Input.Add(ValueInfo(name, type, shape));
         return name;
@@ -78,7 +110,7 @@ internal sealed class OnnxModelBuilder
             if (output.Length > 0)
                 Define(output);
         }
-        var node = new NodeProto { Name = $"{opType}_{_nodeCounter++}", OpType = opType, Domain = domain };
+        var node = new NodeProto { Name = $"{opType}_{_names.NodeCount++}", OpType = opType, Domain = domain };
         node.Input.Add(inputs);
         node.Output.Add(outputs);
         node.Attribute.Add(attributes.Select(a => a.ToProto()));
@@ -99,8 +131,10 @@ internal sealed class OnnxModelBuilder
     /// </summary>
     public ModelProto BuildModel(string docString = "")
     {
+        if (_isBranch)
+            throw new InvalidOperationException($"The ONNX graph '{_graph.Name}' is a branch; build it with BuildBranch.");
         var graph = _graph.Clone();
-        var used = new HashSet<string>(graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)), StringComparer.Ordinal);
+        var used = new HashSet<string>(ReadNames(graph), StringComparer.Ordinal);
         for (int i = graph.Initializer.Count - 1; i >= 0; i--)
         {
             if (!used.Contains(graph.Initializer[i].Name))
@@ -131,8 +165,14 @@ internal sealed class OnnxModelBuilder
         return model;
     }
 
+    /// <summary>The names that a graph's nodes (those of its sub-graphs included) and outputs read.</summary>
+    private static IEnumerable<string> ReadNames(GraphProto graph) =>
+        graph.Node.SelectMany(n => n.Input.Concat(n.Attribute.Where(a => a.G is not null).SelectMany(a => ReadNames(a.G))))
+            .Concat(graph.Output.Select(o => o.Name));
+
     private string AddTensor(string name, OnnxElementType type, long[] dims, int length, ReadOnlySpan<byte> littleEndian)
     {
+        CheckMainGraph(name);
         CheckSize(name, length, dims);
         Define(name);
         if (!BitConverter.IsLittleEndian)
@@ -164,8 +204,14 @@ internal sealed class OnnxModelBuilder
     {
         if (string.IsNullOrEmpty(name))
             throw new ArgumentException("An ONNX value name must not be empty.", nameof(name));
-        if (!_definedNames.Add(name))
+        if (!_names.Defined.Add(name))
             throw new InvalidOperationException($"The ONNX graph '{_graph.Name}' already defines a value named '{name}'.");
+    }
+
+    private void CheckMainGraph(string name)
+    {
+        if (_isBranch)
+            throw new InvalidOperationException($"'{name}' cannot be added to the branch '{_graph.Name}': inputs and initializers belong to the main graph, which the branch reads by name.");
     }
 
     private static void CheckSize(string name, int length, long[] dims)

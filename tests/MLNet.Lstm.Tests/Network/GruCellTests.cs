@@ -86,9 +86,12 @@ public class GruCellTests
         using var net = new LstmNetwork(2, new[] { 4, 3 }, 0f, 2, RecurrentCell.Gru);
         var bytes = LstmOnnxExporter.Export(net.GetWeights(5), new LstmScoringLayout("Window", "Label", null, null, null, 0));
         var model = ModelProto.Parser.ParseFrom(bytes);
-        var gru = model.Graph.Node.Where(n => n.OpType == "GRU").ToList();
+        // The recurrent layers are the else_branch of the If on an empty batch; their weights main-graph initializers.
+        var layers = model.Graph.Node.Single(n => n.OpType == "If").Attribute.Single(a => a.Name == "else_branch").G.Node;
+        var gru = layers.Where(n => n.OpType == "GRU").ToList();
         Assert.Equal(2, gru.Count);
-        Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "LSTM");
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType is "LSTM" or "GRU");
+        Assert.DoesNotContain(layers, n => n.OpType == "LSTM");
         Assert.All(gru, n => Assert.Equal(1, n.Attribute.Single(a => a.Name == "linear_before_reset").I));
         Assert.Equal(new long[] { 1, 12, 2 }, model.Graph.Initializer.Single(t => t.Name == "gru0_W").Dims);
         Assert.Equal(new long[] { 1, 24 }, model.Graph.Initializer.Single(t => t.Name == "gru0_B").Dims); // W_b ‖ R_b, 3 gates of 4

@@ -65,4 +65,52 @@ public class OnnxGraphComposerTests
         Assert.Contains("Step '1_B' reads column 'WindowShift'", e.Message);
         Assert.Contains("available: 'X'", e.Message);
     }
+
+    // Step C: "Y" = If(N == 0, then: an empty [0, 4], else: X + k); the else branch reads the step's input and
+    // initializer from the outer scope (the form of the LSTM graph's recurrent layers).
+    private static OnnxComposedStep StepWithIf()
+    {
+        var b = new OnnxModelBuilder("c");
+        b.AddInput("X", OnnxElementType.Float, OnnxDim.Batch, 4);
+        b.AddInitializer("k", new[] { 1f, 2f, 3f, 4f }, new long[] { 4 });
+        b.AddInt64Vector("zero", 0);
+        b.AddInt64Vector("empty_shape", 0, 4);
+        b.AddNode("Shape", new[] { "X" }, new[] { "rows" }, OnnxAttribute.Of("start", 0L), OnnxAttribute.Of("end", 1L));
+        b.AddNode("Equal", new[] { "rows", "zero" }, new[] { "is_empty" });
+        var empty = b.Branch("empty");
+        empty.AddNode("ConstantOfShape", new[] { "empty_shape" }, new[] { "nothing" });
+        empty.AddOutput("nothing", OnnxElementType.Float, OnnxDim.Batch, 4);
+        var add = b.Branch("add");
+        add.AddNode("Add", new[] { "X", "k" }, new[] { "sum" });
+        add.AddOutput("sum", OnnxElementType.Float, OnnxDim.Batch, 4);
+        b.AddNode("If", new[] { "is_empty" }, new[] { "Y" },
+            OnnxAttribute.Of("then_branch", empty.BuildBranch()), OnnxAttribute.Of("else_branch", add.BuildBranch()));
+        b.AddOutput("Y", OnnxElementType.Float, OnnxDim.Batch, 4);
+        return new OnnxComposedStep("0_C", b.BuildModel(), new Dictionary<string, string>());
+    }
+
+    [Fact]
+    public void NamesInsideIfBranchesAreRenamedLikeTheStepsAndTheComposedGraphRuns()
+    {
+        var composer = new OnnxGraphComposer("composed");
+        composer.AddInput(Input("X"));
+        composer.AddStep(StepWithIf());
+        composer.AddOutput("Y", "Out");
+        var model = composer.Build("test");
+        var node = model.Graph.Node.Single(n => n.OpType == "If");
+        var elseBranch = node.Attribute.Single(a => a.Name == "else_branch").G;
+        var thenBranch = node.Attribute.Single(a => a.Name == "then_branch").G;
+        Assert.Equal(new[] { "X", "0_C/k" }, elseBranch.Node.Single().Input);
+        Assert.Equal("0_C/sum", elseBranch.Output.Single().Name);
+        Assert.Equal(new[] { "0_C/empty_shape" }, thenBranch.Node.Single().Input);
+        Assert.Equal("0_C/nothing", thenBranch.Output.Single().Name);
+
+        using var session = new InferenceSession(OnnxIntegrity.Stamp(model));
+        var x = new DenseTensor<float>(new[] { 1f, 2f, 3f, 4f, 0f, -1f, 0.5f, 10f }, new[] { 2, 4 });
+        using (var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("X", x) }))
+            Assert.Equal(new[] { 2f, 4f, 6f, 8f, 1f, 1f, 3.5f, 14f }, results.Single(r => r.Name == "Out").AsTensor<float>().ToArray());
+        var none = new DenseTensor<float>(Array.Empty<float>(), new[] { 0, 4 });
+        using (var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("X", none) }))
+            Assert.Equal(new[] { 0, 4 }, results.Single(r => r.Name == "Out").AsTensor<float>().Dimensions.ToArray());
+    }
 }

@@ -87,4 +87,27 @@ public class OnnxModelBuilderTests
         var size = Assert.Throws<ArgumentException>(() => b.AddInitializer("w", new[] { 1f, 2f }, new long[] { 3 }));
         Assert.Contains("'w'", size.Message);
     }
+
+    [Fact]
+    public void ABranchSharesTheGraphsNamesAndLeavesItsConstantsToTheMainGraph()
+    {
+        var b = new OnnxModelBuilder("g");
+        b.AddInput("X", OnnxElementType.Float, OnnxDim.Batch, 3);
+        b.AddInitializer("w", new[] { 1f, 2f, 3f }, new long[] { 3 });
+        b.AddInitializer("unused", new[] { 1f }, new long[] { 1 });
+        var branch = b.Branch("inner");
+        branch.AddNode("Mul", new[] { "X", "w" }, new[] { "scaled" });
+        var initializer = Assert.Throws<InvalidOperationException>(() => branch.AddInitializer("v", new[] { 1f }, new long[] { 1 }));
+        Assert.Contains("'v' cannot be added to the branch 'inner'", initializer.Message);
+        var duplicate = Assert.Throws<InvalidOperationException>(() => b.AddNode("Identity", new[] { "X" }, new[] { "scaled" }));
+        Assert.Contains("'scaled'", duplicate.Message);
+        Assert.Throws<InvalidOperationException>(() => branch.BuildModel());
+
+        b.AddNode("Identity", new[] { "X" }, new[] { "Y" }, OnnxAttribute.Of("unused_graph", branch.BuildBranch()));
+        b.AddOutput("Y", OnnxElementType.Float, OnnxDim.Batch, 3);
+        var model = b.BuildModel();
+        // "w" is read only inside the branch: it stays; "unused" is read by nothing: it goes.
+        Assert.Equal(new[] { "w" }, model.Graph.Initializer.Select(i => i.Name));
+        Assert.Equal(new[] { "X", "w" }, model.Graph.Node.Single().Attribute.Single().G.Node.Single().Input);
+    }
 }
