@@ -64,7 +64,7 @@ internal static class AccuracyTables
     /// <summary>Issue 11's targets, evaluated for each LSTM configuration (they are set for ForecastByLstm).</summary>
     public static void WriteTargets(BenchmarkSettings s, IReadOnlyList<SeriesSplit> splits, IReadOnlyList<AccuracyResult> results, string[] lstmNames, bool haveReference)
     {
-        s.Line("### Targets of issue 11 (set for ForecastByLstm; here for the configurations measured; medians over seeds)");
+        s.Line("### Accuracy targets (set for ForecastByLstm; here for the configurations measured; medians over seeds)");
         s.Line();
         foreach (var name in lstmNames)
         {

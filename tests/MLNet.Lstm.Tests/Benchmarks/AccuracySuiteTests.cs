@@ -51,7 +51,7 @@ public class AccuracySuiteTests
             Assert.Single(rows, r => r.Length == 1 + 6);
             Assert.All(rows.SelectMany(r => r.Skip(1)), cell => AssertFinitePositive(cell, text));
         }
-        Assert.Contains("### Targets of issue 11", text);
+        Assert.Contains("### Accuracy targets", text);
         Assert.Contains("- **ForecastByLstm**:", text);
         Assert.Contains("<!-- suite accuracy:", text);
     }
