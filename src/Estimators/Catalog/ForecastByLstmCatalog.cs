@@ -94,16 +94,9 @@ public static class ForecastByLstmCatalog
     /// <para>Seasonality: <c>SeasonalPeriod = AutoSeasonalPeriod</c> and <c>SeasonalInput =
     /// <see cref="SeasonalNetworkInput.StandardizedDifferences"/></c>. The period is detected from the training windows
     /// at <c>Fit</c> (none for prices and non-seasonal series, whose model is then the plain network, figure for
-    /// figure). With a period, the plain network and the seasonal one (its layers read the window's seasonal
-    /// differences standardised by their own mean and deviation; its output is the seasonal-naive value plus the
-    /// window's mean seasonal change plus the network's scaled output) are both trained, each as it would be alone, and
-    /// the seasonal one is kept unless the plain one's validation MSE in the target's units (the 5 members' averaged
-    /// prediction on the last 20% of the windows) is lower by more than one standard error of the window-by-window
-    /// difference; such a fit takes twice as long. In the accuracy suite (docs/accuracy.md, seeds 1–3) this keeps the
-    /// plain network on ukdriverdeaths and the seasonal one on usaccdeaths, ukgas and johnsonjohnson for every seed,
-    /// and the standardised differences beat the plain <see cref="SeasonalNetworkInput.Differences"/> on all three
-    /// (one-step MASE 0.37 against 0.49, 1.31 against 1.39, 1.43 against 1.54) and
-    /// <see cref="SeasonalNetworkInput.LevelsAndDifferences"/>. Set <c>SeasonalPeriod = 0</c> and
+    /// figure). With a period, the plain and the seasonal network are both trained and the seasonal one is kept unless
+    /// the plain one is better on the validation windows by more than one standard error (docs/trainer.md, "Seasonal
+    /// period"; the figures that chose these settings: docs/accuracy.md). Set <c>SeasonalPeriod = 0</c> and
     /// <c>SeasonalInput = null</c> for the plain network, or the period for the seasonal one without a choice.</para>
     /// </remarks>
     /// <param name="seed">The seed.</param>

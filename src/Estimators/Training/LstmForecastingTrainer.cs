@@ -160,7 +160,7 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         public int EnsembleSize { get; set; } = 1;
 
         /// <summary>
-        /// Quantile levels for a quantile head (issue 9; docs/intervals-and-backtesting.md): values in (0, 1), sorted
+        /// Quantile levels for a quantile head (docs/intervals-and-backtesting.md): values in (0, 1), sorted
         /// and distinct; 0.5 is added when missing. The head then predicts h × q non-crossing quantiles trained with
         /// the pinball loss (summed over steps and quantiles; it replaces <see cref="Loss"/>, which must stay
         /// <see cref="LstmLoss.Mse"/>), and the model outputs <c>Score</c> (the 0.5 quantile), <c>LowerBound</c>,

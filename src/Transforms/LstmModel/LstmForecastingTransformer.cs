@@ -18,7 +18,7 @@ namespace MLNet.Lstm;
 /// OnnxTransformer cannot produce scalar columns), typed exactly as the stock OnnxTransformer types it (for
 /// example <c>Vector&lt;Single, 1&gt;</c> for horizon 1, <c>Vector&lt;Single, 1, 3&gt;</c> for horizon 3), in the
 /// label's units (de-normalised inside the graph when the window was normalised). Quantile and conformal models
-/// (issue 9) also output <c>LowerBound</c> and <c>UpperBound</c> (typed like <c>Score</c>) and, for quantile models,
+/// also output <c>LowerBound</c> and <c>UpperBound</c> (typed like <c>Score</c>) and, for quantile models,
 /// <c>Quantiles</c> (<c>Vector&lt;Single, 1, h, q&gt;</c>, quantile-minor), all in label units. The training history, best
 /// epoch, architecture summary and settings are properties of this object only; they are not part of a saved zip.
 /// A model loaded with <c>mlContext.Forecasting.LoadModel</c> holds the saved graph and the weights read back from it
