@@ -18,8 +18,20 @@ internal static class LstmCandidateTrainer
         int size = fit.Options.EnsembleSize;
         var members = new List<LstmMemberFit>(size);
         for (int member = 0; member < size; member++)
-            members.Add(FitMember(fit, data, shape, resume, LstmEnsemble.MemberSeed(fit.Seed, member), scoreValidation));
+            members.Add(FitMember(MemberFit(fit, member), data, shape, resume, LstmEnsemble.MemberSeed(fit.Seed, member), scoreValidation));
         return new LstmCandidateFit(shape, members);
+    }
+
+    /// <summary>The context of member <paramref name="member"/>: the fit's own, or one with the member's loss and epochs of <see cref="LstmForecastingTrainer.Options.MemberPlans"/>.</summary>
+    private static LstmFit MemberFit(LstmFit fit, int member)
+    {
+        if (fit.Options.MemberPlans is not { Count: > 0 } plans)
+            return fit;
+        var plan = plans[member % plans.Count];
+        var variant = fit.Options.Copy();
+        variant.Loss = plan.Loss;
+        variant.Epochs = plan.Epochs;
+        return fit.WithOptions(variant);
     }
 
     /// <summary>

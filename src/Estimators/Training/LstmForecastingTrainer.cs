@@ -160,6 +160,13 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         public int EnsembleSize { get; set; } = 1;
 
         /// <summary>
+        /// The one call's loss ensemble (internal; docs/trainer.md, "The one call"): member i of the ensemble trains
+        /// with the loss and the epochs of <c>MemberPlans[i mod n]</c> instead of <see cref="Loss"/> and
+        /// <see cref="Epochs"/>, as N-BEATS ensembles over losses. Null: every member trains with those options.
+        /// </summary>
+        internal IReadOnlyList<LstmMemberPlan>? MemberPlans { get; set; }
+
+        /// <summary>
         /// Quantile levels for a quantile head (docs/intervals-and-backtesting.md): values in (0, 1), sorted
         /// and distinct; 0.5 is added when missing. The head then predicts h × q non-crossing quantiles trained with
         /// the pinball loss (summed over steps and quantiles; it replaces <see cref="Loss"/>, which must stay

@@ -8,7 +8,8 @@ namespace MLNet.Lstm.Tests.Trainer;
 /// <summary><c>Options.EnsembleSize</c>: k seeded member networks averaged inside one ONNX graph.</summary>
 public class LstmEnsembleTests
 {
-    private static TransformerChain<ITransformer> Fit(MLContext ml, IDataView series, int seed, int ensembleSize)
+    private static TransformerChain<ITransformer> Fit(MLContext ml, IDataView series, int seed, int ensembleSize,
+        LstmLoss loss = LstmLoss.Mse, int epochs = 3, LstmMemberPlan[]? plans = null)
     {
         var chain = ml.Transforms.SlidingWindow("Window", Columns, T, horizon: 2)
             .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.ZScore))
@@ -16,11 +17,13 @@ public class LstmEnsembleTests
             {
                 HiddenSizes = new[] { 5 },
                 Dropout = 0,
-                Epochs = 3,
+                Epochs = epochs,
+                Loss = loss,
                 BatchSize = 8,
                 LearningRate = 0.01f,
                 ValidationFraction = 0.2f,
                 EnsembleSize = ensembleSize,
+                MemberPlans = plans,
                 Seed = seed,
                 Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
             }));
@@ -77,6 +80,31 @@ public class LstmEnsembleTests
         }
         // The members differ (else the test would not show averaging).
         Assert.NotEqual(memberScores[0][0][0], memberScores[1][0][0]);
+        foreach (var s in singles)
+            s.Dispose();
+    }
+
+    [Fact]
+    public void ALossEnsembleTrainsEachMemberWithItsPlansLossAndEpochs()
+    {
+        var ml = new MLContext(1);
+        var series = Series(ml, rows: 80);
+        var plans = new[] { new LstmMemberPlan(LstmLoss.Mae, 2), new LstmMemberPlan(LstmLoss.Mse, 4) };
+        using var ensemble = Fit(ml, series, seed: 5, ensembleSize: 3, plans: plans);
+        var settings = Lstm(ensemble).Settings;
+        Assert.Equal(new[] { LstmLoss.Mae, LstmLoss.Mse, LstmLoss.Mae }, settings.MemberLosses);
+
+        // Member i is the single fit of plan i mod 2 with the member's seed.
+        var singles = new[]
+        {
+            Fit(ml, series, LstmEnsemble.MemberSeed(5, 0), 1, LstmLoss.Mae, 2),
+            Fit(ml, series, LstmEnsemble.MemberSeed(5, 1), 1, LstmLoss.Mse, 4),
+            Fit(ml, series, LstmEnsemble.MemberSeed(5, 2), 1, LstmLoss.Mae, 2),
+        };
+        for (int i = 0; i < 3; i++)
+            AssertSameWeights(Lstm(singles[i]).Weights, Lstm(ensemble).Weights.Members[i]);
+        Assert.Equal(2, Lstm(singles[0]).Settings.Epochs);
+        Assert.Null(Lstm(singles[0]).Settings.MemberLosses);
         foreach (var s in singles)
             s.Dispose();
     }
