@@ -24,9 +24,10 @@ internal sealed class CandidateSearch
     private readonly HoldOutPlan _plan;
     private readonly IDataView _training;
     private readonly List<Trial> _trials = new();
+    private double[]? _ensembleErrors;
 
     /// <summary>One candidate considered: its errors per evaluated series (null when skipped), best epoch, or why it was skipped.</summary>
-    private sealed record Trial(SearchCandidate Candidate, double[]? Errors, int BestEpoch, string? Skipped);
+    private sealed record Trial(SearchCandidate Candidate, double[]? Errors, int BestEpoch, string? Skipped, IReadOnlyList<float[]>? Forecasts = null);
 
     public CandidateSearch(IDataView input, SearchSeriesTable table, ForecastByLstmOptions o, ForecastByLstmSearchSettings settings, IChannel? log, Stopwatch clock,
         IReadOnlyList<int> windowSizes, int period)
@@ -34,7 +35,7 @@ internal sealed class CandidateSearch
         (_input, _table, _o, _settings, _log, _clock) = (input, table, o, settings, log, clock);
         WindowSizes = windowSizes;
         Period = period;
-        _plan = HoldOutPlan.Create(table, o.Horizon, windowSizes, settings.MinValidationWindows);
+        _plan = HoldOutPlan.Create(table, o.Horizon, windowSizes, settings.MinValidationWindows, period);
         _training = new RowSubsetDataView(input, _plan.TrainingMask(table));
     }
 
@@ -54,7 +55,7 @@ internal sealed class CandidateSearch
     public static readonly LstmLoss[] Losses = { LstmLoss.Mae, LstmLoss.Mse, LstmLoss.Mase };
 
     /// <summary>Runs the stages; returns the candidate kept, its best epoch and the report of every candidate.</summary>
-    public (SearchCandidate Chosen, int BestEpoch, LstmCandidateSelection Selection) Run()
+    public (SearchCandidate Chosen, int BestEpoch, LstmCandidateSelection Selection, IReadOnlyList<LstmMemberPlan>? MemberPlans) Run()
     {
         var current = ManySeries
             ? new SearchCandidate(WindowNormalization.RelativeToLast, LstmLoss.Mae, 0, WindowSizes[0])
@@ -62,14 +63,56 @@ internal sealed class CandidateSearch
         var other = current.Normalization == WindowNormalization.ZScore ? WindowNormalization.RelativeToLast : WindowNormalization.ZScore;
         current = Stage(current, new[] { current, current with { Normalization = other } });
         current = Stage(current, new[] { current }.Concat(Losses.Where(l => l != current.Loss).Select(l => current with { Loss = l })).ToArray());
+        var plans = LossEnsemble(current);
         if (Period > 0)
             current = Stage(current, new[] { current with { SeasonalPeriod = Period }, current });
         if (WindowSizes.Count > 1)
             current = Stage(current, WindowSizes.Select(t => current with { WindowSize = t }).ToArray());
         var kept = _trials.FirstOrDefault(t => t.Candidate == current && t.Errors is not null)
             ?? throw new InvalidOperationException($"ForecastByLstm: no candidate could be trained: {string.Join(" ", _trials.Select(t => $"{t.Candidate.Name}: {t.Skipped}"))}");
-        return (current, kept.BestEpoch, Report(current));
+        return (current, kept.BestEpoch, Report(current, plans), plans);
     }
+
+    /// <summary>
+    /// The loss ensemble kept after the loss stage, or null for none: <paramref name="chosen"/> and its partner of the
+    /// other metric-matched loss (<see cref="EnsemblePartner"/>: MAE and MASE pair up, MSE has none), their forecasts
+    /// averaged and scored on the hold-out windows; <see cref="CandidateSelectionRule"/> then keeps the
+    /// ensemble (preferred: averages rarely lose) or the chosen candidate. Each member keeps its loss's best epoch.
+    /// </summary>
+    private IReadOnlyList<LstmMemberPlan>? LossEnsemble(SearchCandidate chosen)
+    {
+        var single = _trials.FirstOrDefault(t => t.Candidate == chosen && t.Forecasts is not null);
+        var other = EnsemblePartner(chosen.Loss) is { } partner ? _trials.FirstOrDefault(t => t.Candidate == chosen with { Loss = partner } && t.Forecasts is not null) : null;
+        if (single is null || other is null)
+            return null;
+        var members = new[] { single, other };
+        var errors = _plan.SeriesSmape(_table, Average(members.Select(m => m.Forecasts!).ToArray()));
+        var (kept, _) = CandidateSelectionRule.Choose(new[] { errors, single.Errors });
+        _log?.Info(MessageSensitivity.None, $"ForecastByLstm: loss ensemble {string.Join("+", members.Select(m => m.Candidate.Loss))}: hold-out sMAPE {errors.Average():F3}; " +
+            (kept == 0 ? "kept." : $"not kept ({chosen.Name} alone: {single.Errors!.Average():F3})."));
+        if (kept != 0)
+            return null;
+        _ensembleErrors = errors;
+        return members.Select(m => new LstmMemberPlan(m.Candidate.Loss, Math.Max(1, m.BestEpoch))).ToArray();
+    }
+
+    /// <summary>
+    /// The loss a loss ensemble pairs with <paramref name="loss"/>: MAE (on normalised windows, errors relative to the
+    /// window's scale, like sMAPE) with MASE (errors over the in-sample seasonal-naive MAE, like MASE), the two metrics
+    /// forecasters report; none for MSE, whose squares weigh a few large errors as neither metric does.
+    /// </summary>
+    public static LstmLoss? EnsemblePartner(LstmLoss loss) => loss switch
+    {
+        LstmLoss.Mae => LstmLoss.Mase,
+        LstmLoss.Mase => LstmLoss.Mae,
+        _ => null,
+    };
+
+    /// <summary>The step-wise average of the members' hold-out forecasts.</summary>
+    private static List<float[]> Average(IReadOnlyList<float[]>[] members) =>
+        Enumerable.Range(0, members[0].Count)
+            .Select(r => Enumerable.Range(0, members[0][r].Length).Select(j => members.Average(m => m[r][j])).ToArray())
+            .ToList();
 
     /// <summary>Trains the stage's untried candidates and keeps one by the rule (candidates in order of preference).</summary>
     private SearchCandidate Stage(SearchCandidate current, SearchCandidate[] candidates)
@@ -126,7 +169,7 @@ internal sealed class CandidateSearch
         options.EarlyStoppingPatience = _settings.Patience;
         using var lstm = new LstmForecastingTrainer(options).Fit(prefix.Transform(_training), _o.CancellationToken);
         var forecasts = ReadScores(lstm.Transform(validation), lstm.ScoreColumnName);
-        return new Trial(c, _plan.SeriesSmape(_table, forecasts), lstm.BestEpoch, null);
+        return new Trial(c, _plan.SeriesSmape(_table, forecasts), lstm.BestEpoch, null, forecasts);
     }
 
     private static List<float[]> ReadScores(IDataView scored, string column)
@@ -145,7 +188,7 @@ internal sealed class CandidateSearch
     }
 
     /// <summary>Every candidate considered, with its mean error and standard error to the lowest mean; the kept one's index.</summary>
-    private LstmCandidateSelection Report(SearchCandidate chosen)
+    private LstmCandidateSelection Report(SearchCandidate chosen, IReadOnlyList<LstmMemberPlan>? plans)
     {
         var (_, se) = CandidateSelectionRule.Choose(_trials.Select(t => t.Errors).ToArray());
         var candidates = _trials.Select((t, i) => new LstmCandidate(t.Candidate.Name, t.Errors?.Average() ?? double.NaN)
@@ -157,6 +200,19 @@ internal sealed class CandidateSearch
             StandardErrorToBest = double.IsNaN(se[i]) ? 0 : se[i],
             Skipped = t.Skipped,
         }).ToArray();
-        return new LstmCandidateSelection("sMAPE", candidates, _trials.FindIndex(t => t.Candidate == chosen)) { ValidationItems = _plan.Evaluated.Count, HeldOutRows = _plan.TailLength };
+        var ensemble = plans is null || _ensembleErrors is null ? null
+            : new LstmCandidate(chosen.Name.Replace($", {chosen.Loss},", $", {string.Join("+", plans.Select(p => p.Loss))},", StringComparison.Ordinal), _ensembleErrors.Average())
+            {
+                Normalization = chosen.Normalization,
+                Loss = plans[0].Loss,
+                SeasonalPeriod = chosen.SeasonalPeriod,
+                WindowSize = chosen.WindowSize,
+            };
+        return new LstmCandidateSelection("sMAPE", candidates, _trials.FindIndex(t => t.Candidate == chosen))
+        {
+            ValidationItems = _plan.Evaluated.Count,
+            HeldOutRows = _plan.TailLength,
+            LossEnsemble = ensemble,
+        };
     }
 }

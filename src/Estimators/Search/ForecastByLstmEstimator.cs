@@ -60,20 +60,45 @@ public sealed class ForecastByLstmEstimator : IEstimator<TransformerChain<LstmFo
         var clock = Stopwatch.StartNew();
         using var log = o.Context is null ? null : ((IHostEnvironment)o.Context).Start(nameof(ForecastByLstmEstimator));
         var table = SearchSeriesTable.Read(input, o.TargetColumnName, o.SeriesColumnName);
-        int period = SearchPeriodDetector.Detect(table, o.Horizon);
-        var windows = HoldOutPlan.FeasibleWindows(table, o.Horizon, WindowCandidates(period));
+        int period = SearchPeriodDetector.Detect(table, o.Horizon, o.WindowSize);
+        var windows = HoldOutPlan.CoveringWindows(table, o.Horizon, HoldOutPlan.FeasibleWindows(table, o.Horizon, WindowCandidates(period)), out var leftOut);
+        if (leftOut is not null)
+            log?.Info(MessageSensitivity.None, $"ForecastByLstm: {leftOut}.");
         log?.Info(MessageSensitivity.None, $"ForecastByLstm: {table.Series.Count} series of {table.Series.Min(s => s.Length)} to {table.Series.Max(s => s.Length)} rows; " +
             $"seasonal period {(period > 0 ? period : "none")}; windows {string.Join(", ", windows)}.");
         var search = new CandidateSearch(input, table, o, SearchSettings, log, clock, windows, period);
-        var (chosen, bestEpoch, selection) = search.Run();
+        var (chosen, bestEpoch, selection, plans) = search.Run();
         var options = SearchChain.Trainer(o, SearchSettings, chosen, search.ManySeries, table.Series.Sum(s => (long)Math.Max(0, s.Length - chosen.WindowSize - o.Horizon + 1)));
-        options.Epochs = Math.Max(1, bestEpoch);
-        options.EnsembleSize = SearchSettings.FinalEnsembleSize;
-        log?.Info(MessageSensitivity.None, $"ForecastByLstm: final fit of {chosen.Name} on all rows ({options.Epochs} epochs, {options.EnsembleSize} networks).");
+        options.EnsembleSize = Math.Max(SearchSettings.FinalEnsembleSize, plans?.Count ?? 1);
+        if (search.ManySeries)
+        {
+            options.Epochs = Math.Max(1, bestEpoch);
+            options.MemberPlans = plans;
+        }
+        else
+        {
+            // One series: the hold-out's few windows make its best epoch noisy; the final fit stops early on its own
+            // last windows instead (the explicit chain's recipe), each member of a loss ensemble alike.
+            options.Epochs = SearchSettings.OneSeriesFinalEpochs;
+            options.ValidationFraction = SearchSettings.OneSeriesValidationFraction;
+            options.EarlyStoppingPatience = SearchSettings.OneSeriesFinalPatience;
+            options.MemberPlans = plans?.Select(p => p with { Epochs = options.Epochs }).ToArray();
+        }
+        log?.Info(MessageSensitivity.None, $"ForecastByLstm: final fit of {selection.LossEnsemble?.Name ?? chosen.Name} on all rows ({(options.MemberPlans is not { } mp ? $"{options.Epochs} epochs" : string.Join(", ", mp.Select(p => $"{p.Loss} {p.Epochs} epochs")))}" +
+            $"{(options.ValidationFraction > 0 ? $" at most, stopped early on the last {options.ValidationFraction:P0} of the windows" : "")}, {options.EnsembleSize} networks).");
         var model = SearchChain.Prefix(o, chosen).Append(new LstmForecastingTrainer(options)).Fit(input);
-        model.LastTransformer.Settings = model.LastTransformer.Settings with { CandidateSelection = selection };
+        var lengths = SeriesLengths(table, chosen.WindowSize, o.Horizon);
+        log?.Info(MessageSensitivity.None, $"ForecastByLstm: {lengths}.");
+        model.LastTransformer.Settings = model.LastTransformer.Settings with { CandidateSelection = selection, SeriesLengths = lengths };
         o.Progress?.Report(new ForecastByLstmProgress(search.MaxCandidates + 1, search.MaxCandidates + 1, "final fit", null, clock.Elapsed));
         return model;
+    }
+
+    /// <summary>The series' lengths against the chosen window <paramref name="windowSize"/> and <paramref name="horizon"/>.</summary>
+    private static SeriesLengthSummary SeriesLengths(SearchSeriesTable table, int windowSize, int horizon)
+    {
+        var n = table.Series.Select(s => (long)s.Length).ToArray();
+        return new SeriesLengthSummary(windowSize, horizon, n.Length, n.Min(), n.Max(), n.Count(x => x >= windowSize + horizon), n.Count(x => x < windowSize));
     }
 
     /// <summary>

@@ -32,10 +32,19 @@ internal sealed record ForecastByLstmSearchSettings
     public int MaxBatchSize { get; init; } = 256;
 
     /// <summary>The seed ensemble of the final model.</summary>
-    public int FinalEnsembleSize { get; init; } = 3;
+    public int FinalEnsembleSize { get; init; } = 6;
 
     /// <summary>The hold-out has at least this many windows over all series when the series are long enough (see <see cref="HoldOutPlan"/>).</summary>
     public int MinValidationWindows { get; init; } = 20;
+
+    /// <summary>One series: the final fit's most epochs.</summary>
+    public int OneSeriesFinalEpochs { get; init; } = 200;
+
+    /// <summary>One series: the final fit's validation windows (the last fraction), for early stopping.</summary>
+    public float OneSeriesValidationFraction { get; init; } = 0.2f;
+
+    /// <summary>One series: the final fit's early-stopping patience.</summary>
+    public int OneSeriesFinalPatience { get; init; } = 20;
 
     /// <summary>The batch size for <paramref name="windows"/> training windows.</summary>
     public int BatchSizeFor(long windows) => (int)Math.Clamp(windows / BatchesPerEpoch, MinBatchSize, MaxBatchSize);

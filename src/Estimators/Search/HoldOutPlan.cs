@@ -4,8 +4,10 @@ namespace MLNet.Lstm.Search;
 /// The one call's per-series temporal hold-out (docs/trainer.md, "The one call"): of every series, the last
 /// <see cref="TailLength"/> = h + k − 1 rows are held out of the candidates' training, and the candidates forecast them
 /// from the last k windows of each series that holds the longest candidate window and the tail, so that every candidate
-/// is scored on the same target points. k is 1 when at least <c>MinValidationWindows</c> series hold the longest window
-/// and 2h rows, else enough windows per series to reach that (at most a fifth of the longest series' windows).
+/// is scored on the same target points. k is the larger of the seasonal period p (one forecast origin per season, so
+/// that a choice does not rest on one origin's luck; 1 without a period) and the windows per series that give
+/// <c>MinValidationWindows</c> over the series that hold the longest window and 2h rows; at most a fifth of the longest
+/// series' windows.
 /// </summary>
 internal sealed class HoldOutPlan
 {
@@ -28,14 +30,14 @@ internal sealed class HoldOutPlan
     /// <summary>The indices of the series the candidates are scored on (long enough for the longest window and the tail).</summary>
     public IReadOnlyList<int> Evaluated { get; }
 
-    /// <summary>The plan for <paramref name="windowSizes"/> (all feasible: see <see cref="FeasibleWindows"/>).</summary>
-    public static HoldOutPlan Create(SearchSeriesTable table, int horizon, IReadOnlyList<int> windowSizes, int minValidationWindows)
+    /// <summary>The plan for <paramref name="windowSizes"/> (all feasible: see <see cref="FeasibleWindows"/>) and the seasonal period <paramref name="period"/> (0: none).</summary>
+    public static HoldOutPlan Create(SearchSeriesTable table, int horizon, IReadOnlyList<int> windowSizes, int minValidationWindows, int period)
     {
         int longest = windowSizes.Max();
         int trainable = table.Series.Count(s => s.Length >= longest + 2 * horizon);
         int longestSeries = table.Series.Max(s => s.Length);
         int cap = Math.Max(1, (longestSeries - longest - 2 * horizon + 1) / 5);
-        int k = Math.Clamp((minValidationWindows + trainable - 1) / Math.Max(1, trainable), 1, cap);
+        int k = Math.Clamp(Math.Max(period, (minValidationWindows + trainable - 1) / Math.Max(1, trainable)), 1, cap);
         var evaluated = Enumerable.Range(0, table.Series.Count).Where(i => table.Series[i].Length >= longest + horizon + k - 1).ToArray();
         return new HoldOutPlan(horizon, k, evaluated);
     }
@@ -58,6 +60,23 @@ internal sealed class HoldOutPlan
                 $"Set a smaller WindowSize (at most {Math.Max(2, longestSeries - 2 * horizon)}) or Horizon, or give longer series.", "input");
         }
         return feasible;
+    }
+
+    /// <summary>
+    /// The window lengths of <paramref name="windowSizes"/> (shortest first) that leave at most a tenth of the series
+    /// that give training windows with the shortest (<c>T + h</c> rows) without any: the hold-out scores only the
+    /// series long enough for every candidate window, so it cannot see what a longer window costs the short series.
+    /// The others are named in <paramref name="leftOut"/>.
+    /// </summary>
+    public static int[] CoveringWindows(SearchSeriesTable table, int horizon, IReadOnlyList<int> windowSizes, out string? leftOut)
+    {
+        int Trainable(int t) => table.Series.Count(s => s.Length >= t + horizon);
+        int shortest = Trainable(windowSizes[0]);
+        var kept = windowSizes.Where((t, i) => i == 0 || Trainable(t) >= 0.9 * shortest).ToArray();
+        var dropped = windowSizes.Except(kept).ToArray();
+        leftOut = dropped.Length == 0 ? null
+            : string.Join("; ", dropped.Select(t => $"window {t} left out: only {Trainable(t)} of the {shortest} series that give training windows with window {windowSizes[0]} give any with it (a longer window must keep nine tenths of them)"));
+        return kept;
     }
 
     /// <summary>The rows the candidates train on: each series without its last <see cref="TailLength"/> rows.</summary>

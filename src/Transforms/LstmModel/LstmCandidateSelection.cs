@@ -24,4 +24,12 @@ public sealed record LstmCandidateSelection(string Metric, IReadOnlyList<LstmCan
     /// series); 0 for the trainer's choice, which compares on its validation windows.
     /// </summary>
     public int HeldOutRows { get; init; }
+
+    /// <summary>
+    /// The one call's loss ensemble when it kept one (docs/trainer.md, "The one call"): the average of its best loss
+    /// candidates' hold-out forecasts, named by their losses (e.g. <c>RelativeToLast, Mae+Mase, plain, window 8</c>),
+    /// with its hold-out error; the final model's members train with those losses in turn
+    /// (<see cref="LstmTrainingSettings.MemberLosses"/>). Null when no ensemble beat the chosen candidate.
+    /// </summary>
+    public LstmCandidate? LossEnsemble { get; init; }
 }

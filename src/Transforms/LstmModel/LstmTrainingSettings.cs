@@ -59,6 +59,13 @@ public sealed record LstmTrainingSettings
     /// </summary>
     public LstmCandidateSelection? CandidateSelection { get; init; }
 
+    /// <summary>
+    /// For a model of <c>ForecastByLstm(ForecastByLstmOptions)</c>: how the training series fare with the chosen
+    /// window and the horizon (how many give training windows, how many are too short for one, how many
+    /// <c>ForecastBySeries</c> forecasts from left-padded rows). Null for a trainer fit and a loaded model.
+    /// </summary>
+    public SeriesLengthSummary? SeriesLengths { get; init; }
+
     /// <summary>What the layers read with a <see cref="SeasonalPeriod"/> (<see cref="SeasonalNetworkInput.Differences"/> without one).</summary>
     public SeasonalNetworkInput SeasonalInput { get; init; } = SeasonalNetworkInput.Differences;
 
@@ -83,8 +90,15 @@ public sealed record LstmTrainingSettings
     /// <summary>Momentum (SGD only).</summary>
     public float Momentum { get; init; }
 
-    /// <summary>The training loss.</summary>
+    /// <summary>The training loss (member 0's when <see cref="MemberLosses"/> is set).</summary>
     public LstmLoss Loss { get; init; } = LstmLoss.Mse;
+
+    /// <summary>
+    /// The losses of a loss ensemble, one per member network in order (a model of
+    /// <c>ForecastByLstm(ForecastByLstmOptions)</c>: docs/trainer.md, "The one call"); null when every member trained
+    /// with <see cref="Loss"/>.
+    /// </summary>
+    public IReadOnlyList<LstmLoss>? MemberLosses { get; init; }
 
     /// <summary>Huber loss threshold.</summary>
     public float HuberDelta { get; init; }
