@@ -22,6 +22,7 @@ public sealed record AccuracyLstmConfig(
     bool LogTarget = false,
     bool DirectBacktest = false,
     bool OneCall = false,
+    bool Search = false,
     bool SeasonalDifference = false,
     LstmLearningRateSchedule Schedule = LstmLearningRateSchedule.Constant,
     int? SeasonalPeriod = null,
@@ -87,6 +88,13 @@ public sealed record AccuracyLstmConfig(
         Name = "ForecastByLstm seasonal-diff", SeasonalDifference = true, WindowSize = SmallWindow,
     };
 
+    /// <summary>
+    /// (e) The one call itself: <c>mlContext.Forecasting.ForecastByLstm("y", ThreeSeasonWindow, horizon, seed: seed)</c>,
+    /// the simple overload, which runs the validation search of <c>ForecastByLstm(ForecastByLstmOptions)</c> with the
+    /// window fixed (docs/trainer.md, "The one call"); the other fields here only describe (c).
+    /// </summary>
+    public static readonly AccuracyLstmConfig ForecastByLstmSearch = ForecastByLstm with { Name = "ForecastByLstm one call", Search = true };
+
     /// <summary>The configurations of the documented run.</summary>
     public static readonly AccuracyLstmConfig[] All = { Tutorial, Small, ForecastByLstm };
 
@@ -109,6 +117,7 @@ public sealed record AccuracyLstmConfig(
         Small with { Name = "small direct", DirectBacktest = true },
         Small with { Name = "small ens5", EnsembleSize = 5 },
         ForecastByLstm with { Name = "ForecastByLstm direct", DirectBacktest = true },
+        ForecastByLstmSearch,
         Small with { Name = "small ens5 direct log", EnsembleSize = 5, DirectBacktest = true, LogTarget = true },
         Small with { Name = "long", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f },
         Small with { Name = "long minmax", BatchSize = 8, Epochs = 1000, EarlyStoppingPatience = 100, LearningRate = 1e-3f, Normalization = WindowNormalization.MinMax },
@@ -143,8 +152,9 @@ public sealed record AccuracyLstmConfig(
     };
 
     /// <summary>A one-line description for the tables.</summary>
-    public string Describe(AccuracySeries dax) =>
-        $"{Name}: window {WindowSize(AccuracySeries.All[0])} monthly / {WindowSize(AccuracySeries.All[2])} quarterly / " +
+    public string Describe(AccuracySeries dax) => Search
+        ? $"{Name}: ForecastByLstm(\"y\", window {WindowSize(AccuracySeries.All[0])} monthly / {WindowSize(AccuracySeries.All[2])} quarterly / {WindowSize(AccuracySeries.All[4])} annual / {WindowSize(dax)} DAX, horizon, seed): the one call's validation search, everything else its own"
+        : $"{Name}: window {WindowSize(AccuracySeries.All[0])} monthly / {WindowSize(AccuracySeries.All[2])} quarterly / " +
         $"{WindowSize(AccuracySeries.All[4])} annual / {WindowSize(dax)} DAX, NormalizeWindows {Normalization}, " +
         $"LSTM [{string.Join(", ", HiddenSizes)}], dropout {Dropout}, {Epochs} epoch(s) max, batch {BatchSize}, Adam lr {LearningRate}, " +
         $"validation {ValidationFraction:P0} (last windows), patience {EarlyStoppingPatience}, best weights restored" +
@@ -160,6 +170,8 @@ public sealed record AccuracyLstmConfig(
     /// <summary>The pipeline for <paramref name="series"/>, column <c>y</c>, seeded, forecasting <paramref name="horizon"/> steps at once.</summary>
     public IEstimator<ITransformer> Pipeline(MLContext ml, AccuracySeries series, int seed, int threads, int horizon = 1)
     {
+        if (Search)
+            return ml.Forecasting.ForecastByLstm(new ForecastByLstmOptions { TargetColumnName = "y", WindowSize = WindowSize(series), Horizon = horizon, Seed = seed, Context = ml });
         if (OneCall)
         {
             // The recommended explicit chain (what the simple ForecastByLstm overload built before it became the one
@@ -224,6 +236,8 @@ public static class AccuracyLstm
         // The trainer's seasonal choice (SeasonalPeriod auto: detected period, both candidates' validation MSE in label units and normalised losses).
         ml.Log += (_, e) =>
         {
+            if (e.Source == nameof(ForecastByLstmEstimator) && (e.Message.Contains("keeping", StringComparison.Ordinal) || e.Message.Contains("seasonal period", StringComparison.Ordinal) || e.Message.Contains("skipped", StringComparison.Ordinal) || e.Message.Contains("final fit", StringComparison.Ordinal) || e.Message.Contains("loss ensemble", StringComparison.Ordinal)))
+                Console.Error.WriteLine($"accuracy: {split.Series.Name} {config.Name} seed {seed}: {e.Message}");
             if (e.Source == nameof(LstmForecastingTrainer) && e.Message.Contains("SeasonalPeriod auto:", StringComparison.Ordinal))
                 Console.Error.WriteLine($"accuracy: {split.Series.Name} {config.Name} seed {seed}: {e.Message[e.Message.IndexOf("SeasonalPeriod auto:", StringComparison.Ordinal)..]}");
         };
