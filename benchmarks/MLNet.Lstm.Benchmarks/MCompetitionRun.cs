@@ -6,10 +6,10 @@ namespace MLNet.Lstm.Benchmarks;
 /// <summary>
 /// One global fit over a set and its forecasts: <see cref="Forecasts"/> (one array of h per series, the set's order),
 /// the wall-clock seconds of <c>Fit</c>, the peak resident memory during the fit (<c>VmHWM</c> after resetting it; the
-/// process's peak so far where the reset is not possible, <see cref="PeakIsSinceStart"/>), how many series were too
-/// short for the model's window and got the seasonal-naive fallback, and the model's window.
+/// process's peak so far where the reset is not possible, <see cref="PeakIsSinceStart"/>), how many series were shorter
+/// than the model's window and were forecast by <c>ForecastBySeries</c> from left-padded rows, and the model's window.
 /// </summary>
-public sealed record MCompetitionFit(double[][] Forecasts, double FitSeconds, long PeakBytes, bool PeakIsSinceStart, int Fallbacks, int WindowSize);
+public sealed record MCompetitionFit(double[][] Forecasts, double FitSeconds, long PeakBytes, bool PeakIsSinceStart, int Padded, int WindowSize);
 
 /// <summary>Fits an estimator over the series of a set (columns <see cref="SeriesColumn"/>, <see cref="TargetColumn"/>) and forecasts h steps for every series.</summary>
 public static class MCompetitionRun
@@ -29,8 +29,8 @@ public static class MCompetitionRun
 
     /// <summary>
     /// Fits <paramref name="estimator"/> on the training parts of <paramref name="series"/> and forecasts
-    /// <see cref="MCompetitionSet.Horizon"/> steps after each with <c>SeriesForecaster.ForecastBySeries</c>; a series
-    /// shorter than the fitted model's window gets the seasonal-naive forecast (counted in <see cref="MCompetitionFit.Fallbacks"/>).
+    /// <see cref="MCompetitionSet.Horizon"/> steps after each with <c>SeriesForecaster.ForecastBySeries</c>, which
+    /// left-pads a series shorter than the fitted model's window (counted in <see cref="MCompetitionFit.Padded"/>).
     /// </summary>
     public static MCompetitionFit Run(MLContext ml, IEstimator<ITransformer> estimator, MCompetitionSet set, IReadOnlyList<MCompetitionSeries> series)
     {
@@ -43,15 +43,9 @@ public static class MCompetitionRun
         try
         {
             using var forecaster = SeriesForecaster.Create(model);
-            int window = forecaster.Windowing.WindowSize;
-            var longEnough = series.Where(s => s.Train.Length >= window).ToArray();
-            var predictions = longEnough.Length == 0
-                ? new Dictionary<string, SeriesPrediction>()
-                : forecaster.ForecastBySeries(ml.Data.LoadFromEnumerable(Rows(longEnough)), set.Horizon);
-            var forecasts = series.Select(s => s.Train.Length >= window
-                ? Values(predictions, s.Name, set.Horizon)
-                : SeasonalNaive(s.Train, set.Period, set.Horizon)).ToArray();
-            return new MCompetitionFit(forecasts, seconds, peak, !reset, series.Count - longEnough.Length, window);
+            var predictions = forecaster.ForecastBySeries(train, set.Horizon);
+            var forecasts = series.Select(s => Values(predictions, s.Name, set.Horizon)).ToArray();
+            return new MCompetitionFit(forecasts, seconds, peak, !reset, predictions.Values.Count(p => p.PaddedRows > 0), forecaster.Windowing.WindowSize);
         }
         finally
         {
@@ -62,10 +56,6 @@ public static class MCompetitionRun
     /// <summary>The rows of <paramref name="series"/>' training parts, one series after another.</summary>
     public static IEnumerable<KeyedRow> Rows(IEnumerable<MCompetitionSeries> series) =>
         series.SelectMany(s => s.Train.Select(v => new KeyedRow { Series = s.Name, y = (float)v }));
-
-    /// <summary>Seasonal naive: step k (0-based) is the value one period before, train[n - m + (k mod m)] (the last value when n &lt; m).</summary>
-    public static double[] SeasonalNaive(double[] train, int period, int horizon) =>
-        Enumerable.Range(0, horizon).Select(k => train.Length >= period ? train[train.Length - period + k % period] : train[^1]).ToArray();
 
     private static double[] Values(IReadOnlyDictionary<string, SeriesPrediction> predictions, string name, int horizon)
     {

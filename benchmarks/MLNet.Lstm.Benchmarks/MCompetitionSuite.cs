@@ -138,7 +138,7 @@ internal static class MCompetitionSuite
             var fit = MCompetitionRun.Run(ml, estimator(ml, seed), set, series);
             var scores = MCompetitionMetrics.Score(series, fit.Forecasts, set.Period);
             Console.Error.WriteLine($"m-competition: {set.Name} {method} seed {seed}: fit {fit.FitSeconds:F1} s, peak {Mib(fit.PeakBytes):F0} MiB, " +
-                $"sMAPE {scores.Smape:F3}, MASE {scores.Mase:F3}, fallbacks {fit.Fallbacks}");
+                $"sMAPE {scores.Smape:F3}, MASE {scores.Mase:F3}, padded series {fit.Padded}");
             for (int i = 0; i < series.Length; i++)
                 for (int h = 0; h < set.Horizon; h++)
                     forecasts.Append(CultureInfo.InvariantCulture, $"{set.Name},{series[i].Name},{method},{seed},{h + 1},{fit.Forecasts[i][h]:R}\n");
@@ -151,7 +151,7 @@ internal static class MCompetitionSuite
     {
         s.Line($"### M1 {set.Name}: {count} series, h = {set.Horizon}");
         s.Line();
-        s.Line("| method | sMAPE (%) | MASE | OWA | fit s | peak MiB | short-series fallbacks |");
+        s.Line("| method | sMAPE (%) | MASE | OWA | fit s | peak MiB | padded series |");
         s.Line("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var group in results.GroupBy(r => r.Method))
         {
@@ -162,13 +162,13 @@ internal static class MCompetitionSuite
             var fits = r.Where(x => x.Fit is not null).Select(x => x.Fit!).ToArray();
             string fit = fits.Length == 0 ? "—" : Harness.Median(fits.Select(f => f.FitSeconds).ToArray()).ToString("F1", CultureInfo.InvariantCulture);
             string peak = fits.Length == 0 ? "—" : fits.Max(f => Mib(f.PeakBytes)).ToString("F0", CultureInfo.InvariantCulture) + (fits.Any(f => f.PeakIsSinceStart) ? " (process peak)" : "");
-            string fallbacks = fits.Length == 0 ? "—" : fits.Max(f => f.Fallbacks).ToString(CultureInfo.InvariantCulture);
-            s.Line($"| {group.Key} | {Spread(x => x.Smape, "F3")} | {Spread(x => x.Mase, "F3")} | {Spread(x => x.Owa, "F3")} | {fit} | {peak} | {fallbacks} |");
+            string padded = fits.Length == 0 ? "—" : fits.Max(f => f.Padded).ToString(CultureInfo.InvariantCulture);
+            s.Line($"| {group.Key} | {Spread(x => x.Smape, "F3")} | {Spread(x => x.Mase, "F3")} | {Spread(x => x.Owa, "F3")} | {fit} | {peak} | {padded} |");
         }
         s.Line();
         if (seeds > 1)
             s.Line($"LSTM rows: median over seeds 1..{seeds} (min–max); fit s: median; peak MiB: the largest.");
-        s.Line("Peak MiB: the process's resident-set peak (VmHWM) during Fit, reset just before it; fallbacks: series shorter than the model's window, forecast by seasonal naive.");
+        s.Line("Peak MiB: the process's resident-set peak (VmHWM) during Fit, reset just before it; padded series: series shorter than the model's window, forecast by ForecastBySeries from left-padded rows.");
         s.Line();
     }
 
@@ -178,11 +178,11 @@ internal static class MCompetitionSuite
 
     private static string Csv(IEnumerable<MCompetitionResult> results)
     {
-        var csv = new StringBuilder("set,method,seed,smape,mase,owa,fit_seconds,peak_mib,fallbacks\n");
+        var csv = new StringBuilder("set,method,seed,smape,mase,owa,fit_seconds,peak_mib,padded\n");
         foreach (var r in results)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{r.Set},{r.Method},{r.Seed},{r.Scores.Smape:R},{r.Scores.Mase:R},{r.Scores.Owa:R},{r.Fit?.FitSeconds.ToString("F2", CultureInfo.InvariantCulture)},{(r.Fit is null ? "" : Mib(r.Fit.PeakBytes).ToString("F1", CultureInfo.InvariantCulture))},{r.Fit?.Fallbacks}\n");
+                $"{r.Set},{r.Method},{r.Seed},{r.Scores.Smape:R},{r.Scores.Mase:R},{r.Scores.Owa:R},{r.Fit?.FitSeconds.ToString("F2", CultureInfo.InvariantCulture)},{(r.Fit is null ? "" : Mib(r.Fit.PeakBytes).ToString("F1", CultureInfo.InvariantCulture))},{r.Fit?.Padded}\n");
         }
         return csv.ToString();
     }

@@ -3,7 +3,7 @@ using MLNet.Lstm.Benchmarks;
 namespace MLNet.Lstm.Tests.Benchmarks;
 
 /// <summary>
-/// The m-competition suite: its metrics on a two-series fixture worked out by hand, its seasonal-naive fallback and
+/// The m-competition suite: its metrics on a two-series fixture worked out by hand, its padded short series and
 /// reader errors, and a <c>--quick</c> run (no timing asserted).
 /// </summary>
 public class MCompetitionSuiteTests
@@ -65,10 +65,25 @@ public class MCompetitionSuiteTests
     }
 
     [Fact]
-    public void SeasonalNaiveFallbackRepeatsTheLastSeason()
+    public void ASeriesShorterThanTheWindowIsForecastFromPaddedRowsAndCounted()
     {
-        Assert.Equal(new double[] { 4, 5, 4 }, MCompetitionRun.SeasonalNaive(new double[] { 1, 2, 3, 4, 5 }, period: 2, horizon: 3));
-        Assert.Equal(new double[] { 2, 2 }, MCompetitionRun.SeasonalNaive(new double[] { 1, 2 }, period: 4, horizon: 2)); // shorter than a season: the last value
+        // Three quarterly series of 40 rows and one of 10 (shorter than the window 12): every series gets h = 8
+        // finite forecasts from ForecastBySeries, the short one from left-padded rows, and the run counts it.
+        double[] Series(int length, double level) => Enumerable.Range(0, length).Select(t => level + t + 5 * (t % 4)).ToArray();
+        var series = new[]
+        {
+            new MCompetitionSeries("A", Series(40, 100), new double[8]),
+            new MCompetitionSeries("B", Series(40, 200), new double[8]),
+            new MCompetitionSeries("C", Series(40, 300), new double[8]),
+            new MCompetitionSeries("D", Series(10, 150), new double[8]),
+        };
+        var chain = MCompetitionChain.Best with { Epochs = 1, EnsembleSize = 1, HiddenSizes = new[] { 4 } };
+        var ml = new Microsoft.ML.MLContext(1);
+        var fit = MCompetitionRun.Run(ml, chain.Pipeline(ml, MCompetitionSet.Quarterly, seed: 1, threads: 1), MCompetitionSet.Quarterly, series);
+        Assert.Equal(12, fit.WindowSize);
+        Assert.Equal(1, fit.Padded);
+        Assert.Equal(4, fit.Forecasts.Length);
+        Assert.All(fit.Forecasts, f => { Assert.Equal(8, f.Length); Assert.All(f, v => Assert.True(double.IsFinite(v))); });
     }
 
     [Fact]
