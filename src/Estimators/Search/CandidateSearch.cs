@@ -24,7 +24,6 @@ internal sealed class CandidateSearch
     private readonly HoldOutPlan _plan;
     private readonly IDataView _training;
     private readonly List<Trial> _trials = new();
-    private double[]? _ensembleErrors;
 
     /// <summary>One candidate considered: its errors per evaluated series (null when skipped), best epoch, or why it was skipped.</summary>
     private sealed record Trial(SearchCandidate Candidate, double[]? Errors, int BestEpoch, string? Skipped, IReadOnlyList<float[]>? Forecasts = null);
@@ -63,14 +62,20 @@ internal sealed class CandidateSearch
         var other = current.Normalization == WindowNormalization.ZScore ? WindowNormalization.RelativeToLast : WindowNormalization.ZScore;
         current = Stage(current, new[] { current, current with { Normalization = other } });
         current = Stage(current, new[] { current }.Concat(Losses.Where(l => l != current.Loss).Select(l => current with { Loss = l })).ToArray());
-        var plans = LossEnsemble(current);
+        var (ensembleBase, ensemble) = (current, LossEnsemble(current));
         if (Period > 0)
             current = Stage(current, new[] { current with { SeasonalPeriod = Period }, current });
         if (WindowSizes.Count > 1)
             current = Stage(current, WindowSizes.Select(t => current with { WindowSize = t }).ToArray());
         var kept = _trials.FirstOrDefault(t => t.Candidate == current && t.Errors is not null)
             ?? throw new InvalidOperationException($"ForecastByLstm: no candidate could be trained: {string.Join(" ", _trials.Select(t => $"{t.Candidate.Name}: {t.Skipped}"))}");
-        return (current, kept.BestEpoch, Report(current, plans), plans);
+        if (ensemble is not null && ensembleBase != current)
+        {
+            // The ensemble was scored at the loss stage's window and seasonality; the later stages changed them.
+            _log?.Info(MessageSensitivity.None, $"ForecastByLstm: loss ensemble dropped: it was scored for {ensembleBase.Name}, but {current.Name} was kept.");
+            ensemble = null;
+        }
+        return (current, kept.BestEpoch, Report(current, ensemble), ensemble?.Plans);
     }
 
     /// <summary>
@@ -79,7 +84,7 @@ internal sealed class CandidateSearch
     /// averaged and scored on the hold-out windows; <see cref="CandidateSelectionRule"/> then keeps the
     /// ensemble (preferred: averages rarely lose) or the chosen candidate. Each member keeps its loss's best epoch.
     /// </summary>
-    private IReadOnlyList<LstmMemberPlan>? LossEnsemble(SearchCandidate chosen)
+    private (IReadOnlyList<LstmMemberPlan> Plans, double[] Errors)? LossEnsemble(SearchCandidate chosen)
     {
         var single = _trials.FirstOrDefault(t => t.Candidate == chosen && t.Forecasts is not null);
         var other = EnsemblePartner(chosen.Loss) is { } partner ? _trials.FirstOrDefault(t => t.Candidate == chosen with { Loss = partner } && t.Forecasts is not null) : null;
@@ -92,8 +97,7 @@ internal sealed class CandidateSearch
             (kept == 0 ? "kept." : $"not kept ({chosen.Name} alone: {single.Errors!.Average():F3})."));
         if (kept != 0)
             return null;
-        _ensembleErrors = errors;
-        return members.Select(m => new LstmMemberPlan(m.Candidate.Loss, Math.Max(1, m.BestEpoch))).ToArray();
+        return (members.Select(m => new LstmMemberPlan(m.Candidate.Loss, Math.Max(1, m.BestEpoch))).ToArray(), errors);
     }
 
     /// <summary>
@@ -167,6 +171,7 @@ internal sealed class CandidateSearch
         var options = SearchChain.Trainer(_o, _settings, c, ManySeries, _plan.TrainingWindows(_table, c.WindowSize));
         options.ValidationSet = validation;
         options.EarlyStoppingPatience = _settings.Patience;
+        options.EarlyStopOnSmape = ManySeries;
         using var lstm = new LstmForecastingTrainer(options).Fit(prefix.Transform(_training), _o.CancellationToken);
         var forecasts = ReadScores(lstm.Transform(validation), lstm.ScoreColumnName);
         return new Trial(c, _plan.SeriesSmape(_table, forecasts), lstm.BestEpoch, null, forecasts);
@@ -188,7 +193,7 @@ internal sealed class CandidateSearch
     }
 
     /// <summary>Every candidate considered, with its mean error and standard error to the lowest mean; the kept one's index.</summary>
-    private LstmCandidateSelection Report(SearchCandidate chosen, IReadOnlyList<LstmMemberPlan>? plans)
+    private LstmCandidateSelection Report(SearchCandidate chosen, (IReadOnlyList<LstmMemberPlan> Plans, double[] Errors)? lossEnsemble)
     {
         var (_, se) = CandidateSelectionRule.Choose(_trials.Select(t => t.Errors).ToArray());
         var candidates = _trials.Select((t, i) => new LstmCandidate(t.Candidate.Name, t.Errors?.Average() ?? double.NaN)
@@ -200,11 +205,11 @@ internal sealed class CandidateSearch
             StandardErrorToBest = double.IsNaN(se[i]) ? 0 : se[i],
             Skipped = t.Skipped,
         }).ToArray();
-        var ensemble = plans is null || _ensembleErrors is null ? null
-            : new LstmCandidate(chosen.Name.Replace($", {chosen.Loss},", $", {string.Join("+", plans.Select(p => p.Loss))},", StringComparison.Ordinal), _ensembleErrors.Average())
+        var ensemble = lossEnsemble is not { } e ? null
+            : new LstmCandidate(chosen.Name.Replace($", {chosen.Loss},", $", {string.Join("+", e.Plans.Select(p => p.Loss))},", StringComparison.Ordinal), e.Errors.Average())
             {
                 Normalization = chosen.Normalization,
-                Loss = plans[0].Loss,
+                Loss = e.Plans[0].Loss,
                 SeasonalPeriod = chosen.SeasonalPeriod,
                 WindowSize = chosen.WindowSize,
             };

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Lstm.Search;
+using MLNet.Lstm.Training;
 
 namespace MLNet.Lstm;
 
@@ -68,22 +69,7 @@ public sealed class ForecastByLstmEstimator : IEstimator<TransformerChain<LstmFo
             $"seasonal period {(period > 0 ? period : "none")}; windows {string.Join(", ", windows)}.");
         var search = new CandidateSearch(input, table, o, SearchSettings, log, clock, windows, period);
         var (chosen, bestEpoch, selection, plans) = search.Run();
-        var options = SearchChain.Trainer(o, SearchSettings, chosen, search.ManySeries, table.Series.Sum(s => (long)Math.Max(0, s.Length - chosen.WindowSize - o.Horizon + 1)));
-        options.EnsembleSize = Math.Max(SearchSettings.FinalEnsembleSize, plans?.Count ?? 1);
-        if (search.ManySeries)
-        {
-            options.Epochs = Math.Max(1, bestEpoch);
-            options.MemberPlans = plans;
-        }
-        else
-        {
-            // One series: the hold-out's few windows make its best epoch noisy; the final fit stops early on its own
-            // last windows instead (the explicit chain's recipe), each member of a loss ensemble alike.
-            options.Epochs = SearchSettings.OneSeriesFinalEpochs;
-            options.ValidationFraction = SearchSettings.OneSeriesValidationFraction;
-            options.EarlyStoppingPatience = SearchSettings.OneSeriesFinalPatience;
-            options.MemberPlans = plans?.Select(p => p with { Epochs = options.Epochs }).ToArray();
-        }
+        var options = FinalOptions(table, search.ManySeries, chosen, bestEpoch, plans);
         log?.Info(MessageSensitivity.None, $"ForecastByLstm: final fit of {selection.LossEnsemble?.Name ?? chosen.Name} on all rows ({(options.MemberPlans is not { } mp ? $"{options.Epochs} epochs" : string.Join(", ", mp.Select(p => $"{p.Loss} {p.Epochs} epochs")))}" +
             $"{(options.ValidationFraction > 0 ? $" at most, stopped early on the last {options.ValidationFraction:P0} of the windows" : "")}, {options.EnsembleSize} networks).");
         var model = SearchChain.Prefix(o, chosen).Append(new LstmForecastingTrainer(options)).Fit(input);
@@ -92,6 +78,30 @@ public sealed class ForecastByLstmEstimator : IEstimator<TransformerChain<LstmFo
         model.LastTransformer.Settings = model.LastTransformer.Settings with { CandidateSelection = selection, SeriesLengths = lengths };
         o.Progress?.Report(new ForecastByLstmProgress(search.MaxCandidates + 1, search.MaxCandidates + 1, "final fit", null, clock.Elapsed));
         return model;
+    }
+
+    /// <summary>
+    /// The final fit's trainer options: the chosen candidate's, as an ensemble of <c>FinalEnsembleSize</c> (at least one
+    /// member per loss of <paramref name="plans"/>). Many series: each member trains for its loss's best hold-out epoch
+    /// count on every window. One series: the hold-out's few windows make a best epoch count noisy, so the final fit
+    /// stops early on its own last windows instead (the explicit chain's recipe), each member of a loss ensemble alike.
+    /// </summary>
+    private LstmForecastingTrainer.Options FinalOptions(SearchSeriesTable table, bool manySeries, SearchCandidate chosen, int bestEpoch, IReadOnlyList<LstmMemberPlan>? plans)
+    {
+        var s = SearchSettings;
+        var options = SearchChain.Trainer(Options, s, chosen, manySeries, table.Series.Sum(x => (long)Math.Max(0, x.Length - chosen.WindowSize - Options.Horizon + 1)));
+        options.EnsembleSize = Math.Max(s.FinalEnsembleSize, plans?.Count ?? 1);
+        if (manySeries)
+        {
+            options.Epochs = Math.Max(1, bestEpoch);
+            options.MemberPlans = plans;
+            return options;
+        }
+        options.Epochs = s.OneSeriesFinalEpochs;
+        options.ValidationFraction = s.OneSeriesValidationFraction;
+        options.EarlyStoppingPatience = s.OneSeriesFinalPatience;
+        options.MemberPlans = plans?.Select(p => p with { Epochs = options.Epochs }).ToArray();
+        return options;
     }
 
     /// <summary>The series' lengths against the chosen window <paramref name="windowSize"/> and <paramref name="horizon"/>.</summary>

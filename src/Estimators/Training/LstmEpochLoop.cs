@@ -136,10 +136,30 @@ internal sealed class LstmEpochLoop
             long count = Math.Min(batch, n - start);
             var window = OnDevice(x.narrow(0, start, count), _setup.Dev);
             var prediction = _setup.Network.ForwardForEvaluation(window, future is null ? null : OnDevice(future.narrow(0, start, count), _setup.Dev));
-            var loss = LstmLosses.Compute(prediction, OnDevice(y.narrow(0, start, count), _setup.Dev), window, _o, _setup.Shape);
+            var target = OnDevice(y.narrow(0, start, count), _setup.Dev);
+            var loss = _o.EarlyStopOnSmape ? LabelSmape(prediction, target, start, count) : LstmLosses.Compute(prediction, target, window, _o, _setup.Shape);
             sum += loss.item<float>() * (double)count;
         }
         return sum / n;
+    }
+
+    /// <summary>
+    /// The mean sMAPE (200·|y − f| / (|y| + |f|), 0 where both are 0) of validation windows
+    /// [<paramref name="start"/>, +<paramref name="count"/>) in the target's units: prediction and label mapped back
+    /// with each window's shift and scale (none: the windows are raw).
+    /// </summary>
+    private Tensor LabelSmape(Tensor prediction, Tensor label, long start, long count)
+    {
+        var (f, y) = (prediction.view(count, -1), label.view(count, -1));
+        if (_setup.ShiftValidation is { } shift)
+        {
+            var s = OnDevice(shift.narrow(0, start, count), _setup.Dev).unsqueeze(1);
+            var c = OnDevice(_setup.ScaleValidation!.narrow(0, start, count), _setup.Dev).unsqueeze(1);
+            (f, y) = (f * c + s, y * c + s);
+        }
+        var denominator = f.abs() + y.abs();
+        var ratio = torch.where(denominator > 0, 200 * (y - f).abs() / denominator.clamp_min(1e-30f), torch.zeros_like(denominator));
+        return ratio.mean();
     }
 
     /// <summary>The tensor itself when it is already on <paramref name="device"/>, else a copy there.</summary>

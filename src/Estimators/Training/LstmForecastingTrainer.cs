@@ -167,6 +167,13 @@ public sealed class LstmForecastingTrainer : IEstimator<LstmForecastingTransform
         internal IReadOnlyList<LstmMemberPlan>? MemberPlans { get; set; }
 
         /// <summary>
+        /// The one call's candidates (internal; docs/trainer.md, "The one call"): early stopping and the best weights
+        /// follow the validation windows' sMAPE in the target's units (the search's metric) instead of the training
+        /// loss on normalised windows, whose relative errors are large where a window's last value is small.
+        /// </summary>
+        internal bool EarlyStopOnSmape { get; set; }
+
+        /// <summary>
         /// Quantile levels for a quantile head (docs/intervals-and-backtesting.md): values in (0, 1), sorted
         /// and distinct; 0.5 is added when missing. The head then predicts h × q non-crossing quantiles trained with
         /// the pinball loss (summed over steps and quantiles; it replaces <see cref="Loss"/>, which must stay

@@ -32,6 +32,10 @@ internal sealed class LstmTrainingSetup : IDisposable
     public Tensor? XValidation { get; private set; }
     public Tensor? YValidation { get; private set; }
 
+    /// <summary>The validation windows' target shift and scale <c>[N]</c> (host memory), null when the windows carry none.</summary>
+    public Tensor? ShiftValidation { get; private set; }
+    public Tensor? ScaleValidation { get; private set; }
+
     /// <summary>Future covariates <c>[N, h·C]</c> of the training / validation windows, or null without them.</summary>
     public Tensor? FTrain { get; private set; }
     public Tensor? FValidation { get; private set; }
@@ -93,11 +97,15 @@ internal sealed class LstmTrainingSetup : IDisposable
         {
             XValidation = torch.from_array(validation.X).view(-1, t, f).narrow(0, 0, validation.Count);
             YValidation = torch.from_array(validation.Y).view(-1, h).narrow(0, 0, validation.Count);
+            if (validation.TargetShift is not null)
+                (ShiftValidation, ScaleValidation) = (torch.from_array(validation.TargetShift).narrow(0, 0, validation.Count), torch.from_array(validation.TargetScale!).narrow(0, 0, validation.Count));
         }
         else if (nSplit > 0)
         {
             XValidation = xAll.narrow(0, data.Count - nSplit, nSplit);
             YValidation = yAll.narrow(0, data.Count - nSplit, nSplit);
+            if (data.TargetShift is not null)
+                (ShiftValidation, ScaleValidation) = (torch.from_array(data.TargetShift).narrow(0, data.Count - nSplit, nSplit), torch.from_array(data.TargetScale!).narrow(0, data.Count - nSplit, nSplit));
         }
         if (input.CalibrationCount > 0)
             (XCalibration, YCalibration) = (xAll.narrow(0, nTrain, input.CalibrationCount), yAll.narrow(0, nTrain, input.CalibrationCount));
