@@ -68,6 +68,8 @@ internal static class SavedChainChecks
                     $"({source.Graph.Where}) has normalisation {n.Mode}: the chain was composed of steps fitted separately (or its metadata was edited) and would forecast wrong values. " +
                     $"Fit the forecaster behind the NormalizeWindows step it is saved with (or save it with the one it was fitted with), and save the chain again.");
             }
+            if (n.Mode == WindowNormalization.None && l.Layout.ShiftColumnName is null)
+                return; // trained on raw windows: the step's shift 0 and scale 1 columns are not read
             Same(graph, source.Graph, "shift column", l.Layout.ShiftColumnName ?? "(none)", n.ShiftColumnName);
             Same(graph, source.Graph, "scale column", l.Layout.ScaleColumnName ?? "(none)", n.ScaleColumnName);
         }

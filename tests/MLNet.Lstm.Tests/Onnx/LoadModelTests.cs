@@ -64,6 +64,37 @@ public class LoadModelTests
     }
 
     [Fact]
+    public void AChainTrainedOnNormalizeWindowsNoneLoadsAndScoresAsTheFittedChain()
+    {
+        // The trainer reads no shift/scale columns behind NormalizeWindows(None) (its output is in label units), while
+        // the step still writes shift 0 and scale 1: LoadModel refused the pair as not belonging together.
+        var ml = new MLContext(1);
+        var series = Series(ml);
+        var chain = ml.Transforms.SlidingWindow("Window", Columns, T, horizon: 2)
+            .Append(ml.Transforms.NormalizeWindows("Window", mode: WindowNormalization.None))
+            .Append(ml.Forecasting.Lstm(new LstmForecastingTrainer.Options
+            {
+                HiddenSizes = new[] { 4 }, Epochs = 1, Seed = 1, Device = new TorchDeviceOptions { Device = "cpu", Threads = 1 },
+            }));
+        using var fitted = chain.Fit(series);
+        Assert.Null(fitted.LastTransformer.Layout.ShiftColumnName);
+        var path = TempZip("load-model-none");
+        try
+        {
+            ml.Model.Save(fitted, series.Schema, path);
+            using var ours = (TransformerChain<ITransformer>)new MLContext().Forecasting.LoadModel(path, out _);
+            Assert.Equal(new[] { typeof(SlidingWindowTransformer), typeof(NormalizeWindowsTransformer), typeof(LstmForecastingTransformer) }, ours.Select(t => t.GetType()));
+            var expected = Scores(fitted.Transform(series));
+            Assert.Equal(60 - T - 1, expected.Length);
+            AssertBitwise(expected, Scores(ours.Transform(series)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void ZScoreChainLoadsAndScoresAsTheFittedChain()
     {
         // NormalizeWindows rebuilt from its graph computes as a fitted one (C#); its saved graph (what the stock chain
