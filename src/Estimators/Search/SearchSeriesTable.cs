@@ -5,7 +5,8 @@ namespace MLNet.Lstm.Search;
 
 /// <summary>
 /// The series of the one call's input: one per key (each key's rows contiguous, checked as <c>SlidingWindow</c> checks
-/// them), or the whole data as one series without a key column, with each series' first row and its target values.
+/// them), or the whole data as one series without a key column, with each series' first row and its target values;
+/// read by <see cref="SeriesReader"/> (the one reader of series data) after the one call's own column checks.
 /// </summary>
 internal sealed class SearchSeriesTable
 {
@@ -39,31 +40,11 @@ internal sealed class SearchSeriesTable
             if (!SeriesKeyReader.IsSupported(key.Value.Type))
                 throw SeriesKeyReader.NotSupported(seriesColumnName, key.Value.Type);
         }
-        var columns = key is null ? new[] { target } : new[] { target, key.Value };
-        using var cursor = data.GetRowCursor(columns);
-        var value = cursor.GetGetter<float>(target);
-        var keys = key is null ? null : SeriesKeyReader.Create(cursor, key.Value);
-        var series = new List<SearchSeries>();
-        var values = new List<float>();
-        long row = 0, first = 0;
-        string? current = null;
-        for (; cursor.MoveNext(); row++)
-        {
-            if (keys is not null && keys.Next(row))
-            {
-                series.Add(new SearchSeries(current, first, values.ToArray()));
-                values.Clear();
-                first = row;
-            }
-            current = keys?.Current;
-            float v = 0;
-            value(ref v);
-            values.Add(v);
-        }
-        if (row == 0)
+        var table = SeriesReader.Read(data, new[] { targetColumnName }, seriesColumnName, nameof(data));
+        if (table.Rows.Length == 0)
             throw new ArgumentException("ForecastByLstm: the data has no rows.", nameof(data));
-        series.Add(new SearchSeries(current, first, values.ToArray()));
-        return new SearchSeriesTable(row, series);
+        var series = table.Spans.Select(span => new SearchSeries(span.Key, span.FirstRow, table.RowsOf(span).Select(row => row[0]).ToArray())).ToArray();
+        return new SearchSeriesTable(table.Rows.Length, series);
     }
 
     /// <summary>A row mask of the data keeping, of each series, the rows <c>[from, to)</c> that <paramref name="range"/> gives (within the series; empty when from ≥ to).</summary>
