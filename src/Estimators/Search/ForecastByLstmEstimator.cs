@@ -73,7 +73,7 @@ public sealed class ForecastByLstmEstimator : IEstimator<TransformerChain<LstmFo
         log?.Info(MessageSensitivity.None, $"ForecastByLstm: final fit of {selection.LossEnsemble?.Name ?? chosen.Name} on all rows ({(options.MemberPlans is not { } mp ? $"{options.Epochs} epochs" : string.Join(", ", mp.Select(p => $"{p.Loss} {p.Epochs} epochs")))}" +
             $"{(options.ValidationFraction > 0 ? $" at most, stopped early on the last {options.ValidationFraction:P0} of the windows" : "")}, {options.EnsembleSize} networks).");
         var model = SearchChain.Prefix(o, chosen).Append(new LstmForecastingTrainer(options)).Fit(input);
-        var lengths = SeriesLengths(table, chosen.WindowSize, o.Horizon);
+        var lengths = SeriesLengthSummary.Of(table.Series.Select(s => (long)s.Length).ToArray(), chosen.WindowSize, o.Horizon);
         log?.Info(MessageSensitivity.None, $"ForecastByLstm: {lengths}.");
         model.LastTransformer.Settings = model.LastTransformer.Settings with { CandidateSelection = selection, SeriesLengths = lengths };
         o.Progress?.Report(new ForecastByLstmProgress(search.MaxCandidates + 1, search.MaxCandidates + 1, "final fit", null, clock.Elapsed));
@@ -102,13 +102,6 @@ public sealed class ForecastByLstmEstimator : IEstimator<TransformerChain<LstmFo
         options.EarlyStoppingPatience = s.OneSeriesFinalPatience;
         options.MemberPlans = plans?.Select(p => p with { Epochs = options.Epochs }).ToArray();
         return options;
-    }
-
-    /// <summary>The series' lengths against the chosen window <paramref name="windowSize"/> and <paramref name="horizon"/>.</summary>
-    private static SeriesLengthSummary SeriesLengths(SearchSeriesTable table, int windowSize, int horizon)
-    {
-        var n = table.Series.Select(s => (long)s.Length).ToArray();
-        return new SeriesLengthSummary(windowSize, horizon, n.Length, n.Min(), n.Max(), n.Count(x => x >= windowSize + horizon), n.Count(x => x < windowSize));
     }
 
     /// <summary>

@@ -25,9 +25,8 @@ internal static class LstmCandidateTrainer
     /// <summary>The context of member <paramref name="member"/>: the fit's own, or one with the member's loss and epochs of <see cref="LstmForecastingTrainer.Options.MemberPlans"/>.</summary>
     private static LstmFit MemberFit(LstmFit fit, int member)
     {
-        if (fit.Options.MemberPlans is not { Count: > 0 } plans)
+        if (LstmEnsemble.PlanOf(fit.Options.MemberPlans, member) is not { } plan)
             return fit;
-        var plan = plans[member % plans.Count];
         var variant = fit.Options.Copy();
         variant.Loss = plan.Loss;
         variant.Epochs = plan.Epochs;

@@ -15,4 +15,10 @@ internal static class LstmEnsemble
         ArgumentOutOfRangeException.ThrowIfNegative(member);
         return unchecked(seed + member * 1_000_003);
     }
+
+    /// <summary>The plan of member <paramref name="member"/> of a loss ensemble (plan member mod n); null without plans.</summary>
+    /// <param name="plans">The options' <see cref="LstmForecastingTrainer.Options.MemberPlans"/>.</param>
+    /// <param name="member">The member's index, 0 or more.</param>
+    public static LstmMemberPlan? PlanOf(IReadOnlyList<LstmMemberPlan>? plans, int member) =>
+        plans is { Count: > 0 } ? plans[member % plans.Count] : null;
 }

@@ -84,7 +84,7 @@ internal static class LstmModelAssembler
             LearningRateSchedule = o.LearningRateSchedule,
             Momentum = o.Momentum,
             Loss = o.Loss,
-            MemberLosses = o.MemberPlans is { Count: > 0 } plans ? Enumerable.Range(0, o.EnsembleSize).Select(i => plans[i % plans.Count].Loss).ToArray() : null,
+            MemberLosses = o.MemberPlans is { Count: > 0 } ? Enumerable.Range(0, o.EnsembleSize).Select(i => LstmEnsemble.PlanOf(o.MemberPlans, i)!.Loss).ToArray() : null,
             HuberDelta = o.HuberDelta,
             WeightDecay = o.WeightDecay,
             GradientClipNorm = o.GradientClipNorm,

@@ -40,10 +40,20 @@ public sealed record SeriesLengthSummary(int WindowSize, int Horizon, int Series
             lengths.Add(data.GetRowCount() ?? CountRows(data));
         else
             lengths.AddRange(CountRowsPerKey(data, seriesColumnName));
-        if (lengths.Count == 0)
-            lengths.Add(0);
-        return new SeriesLengthSummary(windowSize, horizon, lengths.Count, lengths.Min(), lengths.Max(),
-            lengths.Count(n => n >= windowSize + horizon), lengths.Count(n => n < windowSize));
+        return Of(lengths, windowSize, horizon);
+    }
+
+    /// <summary>The summary of series of <paramref name="lengths"/> rows (none: one empty series).</summary>
+    /// <param name="lengths">Each series' number of rows.</param>
+    /// <param name="windowSize">T, at least 1.</param>
+    /// <param name="horizon">h, at least 1.</param>
+    public static SeriesLengthSummary Of(IReadOnlyCollection<long> lengths, int windowSize, int horizon)
+    {
+        Guard.AtLeast(windowSize, 1);
+        Guard.AtLeast(horizon, 1);
+        var n = lengths.Count == 0 ? new long[] { 0 } : lengths;
+        return new SeriesLengthSummary(windowSize, horizon, n.Count, n.Min(), n.Max(),
+            n.Count(x => x >= windowSize + horizon), n.Count(x => x < windowSize));
     }
 
     /// <summary>Throws when no series gives a training window (every series has fewer than T + h rows).</summary>
